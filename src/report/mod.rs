@@ -1,0 +1,3 @@
+//! Stage: report. Turns threats into the view-model every renderer reads, and renders it.
+
+pub mod view;

@@ -1,0 +1,159 @@
+//! The report view-model: one serializable value that every renderer reads, and the exact
+//! shape of `threats.json` (documented in docs/json.md). Renderers never look past it.
+
+use crate::vocab::{Category, Classification, ElementKind, Level, Status};
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+/// Everything a renderer may show. Lists are already in output order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub model: ModelInfo,
+    /// Elements in source order; boundaries are listed too, with kind `boundary`.
+    pub elements: Vec<ElementView>,
+    /// Data declarations in source order.
+    pub data: Vec<DataView>,
+    /// Flows in source order (flow number order).
+    pub flows: Vec<FlowView>,
+    /// Threats ordered by flow number, then element (source order), then rule id.
+    pub threats: Vec<ThreatView>,
+    /// The rules that produced at least one threat, sorted by id.
+    pub rules: Vec<RuleView>,
+}
+
+/// The `model` block, and where the model came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelInfo {
+    pub name: String,
+    pub description: Option<String>,
+    pub version: Option<String>,
+    pub owner: Option<String>,
+    /// The root file, as given on the command line (relative paths stay relative).
+    pub file: String,
+}
+
+/// A place in a `.tm` file, 1-based, for people and for SARIF.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceSpan {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ElementView {
+    pub id: String,
+    pub name: String,
+    pub kind: ElementKind,
+    /// Id of the innermost enclosing boundary.
+    pub boundary: Option<String>,
+    /// Ids of all enclosing boundaries, innermost first.
+    pub boundaries: Vec<String>,
+    pub description: Option<String>,
+    pub technology: Option<String>,
+    pub owner: Option<String>,
+    pub url: Option<String>,
+    pub tags: Vec<String>,
+    pub controls: Vec<String>,
+    /// Data ids held by a store (empty for other kinds).
+    pub stores: Vec<String>,
+    pub internet_facing: bool,
+    /// Keys the language does not know, kept verbatim for rules and for users.
+    pub properties: IndexMap<String, serde_json::Value>,
+    pub source_span: SourceSpan,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DataView {
+    pub id: String,
+    pub name: String,
+    pub classification: Classification,
+    pub description: Option<String>,
+    pub tags: Vec<String>,
+    pub source_span: SourceSpan,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FlowView {
+    /// `SOURCE>TARGET`, with `#N` for the Nth flow between the same pair.
+    pub id: String,
+    /// 1-based, in source order: "Data flow N".
+    pub number: usize,
+    pub source: String,
+    pub target: String,
+    pub label: Option<String>,
+    pub protocol: Option<String>,
+    pub data: Vec<String>,
+    pub controls: Vec<String>,
+    pub tags: Vec<String>,
+    /// Id of the flow declared with it by `<->`, if any.
+    pub reverse_of: Option<String>,
+    pub crosses_boundary: bool,
+    pub max_classification: Option<Classification>,
+    pub source_span: SourceSpan,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ThreatView {
+    /// Stable id: `RULE@ELEMENT`, `RULE@SOURCE>TARGET[#N]`, or a hand-written threat's own id.
+    pub id: String,
+    /// The rule that produced it; `None` for a hand-written threat.
+    pub rule: Option<String>,
+    pub category: Category,
+    /// The element the threat is about; `None` for a threat on the channel itself.
+    pub element: Option<String>,
+    /// The flow whose context the threat is in; `None` for a threat on an element alone.
+    pub flow: Option<String>,
+    pub title: String,
+    pub explanation: String,
+    pub mitigations: Vec<String>,
+    pub likelihood: Level,
+    pub impact: Level,
+    pub severity: Level,
+    /// Why the severity is what it is, one step per line.
+    pub severity_reasons: Vec<String>,
+    pub status: Status,
+    pub decision: Option<DecisionView>,
+    pub references: Vec<String>,
+    /// The declaration the threat is about (element, flow or hand-written threat).
+    pub source_span: SourceSpan,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DecisionKind {
+    Mitigate,
+    Accept,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DecisionView {
+    pub kind: DecisionKind,
+    /// The pattern as written in the decision (may contain `*`).
+    pub pattern: String,
+    /// `by` for a mitigation, `reason` for an acceptance.
+    pub text: String,
+    /// `until` of an acceptance, `YYYY-MM-DD`.
+    pub until: Option<String>,
+    /// True when `until` is before today: the acceptance no longer holds.
+    pub lapsed: bool,
+    pub source_span: SourceSpan,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RuleView {
+    pub id: String,
+    /// The pack it came from: `stride`, `llm`, or the path of a user's rule file.
+    pub pack: String,
+    pub category: Category,
+    /// What it fires on, in words: "target process, store", "flow", "element store".
+    pub applies_to: String,
+    /// The title template as written.
+    pub title: String,
+    pub references: Vec<String>,
+    /// How many threats it produced in this model.
+    pub fired: usize,
+    pub source_span: SourceSpan,
+}
