@@ -3,5 +3,13 @@
 //! The pipeline runs one way: source → syntax → model → threats → report → outputs.
 //! Each stage is a module; the CLI in `main.rs` is a thin shell over this library.
 
+pub mod compile;
+pub mod diagnostics;
+pub mod load;
+pub mod model;
 pub mod report;
+pub mod resolve;
+pub mod rules;
+pub mod source;
+pub mod syntax;
 pub mod vocab;

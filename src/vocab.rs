@@ -131,7 +131,10 @@ mod tests {
         for category in Category::ALL {
             assert_eq!(Category::from_word(category.word()), Some(*category));
         }
-        assert_eq!(Category::InformationDisclosure.display(), "Information Disclosure");
+        assert_eq!(
+            Category::InformationDisclosure.display(),
+            "Information Disclosure"
+        );
         assert_eq!(Level::from_word("critical"), Some(Level::Critical));
         assert_eq!(Level::from_word("Critical"), None);
     }

@@ -1,0 +1,94 @@
+//! The command line, declared with clap.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "tmc",
+    version,
+    about = "tmc, the threat model compiler: .tm models in, STRIDE threat models and data-flow diagrams out",
+    long_about = None,
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Compile models and report errors and warnings
+    Check(CheckArgs),
+    /// Print internal views of a model, for tests and bug reports
+    Debug {
+        #[command(subcommand)]
+        command: DebugCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DebugCommand {
+    /// Print the resolved model as JSON
+    Model(CompileArgs),
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+/// One model and the options to compile it.
+#[derive(Args, Debug, Clone)]
+pub struct CompileArgs {
+    /// The root `.tm` file of the model
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub options: SharedOptions,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// The root `.tm` files of the models to check
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub options: SharedOptions,
+}
+
+/// The `CompileArgs` options without the file, for commands taking several files.
+#[derive(Args, Debug, Clone)]
+pub struct SharedOptions {
+    /// Let `include` and `use` read files outside the root file's directory
+    #[arg(long)]
+    pub allow_outside_includes: bool,
+    /// Deepest nesting of blocks, lists, parentheses and `not`
+    #[arg(long, value_name = "N", default_value_t = 64)]
+    pub max_depth: usize,
+    /// Largest file to read, in bytes
+    #[arg(long, value_name = "BYTES", default_value_t = 16 * 1024 * 1024)]
+    pub max_file_size: usize,
+    /// Most files one model may load
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub max_files: usize,
+    /// The date acceptances are checked against (YYYY-MM-DD); default: today (UTC)
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<String>,
+    /// How diagnostics are printed
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// When to colour diagnostics
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    /// Treat warnings as errors
+    #[arg(long)]
+    pub deny_warnings: bool,
+}

@@ -1,0 +1,169 @@
+//! `tmc check` and `tmc debug model`: compile and report.
+
+use super::args::{CheckArgs, Color, CompileArgs, Format, SharedOptions};
+use super::fs::FsLoader;
+use super::{FAILED, OK, USAGE};
+use std::io::IsTerminal;
+use std::path::Path;
+use tmc::compile::{compile, Compilation, Options};
+use tmc::diagnostics::{render_human, to_json_values, ColorChoice, Severity};
+use tmc::load::LoadOptions;
+use tmc::rules::RuleOptions;
+use tmc::syntax::ParseLimits;
+
+pub fn options(shared: &SharedOptions) -> Result<Options, String> {
+    let today = match &shared.today {
+        Some(date) if !tmc::resolve::is_date(date) => {
+            return Err(format!("--today takes a date as YYYY-MM-DD, not `{date}`"));
+        }
+        Some(date) => date.clone(),
+        None => super::today::today(),
+    };
+    Ok(Options {
+        load: LoadOptions {
+            parse: ParseLimits {
+                max_depth: shared.max_depth,
+            },
+            allow_outside_includes: shared.allow_outside_includes,
+            max_file_size: shared.max_file_size,
+            max_files: shared.max_files,
+        },
+        rules: RuleOptions { today: Some(today) },
+    })
+}
+
+fn color_choice(color: Color) -> ColorChoice {
+    match color {
+        Color::Always => ColorChoice::Always,
+        Color::Never => ColorChoice::Never,
+        Color::Auto => {
+            if std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
+                ColorChoice::Always
+            } else {
+                ColorChoice::Never
+            }
+        }
+    }
+}
+
+/// Compiles one model; prints an I/O error and returns `Err(USAGE)` when the file is unreadable.
+pub fn compile_file(file: &Path, options: &Options) -> Result<Compilation, i32> {
+    compile(file, &FsLoader, options).map_err(|error| {
+        eprintln!("error: {error}");
+        USAGE
+    })
+}
+
+/// True when the compilation fails the run (errors, or warnings with --deny-warnings).
+pub fn fails(compilation: &Compilation, shared: &SharedOptions) -> bool {
+    compilation.has_errors() || shared.deny_warnings && !compilation.diagnostics.is_empty()
+}
+
+/// Prints diagnostics in human form on stderr (the JSON form is printed by the caller).
+pub fn print_human(compilation: &Compilation, shared: &SharedOptions) {
+    let text = render_human(
+        &compilation.sources,
+        &compilation.diagnostics,
+        color_choice(shared.color),
+    );
+    eprint!("{text}");
+}
+
+pub fn tally(compilation: &Compilation) -> String {
+    let errors = compilation
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = compilation.diagnostics.len() - errors;
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    format!(
+        "{}, {}",
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    )
+}
+
+pub fn check(args: &CheckArgs) -> i32 {
+    let options = match options(&args.options) {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return USAGE;
+        }
+    };
+    let mut status = OK;
+    let mut json = Vec::new();
+    for file in &args.files {
+        let compilation = match compile_file(file, &options) {
+            Ok(compilation) => compilation,
+            Err(code) => {
+                status = status.max(code);
+                continue;
+            }
+        };
+        if fails(&compilation, &args.options) {
+            status = status.max(FAILED);
+        }
+        match args.options.format {
+            Format::Json => json.extend(to_json_values(
+                &compilation.sources,
+                &compilation.diagnostics,
+            )),
+            Format::Human => {
+                print_human(&compilation, &args.options);
+                let verdict = if compilation.has_errors() {
+                    "failed"
+                } else {
+                    "ok"
+                };
+                eprintln!("{}: {verdict} ({})", file.display(), tally(&compilation));
+            }
+        }
+    }
+    if args.options.format == Format::Json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json).unwrap_or_else(|_| "[]".into())
+        );
+    }
+    status
+}
+
+pub fn debug_model(args: &CompileArgs) -> i32 {
+    let options = match options(&args.options) {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return USAGE;
+        }
+    };
+    let compilation = match compile_file(&args.file, &options) {
+        Ok(compilation) => compilation,
+        Err(code) => return code,
+    };
+    if !compilation.diagnostics.is_empty() {
+        print_human(&compilation, &args.options);
+    }
+    if compilation.has_errors() {
+        return FAILED;
+    }
+    let report = tmc::report::build(
+        &compilation.model,
+        &tmc::rules::Threats::default(),
+        &compilation.sources,
+    );
+    let value = serde_json::json!({
+        "model": report.model,
+        "elements": report.elements,
+        "data": report.data,
+        "flows": report.flows,
+        "packs": compilation.model.packs,
+        "rules": compilation.model.rules.iter().map(|r| serde_json::json!({"id": r.decl.id.text, "pack": r.pack})).collect::<Vec<_>>(),
+    });
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&value).unwrap_or_default()
+    );
+    OK
+}

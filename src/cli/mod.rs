@@ -1,0 +1,31 @@
+//! Command-line parsing and dispatch.
+
+mod args;
+mod check;
+mod fs;
+mod today;
+
+use args::{Cli, Command, DebugCommand};
+use clap::Parser;
+
+/// Exit codes.
+pub const OK: i32 = 0;
+pub const FAILED: i32 = 1;
+pub const USAGE: i32 = 2;
+
+pub fn run() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let code = if error.use_stderr() { USAGE } else { OK };
+            let _ = error.print();
+            return code;
+        }
+    };
+    match cli.command {
+        Command::Check(args) => check::check(&args),
+        Command::Debug {
+            command: DebugCommand::Model(args),
+        } => check::debug_model(&args),
+    }
+}

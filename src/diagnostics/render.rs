@@ -1,0 +1,123 @@
+//! Rendering diagnostics: for people through codespan-reporting (`file:line:col`, the source
+//! line, carets, help), and for tools as a JSON array with 1-based positions.
+
+use super::{Diagnostic, Severity};
+use crate::source::SourceMap;
+use codespan_reporting::diagnostic as cs;
+use codespan_reporting::term::{self, termcolor::Buffer};
+use serde_json::{json, Value};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColorChoice {
+    Always,
+    Never,
+}
+
+fn to_codespan(diagnostic: &Diagnostic) -> cs::Diagnostic<usize> {
+    let severity = match diagnostic.severity {
+        Severity::Error => cs::Severity::Error,
+        Severity::Warning => cs::Severity::Warning,
+    };
+    let primary = &diagnostic.primary;
+    let mut labels = vec![
+        cs::Label::primary(primary.span.file.0, primary.span.range())
+            .with_message(primary.message.clone()),
+    ];
+    labels.extend(diagnostic.secondary.iter().map(|label| {
+        cs::Label::secondary(label.span.file.0, label.span.range())
+            .with_message(label.message.clone())
+    }));
+    let notes = diagnostic
+        .help
+        .iter()
+        .map(|help| format!("help: {help}"))
+        .collect();
+    cs::Diagnostic::new(severity)
+        .with_code(diagnostic.code.id)
+        .with_message(diagnostic.message.clone())
+        .with_labels(labels)
+        .with_notes(notes)
+}
+
+/// Renders diagnostics the way rustc and gleam do, followed by a one-line tally.
+pub fn render_human(sources: &SourceMap, diagnostics: &[Diagnostic], color: ColorChoice) -> String {
+    let mut buffer = match color {
+        ColorChoice::Always => Buffer::ansi(),
+        ColorChoice::Never => Buffer::no_color(),
+    };
+    let config = term::Config::default();
+    for diagnostic in diagnostics {
+        // A span past the end of its file would be an internal bug; show the message anyway.
+        if term::emit_to_write_style(
+            &mut buffer,
+            &config,
+            sources.files(),
+            &to_codespan(diagnostic),
+        )
+        .is_err()
+        {
+            let line = format!(
+                "{}[{}]: {}\n",
+                severity_word(diagnostic.severity),
+                diagnostic.code.id,
+                diagnostic.message
+            );
+            let _ = std::io::Write::write_all(&mut buffer, line.as_bytes());
+        }
+    }
+    String::from_utf8_lossy(buffer.as_slice()).into_owned()
+}
+
+fn severity_word(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+fn label_json(sources: &SourceMap, label: &super::Label) -> Value {
+    let span = label.span;
+    let start = sources.line_col(span.file, span.start);
+    let end = sources.line_col(span.file, span.end);
+    json!({
+        "file": sources.name(span.file),
+        "line": start.line,
+        "column": start.column,
+        "end_line": end.line,
+        "end_column": end.column,
+        "message": label.message,
+    })
+}
+
+/// One JSON object per diagnostic, in the documented shape.
+pub fn to_json_values(sources: &SourceMap, diagnostics: &[Diagnostic]) -> Vec<Value> {
+    diagnostics
+        .iter()
+        .map(|diagnostic| {
+            let primary = label_json(sources, &diagnostic.primary);
+            json!({
+                "code": diagnostic.code.id,
+                "severity": severity_word(diagnostic.severity),
+                "message": diagnostic.message,
+                "file": primary["file"],
+                "line": primary["line"],
+                "column": primary["column"],
+                "end_line": primary["end_line"],
+                "end_column": primary["end_column"],
+                "labels": std::iter::once(&diagnostic.primary)
+                    .chain(&diagnostic.secondary)
+                    .map(|label| label_json(sources, label))
+                    .collect::<Vec<_>>(),
+                "help": diagnostic.help,
+            })
+        })
+        .collect()
+}
+
+/// The JSON array `--format json` prints.
+pub fn render_json(sources: &SourceMap, diagnostics: &[Diagnostic]) -> String {
+    let values = to_json_values(sources, diagnostics);
+    let mut text = serde_json::to_string_pretty(&values).unwrap_or_else(|_| "[]".to_string());
+    text.push('\n');
+    text
+}

@@ -1,0 +1,388 @@
+//! Stage 2: load. Reads the root file, follows `include` and `use` through a `Loader` (the disk
+//! in the CLI, memory in tests and the fuzzer), and parses every file once. The stdlib packs are
+//! embedded and shown to people as `<stdlib/NAME.tm>`.
+//!
+//! Invariants: a file is loaded once however often it is included; an include cycle is reported
+//! with every include in it; no include reaches outside the root file's directory unless allowed.
+
+use crate::diagnostics::{codes, Diagnostic, Diagnostics};
+use crate::source::{FileId, SourceMap, Span};
+use crate::syntax::{self, ast, ParseLimits};
+use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
+
+/// The built-in rule packs, embedded in the binary.
+pub const STDLIB: &[(&str, &str)] = &[
+    ("stride", include_str!("../stdlib/stride.tm")),
+    ("llm", include_str!("../stdlib/llm.tm")),
+];
+
+/// Packs that every model uses without saying so.
+pub const DEFAULT_PACKS: &[&str] = &["stride"];
+
+/// Where the compiler reads files from.
+pub trait Loader {
+    /// The bytes of a file, or a message saying why it could not be read.
+    fn read(&self, path: &Path) -> Result<Vec<u8>, String>;
+
+    /// The path with links resolved, to check where an include really points; `None` when
+    /// the loader has no such notion (memory) or the file does not exist.
+    fn real_path(&self, _path: &Path) -> Option<PathBuf> {
+        None
+    }
+}
+
+/// Files kept in memory, for tests and the fuzzer.
+#[derive(Debug, Default, Clone)]
+pub struct MemoryLoader {
+    files: HashMap<PathBuf, Vec<u8>>,
+}
+
+impl MemoryLoader {
+    pub fn new() -> MemoryLoader {
+        MemoryLoader::default()
+    }
+
+    pub fn with(mut self, path: impl AsRef<Path>, text: impl Into<Vec<u8>>) -> MemoryLoader {
+        self.files.insert(normalize(path.as_ref()), text.into());
+        self
+    }
+
+    pub fn insert(&mut self, path: impl AsRef<Path>, text: impl Into<Vec<u8>>) {
+        self.files.insert(normalize(path.as_ref()), text.into());
+    }
+}
+
+impl Loader for MemoryLoader {
+    fn read(&self, path: &Path) -> Result<Vec<u8>, String> {
+        self.files
+            .get(&normalize(path))
+            .cloned()
+            .ok_or_else(|| "no such file".to_string())
+    }
+}
+
+/// Limits and permissions for loading.
+#[derive(Debug, Clone, Copy)]
+pub struct LoadOptions {
+    pub parse: ParseLimits,
+    /// Let includes reach outside the root file's directory tree.
+    pub allow_outside_includes: bool,
+    /// Largest file, in bytes.
+    pub max_file_size: usize,
+    /// Most files one model may load (includes and rule files, not the stdlib).
+    pub max_files: usize,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions {
+            parse: ParseLimits::default(),
+            allow_outside_includes: false,
+            max_file_size: 16 * 1024 * 1024,
+            max_files: 1000,
+        }
+    }
+}
+
+/// How a file joined the model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    Root,
+    Include,
+    /// A rule pack: a stdlib name (`stride`) or the path a `use` gave.
+    Pack(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct LoadedFile {
+    pub id: FileId,
+    pub origin: Origin,
+    pub ast: ast::File,
+}
+
+/// Every file of the model, parsed, in load order (root first, then depth-first).
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub files: Vec<LoadedFile>,
+    /// The file each `include` or `use "file"` statement brought in, by the statement's span.
+    pub includes: HashMap<Span, FileId>,
+}
+
+impl Loaded {
+    pub fn file(&self, id: FileId) -> Option<&LoadedFile> {
+        self.files.iter().find(|f| f.id == id)
+    }
+
+    pub fn root(&self) -> Option<&LoadedFile> {
+        self.files.iter().find(|f| f.origin == Origin::Root)
+    }
+}
+
+/// The root file could not be read at all: an environment error, not a diagnostic.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot read {path}: {reason}")]
+pub struct RootUnreadable {
+    pub path: String,
+    pub reason: String,
+}
+
+/// Removes `.` and resolves `..` without touching the disk.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+struct LoadState<'a> {
+    loader: &'a dyn Loader,
+    options: LoadOptions,
+    sources: &'a mut SourceMap,
+    sink: &'a mut Diagnostics,
+    root_dir: PathBuf,
+    real_root_dir: Option<PathBuf>,
+    by_path: HashMap<PathBuf, FileId>,
+    stdlib_loaded: HashMap<&'static str, FileId>,
+    /// The includes currently being followed, for cycle reports.
+    stack: Vec<(PathBuf, Option<Span>)>,
+    loaded: Loaded,
+    file_count: usize,
+}
+
+/// Loads the model rooted at `root`. `Err` only when the root itself cannot be read.
+pub fn load(
+    root: &Path,
+    loader: &dyn Loader,
+    options: LoadOptions,
+    sources: &mut SourceMap,
+    sink: &mut Diagnostics,
+) -> Result<Loaded, RootUnreadable> {
+    let bytes = loader.read(root).map_err(|reason| RootUnreadable {
+        path: root.display().to_string(),
+        reason,
+    })?;
+    let root_norm = normalize(root);
+    let root_dir = root_norm
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let real_root_dir = loader
+        .real_path(root)
+        .and_then(|p| p.parent().map(Path::to_path_buf));
+    let mut state = LoadState {
+        loader,
+        options,
+        sources,
+        sink,
+        root_dir,
+        real_root_dir,
+        by_path: HashMap::new(),
+        stdlib_loaded: HashMap::new(),
+        stack: Vec::new(),
+        loaded: Loaded::default(),
+        file_count: 0,
+    };
+    state.add_file(root_norm, bytes, Origin::Root, None);
+    for pack in DEFAULT_PACKS {
+        state.use_builtin(pack, None);
+    }
+    Ok(state.loaded)
+}
+
+impl LoadState<'_> {
+    fn add_file(&mut self, path: PathBuf, bytes: Vec<u8>, origin: Origin, from: Option<Span>) {
+        let display = path.display().to_string();
+        self.file_count += 1;
+        let text = match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(error) => {
+                let valid = error.utf8_error().valid_up_to();
+                let lossy = String::from_utf8_lossy(error.as_bytes()).into_owned();
+                let file = self.sources.add(display, lossy);
+                let at = valid.min(self.sources.text(file).len());
+                self.sink.push(
+                    Diagnostic::new(
+                        codes::E0015,
+                        Span::new(file, at, at),
+                        "file is not valid UTF-8",
+                    )
+                    .label("the first invalid byte is here")
+                    .with_help("save the file as UTF-8"),
+                );
+                return;
+            }
+        };
+        if text.len() > self.options.max_file_size {
+            let file = self.sources.add(display, String::new());
+            let mut diagnostic = Diagnostic::new(
+                codes::E0016,
+                from.unwrap_or(Span::new(file, 0, 0)),
+                format!(
+                    "`{}` is {} bytes, over the limit of {} bytes",
+                    path.display(),
+                    text.len(),
+                    self.options.max_file_size
+                ),
+            )
+            .with_help(
+                "split the model into included files, or raise the limit with `--max-file-size`",
+            );
+            if from.is_some() {
+                diagnostic = diagnostic.label("included here");
+            }
+            self.sink.push(diagnostic);
+            return;
+        }
+        let file = self.sources.add(display, text);
+        self.by_path.insert(path.clone(), file);
+        if let Some(at) = from {
+            self.loaded.includes.insert(at, file);
+        }
+        let text = self.sources.text(file).to_string();
+        let Some(ast) = syntax::parse(file, &text, self.options.parse, self.sink) else {
+            return;
+        };
+        self.stack.push((path.clone(), from));
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        self.follow(&ast.items, &dir);
+        self.stack.pop();
+        self.loaded.files.push(LoadedFile {
+            id: file,
+            origin,
+            ast,
+        });
+    }
+
+    fn follow(&mut self, items: &[ast::Item], dir: &Path) {
+        for item in items {
+            match item {
+                ast::Item::Include(include) => {
+                    self.include(&include.path, dir, include.span, Origin::Include);
+                }
+                ast::Item::Use(usage) => match &usage.target {
+                    ast::UseTarget::Builtin(name) => self.use_builtin(&name.text, Some(name.span)),
+                    ast::UseTarget::File(path) => {
+                        self.include(path, dir, usage.span, Origin::Pack(path.value.clone()))
+                    }
+                },
+                ast::Item::Element(element) => self.follow(&element.children, dir),
+                _ => {}
+            }
+        }
+    }
+
+    fn use_builtin(&mut self, name: &str, at: Option<Span>) {
+        let Some((pack, text)) = STDLIB.iter().find(|(pack, _)| *pack == name) else {
+            if let Some(span) = at {
+                let names: Vec<&str> = STDLIB.iter().map(|(n, _)| *n).collect();
+                self.sink.push(
+                    Diagnostic::new(codes::E0009, span, format!("there is no built-in rule pack `{name}`"))
+                        .label("unknown pack")
+                        .with_suggestion(name, names.iter().copied())
+                        .with_help(format!(
+                            "the built-in packs are {}; a pack of your own is `use \"path/to/rules.tm\"`",
+                            names.join(", ")
+                        )),
+                );
+            }
+            return;
+        };
+        if self.stdlib_loaded.contains_key(pack) {
+            return;
+        }
+        let file = self.sources.add(format!("<stdlib/{pack}.tm>"), *text);
+        self.stdlib_loaded.insert(pack, file);
+        if let Some(ast) = syntax::parse(file, text, self.options.parse, self.sink) {
+            self.loaded.files.push(LoadedFile {
+                id: file,
+                origin: Origin::Pack((*pack).to_string()),
+                ast,
+            });
+        }
+    }
+
+    fn include(&mut self, path: &ast::Str, dir: &Path, at: Span, origin: Origin) {
+        let target = normalize(&dir.join(&path.value));
+        if let Some(position) = self.stack.iter().position(|(p, _)| *p == target) {
+            let mut diagnostic = Diagnostic::new(
+                codes::E0007,
+                at,
+                format!("include cycle: `{}` includes itself", path.value),
+            )
+            .label("this include closes the cycle");
+            for (_, span) in self.stack.iter().skip(position + 1) {
+                if let Some(span) = span {
+                    diagnostic = diagnostic.with_secondary(*span, "which includes");
+                }
+            }
+            self.sink
+                .push(diagnostic.with_help("remove one of these includes"));
+            return;
+        }
+        if let Some(file) = self.by_path.get(&target) {
+            self.loaded.includes.insert(at, *file);
+            return;
+        }
+        if !self.options.allow_outside_includes && !self.inside_root(&target) {
+            self.sink.push(
+                Diagnostic::new(
+                    codes::E0008,
+                    path.span,
+                    format!("`{}` is outside the model's directory", path.value),
+                )
+                .label("points outside the directory of the root file")
+                .with_help("a model may only read files below its own directory; pass `--allow-outside-includes` if you trust it"),
+            );
+            return;
+        }
+        if self.file_count >= self.options.max_files {
+            self.sink.push(
+                Diagnostic::new(
+                    codes::E0016,
+                    path.span,
+                    format!("more than {} files in one model", self.options.max_files),
+                )
+                .with_help("raise the limit with `--max-files`"),
+            );
+            return;
+        }
+        match self.loader.read(&target) {
+            Ok(bytes) => self.add_file(target, bytes, origin, Some(at)),
+            Err(reason) => {
+                self.sink.push(
+                    Diagnostic::new(
+                        codes::E0006,
+                        path.span,
+                        format!("cannot read `{}`: {reason}", path.value),
+                    )
+                    .label(format!("looked for {}", target.display()))
+                    .with_help("paths are relative to the file that names them"),
+                );
+            }
+        }
+    }
+
+    fn inside_root(&self, target: &Path) -> bool {
+        let lexical = !target.starts_with("..")
+            && (self.root_dir.as_os_str().is_empty() && target.is_relative()
+                || target.starts_with(&self.root_dir));
+        if !lexical {
+            return false;
+        }
+        // A link inside the tree may still point out of it.
+        match (&self.real_root_dir, self.loader.real_path(target)) {
+            (Some(root), Some(real)) => real.starts_with(root),
+            _ => true,
+        }
+    }
+}

@@ -1,0 +1,193 @@
+//! The resolved model: what the rules stage reads. Elements, data and flows are in source order
+//! and refer to each other by index newtypes; derived facts are computed once, in `resolve`.
+
+mod value;
+
+pub use value::PropValue;
+
+use crate::source::Span;
+use crate::syntax::ast;
+use crate::vocab::{Category, Classification, ElementKind, Level};
+use indexmap::IndexMap;
+use petgraph::graph::DiGraph;
+use std::collections::HashMap;
+
+/// Index of an element (boundaries included) in `Model::elements`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ElementIdx(pub usize);
+
+/// Index of a flow in `Model::flows`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FlowIdx(pub usize);
+
+/// Index of a data declaration in `Model::data`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DataIdx(pub usize);
+
+#[derive(Debug, Clone, Default)]
+pub struct ModelInfo {
+    pub name: String,
+    pub description: Option<String>,
+    pub version: Option<String>,
+    pub owner: Option<String>,
+    /// The root file as the user named it.
+    pub file: String,
+}
+
+/// Properties every declaration may carry; anything else lands in `extra`.
+#[derive(Debug, Clone, Default)]
+pub struct Properties {
+    pub description: Option<String>,
+    pub technology: Option<String>,
+    pub owner: Option<String>,
+    pub url: Option<String>,
+    pub tags: Vec<String>,
+    pub controls: Vec<String>,
+    pub extra: IndexMap<String, PropValue>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Element {
+    pub id: String,
+    pub name: String,
+    pub kind: ElementKind,
+    /// The whole declaration.
+    pub span: Span,
+    /// The id or name as written, for pointing at the element itself.
+    pub name_span: Span,
+    pub properties: Properties,
+    /// Data a store holds.
+    pub stores: Vec<DataIdx>,
+    /// Ids this element had before a rename.
+    pub formerly: Vec<String>,
+    /// Enclosing boundaries, innermost first.
+    pub boundaries: Vec<ElementIdx>,
+    pub internet_facing: bool,
+    pub inbound: usize,
+    pub outbound: usize,
+    /// Highest classification of the data a store holds.
+    pub max_classification: Option<Classification>,
+    /// Petgraph node (boundaries are not in the graph).
+    pub node: Option<petgraph::graph::NodeIndex>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Data {
+    pub id: String,
+    pub name: String,
+    pub classification: Classification,
+    pub description: Option<String>,
+    pub tags: Vec<String>,
+    pub extra: IndexMap<String, PropValue>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Flow {
+    /// `SOURCE>TARGET`, plus `#N` for the Nth flow between the same pair.
+    pub id: String,
+    /// 1-based, source order.
+    pub number: usize,
+    pub source: ElementIdx,
+    pub target: ElementIdx,
+    pub label: Option<String>,
+    pub protocol: Option<String>,
+    pub data: Vec<DataIdx>,
+    pub properties: Properties,
+    /// The other half of a `<->` declaration.
+    pub reverse_of: Option<FlowIdx>,
+    pub crosses_boundary: bool,
+    pub encrypted: bool,
+    pub max_classification: Option<Classification>,
+    pub span: Span,
+}
+
+/// What a hand-written threat is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    Element(ElementIdx),
+    Flow(FlowIdx),
+}
+
+#[derive(Debug, Clone)]
+pub struct ManualThreat {
+    pub id: String,
+    pub title: String,
+    pub subject: Subject,
+    pub category: Category,
+    pub severity: Option<Level>,
+    pub likelihood: Option<Level>,
+    pub impact: Option<Level>,
+    pub explanation: String,
+    pub mitigations: Vec<String>,
+    pub references: Vec<String>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DecisionKind {
+    Mitigate,
+    Accept,
+}
+
+#[derive(Debug, Clone)]
+pub struct Decision {
+    pub kind: DecisionKind,
+    pub pattern: String,
+    pub pattern_span: Span,
+    /// `by` of a mitigation, `reason` of an acceptance.
+    pub text: String,
+    /// `until` of an acceptance, checked to be `YYYY-MM-DD`.
+    pub until: Option<String>,
+    pub span: Span,
+}
+
+/// A rule as declared, with the pack it came from; the rules stage checks and compiles it.
+#[derive(Debug, Clone)]
+pub struct RuleSource {
+    pub pack: String,
+    pub decl: ast::RuleDecl,
+}
+
+/// The resolved model.
+#[derive(Debug, Clone, Default)]
+pub struct Model {
+    pub info: ModelInfo,
+    pub elements: Vec<Element>,
+    pub data: Vec<Data>,
+    pub flows: Vec<Flow>,
+    pub threats: Vec<ManualThreat>,
+    pub decisions: Vec<Decision>,
+    pub rules: Vec<RuleSource>,
+    /// Packs the model uses (`use`), stdlib names or paths.
+    pub packs: Vec<String>,
+    /// Old id → current element, from `formerly`.
+    pub renamed: HashMap<String, ElementIdx>,
+    /// Elements and flows as a graph, in source order (node weight: element, edge weight: flow).
+    pub graph: DiGraph<ElementIdx, FlowIdx>,
+    pub element_ids: HashMap<String, ElementIdx>,
+}
+
+impl Model {
+    pub fn element(&self, idx: ElementIdx) -> Option<&Element> {
+        self.elements.get(idx.0)
+    }
+
+    pub fn flow(&self, idx: FlowIdx) -> Option<&Flow> {
+        self.flows.get(idx.0)
+    }
+
+    pub fn data_item(&self, idx: DataIdx) -> Option<&Data> {
+        self.data.get(idx.0)
+    }
+
+    pub fn element_by_id(&self, id: &str) -> Option<ElementIdx> {
+        self.element_ids.get(id).copied()
+    }
+
+    /// The innermost enclosing boundary.
+    pub fn boundary_of(&self, idx: ElementIdx) -> Option<ElementIdx> {
+        self.element(idx)
+            .and_then(|e| e.boundaries.first().copied())
+    }
+}

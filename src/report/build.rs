@@ -1,0 +1,171 @@
+//! Model + threats → the report view-model. Ids replace indices, spans become 1-based places.
+
+use super::view::*;
+use crate::model::{DecisionKind as ModelDecisionKind, Model};
+use crate::rules::Threats;
+use crate::source::{SourceMap, Span};
+
+pub fn source_span(sources: &SourceMap, span: Span) -> SourceSpan {
+    let start = sources.line_col(span.file, span.start);
+    let end = sources.line_col(span.file, span.end);
+    SourceSpan {
+        file: sources.name(span.file).to_string(),
+        line: start.line,
+        column: start.column,
+        end_line: end.line,
+        end_column: end.column,
+    }
+}
+
+/// Builds the report every renderer reads.
+pub fn build(model: &Model, threats: &Threats, sources: &SourceMap) -> Report {
+    let element_id = |idx: crate::model::ElementIdx| {
+        model.element(idx).map(|e| e.id.clone()).unwrap_or_default()
+    };
+    let data_id = |idx: &crate::model::DataIdx| {
+        model
+            .data_item(*idx)
+            .map(|d| d.id.clone())
+            .unwrap_or_default()
+    };
+    let elements = model
+        .elements
+        .iter()
+        .map(|element| ElementView {
+            id: element.id.clone(),
+            name: element.name.clone(),
+            kind: element.kind,
+            boundary: element.boundaries.first().map(|b| element_id(*b)),
+            boundaries: element.boundaries.iter().map(|b| element_id(*b)).collect(),
+            description: element.properties.description.clone(),
+            technology: element.properties.technology.clone(),
+            owner: element.properties.owner.clone(),
+            url: element.properties.url.clone(),
+            tags: element.properties.tags.clone(),
+            controls: element.properties.controls.clone(),
+            stores: element.stores.iter().map(data_id).collect(),
+            internet_facing: element.internet_facing,
+            properties: element
+                .properties
+                .extra
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.clone(),
+                        serde_json::to_value(v).unwrap_or(serde_json::Value::Null),
+                    )
+                })
+                .collect(),
+            source_span: source_span(sources, element.span),
+        })
+        .collect();
+    let data = model
+        .data
+        .iter()
+        .map(|d| DataView {
+            id: d.id.clone(),
+            name: d.name.clone(),
+            classification: d.classification,
+            description: d.description.clone(),
+            tags: d.tags.clone(),
+            source_span: source_span(sources, d.span),
+        })
+        .collect();
+    let flows = model
+        .flows
+        .iter()
+        .map(|flow| FlowView {
+            id: flow.id.clone(),
+            number: flow.number,
+            source: element_id(flow.source),
+            target: element_id(flow.target),
+            label: flow.label.clone(),
+            protocol: flow.protocol.clone(),
+            data: flow.data.iter().map(data_id).collect(),
+            controls: flow.properties.controls.clone(),
+            tags: flow.properties.tags.clone(),
+            reverse_of: flow
+                .reverse_of
+                .and_then(|r| model.flow(r))
+                .map(|f| f.id.clone()),
+            crosses_boundary: flow.crosses_boundary,
+            max_classification: flow.max_classification,
+            source_span: source_span(sources, flow.span),
+        })
+        .collect();
+    let mut fired: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let threat_views = threats
+        .threats
+        .iter()
+        .map(|threat| {
+            if let Some(rule) = &threat.rule {
+                *fired.entry(rule.as_str()).or_insert(0) += 1;
+            }
+            ThreatView {
+                id: threat.id.clone(),
+                rule: threat.rule.clone(),
+                category: threat.category,
+                element: threat.subject.element.map(element_id),
+                flow: threat
+                    .subject
+                    .flow
+                    .and_then(|f| model.flow(f))
+                    .map(|f| f.id.clone()),
+                title: threat.title.clone(),
+                explanation: threat.explanation.clone(),
+                mitigations: threat.mitigations.clone(),
+                likelihood: threat.likelihood,
+                impact: threat.impact,
+                severity: threat.severity,
+                severity_reasons: threat.severity_reasons.clone(),
+                status: threat.status,
+                decision: threat.decision.and_then(|applied| {
+                    model.decisions.get(applied.decision).map(|d| DecisionView {
+                        kind: match d.kind {
+                            ModelDecisionKind::Mitigate => DecisionKind::Mitigate,
+                            ModelDecisionKind::Accept => DecisionKind::Accept,
+                        },
+                        pattern: d.pattern.clone(),
+                        text: d.text.clone(),
+                        until: d.until.clone(),
+                        lapsed: applied.lapsed,
+                        source_span: source_span(sources, d.span),
+                    })
+                }),
+                references: threat.references.clone(),
+                source_span: source_span(sources, threat.span),
+            }
+        })
+        .collect();
+    let rules = threats
+        .rules
+        .iter()
+        .filter_map(|rule| {
+            let count = fired.get(rule.id.as_str()).copied()?;
+            Some(RuleView {
+                id: rule.id.clone(),
+                pack: rule.pack.clone(),
+                category: rule.category,
+                applies_to: rule.applies_to.clone(),
+                title: rule.title.clone(),
+                references: rule.references.clone(),
+                fired: count,
+                source_span: source_span(sources, rule.span),
+            })
+        })
+        .collect();
+    Report {
+        model: ModelInfo {
+            name: model.info.name.clone(),
+            description: model.info.description.clone(),
+            version: model.info.version.clone(),
+            owner: model.info.owner.clone(),
+            file: model.info.file.clone(),
+        },
+        elements,
+        data,
+        flows,
+        threats: threat_views,
+        rules,
+    }
+}

@@ -1,0 +1,391 @@
+//! Walks the loaded files in reading order and gathers every declaration; assigns element and
+//! data ids and checks them unique.
+
+use super::props::{self, Props};
+use crate::diagnostics::{codes, Diagnostic, Diagnostics};
+use crate::load::{Loaded, Origin};
+use crate::model::{Data, Element, ElementIdx, Model, ModelInfo, Properties};
+use crate::source::{FileId, Span};
+use crate::syntax::{ast, derive_id};
+use crate::vocab::{Classification, ElementKind};
+use std::collections::{HashMap, HashSet};
+
+/// An element declaration with the boundaries around it (innermost last while collecting).
+pub struct ElementDecl<'a> {
+    pub decl: &'a ast::Element,
+    pub parent: Option<usize>,
+}
+
+/// Every declaration of the model, in reading order.
+#[derive(Default)]
+pub struct Decls<'a> {
+    pub models: Vec<&'a ast::ModelDecl>,
+    pub elements: Vec<ElementDecl<'a>>,
+    pub data: Vec<&'a ast::DataDecl>,
+    pub flows: Vec<&'a ast::FlowDecl>,
+    pub threats: Vec<&'a ast::ThreatDecl>,
+    pub decisions: Vec<&'a ast::Decision>,
+    pub rules: Vec<(String, &'a ast::RuleDecl)>,
+    /// Packs named by `use`, in order, stdlib names or paths.
+    pub packs: Vec<String>,
+}
+
+pub fn collect<'a>(loaded: &'a Loaded, sink: &mut Diagnostics) -> Decls<'a> {
+    let mut walker = Walker {
+        loaded,
+        decls: Decls::default(),
+        seen: HashSet::new(),
+    };
+    if let Some(root) = loaded.root() {
+        walker.file(root.id, None, sink);
+    }
+    // Packs the model did not reach by `use` (the defaults) still contribute their rules.
+    for file in &loaded.files {
+        if let Origin::Pack(name) = &file.origin {
+            if !walker.seen.contains(&file.id) {
+                walker.file(file.id, Some(name.clone()), sink);
+            }
+            if !walker.decls.packs.contains(name) {
+                walker.decls.packs.push(name.clone());
+            }
+        }
+    }
+    walker.decls
+}
+
+struct Walker<'a> {
+    loaded: &'a Loaded,
+    decls: Decls<'a>,
+    seen: HashSet<FileId>,
+}
+
+impl<'a> Walker<'a> {
+    fn file(&mut self, id: FileId, pack: Option<String>, sink: &mut Diagnostics) {
+        if !self.seen.insert(id) {
+            return;
+        }
+        let Some(file) = self.loaded.file(id) else {
+            return;
+        };
+        let pack_name = pack.unwrap_or_else(|| match &file.origin {
+            Origin::Pack(name) => name.clone(),
+            _ => String::new(),
+        });
+        let in_pack = matches!(file.origin, Origin::Pack(_));
+        self.items(&file.ast.items, None, &pack_name, in_pack, id, sink);
+    }
+
+    fn items(
+        &mut self,
+        items: &'a [ast::Item],
+        parent: Option<usize>,
+        pack: &str,
+        in_pack: bool,
+        file: FileId,
+        sink: &mut Diagnostics,
+    ) {
+        for item in items {
+            if in_pack
+                && !matches!(
+                    item,
+                    ast::Item::Rule(_) | ast::Item::Use(_) | ast::Item::Include(_)
+                )
+            {
+                sink.push(
+                    Diagnostic::new(
+                        codes::E0018,
+                        item.span(),
+                        "a rule pack may only declare rules",
+                    )
+                    .label("not a rule")
+                    .with_help(
+                        "move model declarations to the model, and `include` them from there",
+                    ),
+                );
+                continue;
+            }
+            match item {
+                ast::Item::Model(m) => self.decls.models.push(m),
+                ast::Item::Include(include) => {
+                    if let Some(target) = self.loaded.includes.get(&include.span) {
+                        self.file(*target, None, sink);
+                    }
+                }
+                ast::Item::Use(usage) => {
+                    let name = match &usage.target {
+                        ast::UseTarget::Builtin(name) => name.text.clone(),
+                        ast::UseTarget::File(path) => path.value.clone(),
+                    };
+                    if !self.decls.packs.contains(&name) {
+                        self.decls.packs.push(name.clone());
+                    }
+                    if let Some(target) = self.loaded.includes.get(&usage.span) {
+                        self.file(*target, Some(name), sink);
+                    }
+                }
+                ast::Item::Element(element) => {
+                    let index = self.decls.elements.len();
+                    self.decls.elements.push(ElementDecl {
+                        decl: element,
+                        parent,
+                    });
+                    if element.kind != ElementKind::Boundary {
+                        if let Some(first) = element.children.first() {
+                            sink.push(
+                                Diagnostic::new(
+                                    codes::E0018,
+                                    first.span(),
+                                    format!(
+                                        "only a boundary can contain declarations, not {} `{}`",
+                                        element.kind.word(),
+                                        display_of(element)
+                                    ),
+                                )
+                                .label("declared inside a non-boundary")
+                                .with_help(
+                                    "move it out of the block, or make the container a `boundary`",
+                                ),
+                            );
+                            continue;
+                        }
+                    }
+                    self.items(&element.children, Some(index), pack, in_pack, file, sink);
+                }
+                ast::Item::Data(data) => self.decls.data.push(data),
+                ast::Item::Flow(flow) => self.decls.flows.push(flow),
+                ast::Item::Threat(threat) => self.decls.threats.push(threat),
+                ast::Item::Decision(decision) => self.decls.decisions.push(decision),
+                ast::Item::Rule(rule) => {
+                    let pack = if pack.is_empty() {
+                        "model".to_string()
+                    } else {
+                        pack.to_string()
+                    };
+                    self.decls.rules.push((pack, rule));
+                }
+            }
+        }
+    }
+}
+
+fn display_of(element: &ast::Element) -> String {
+    element
+        .id
+        .as_ref()
+        .map(|i| i.text.clone())
+        .or_else(|| element.name.as_ref().map(|n| n.value.clone()))
+        .unwrap_or_default()
+}
+
+pub fn model_info(decls: &Decls, root_name: &str, sink: &mut Diagnostics) -> ModelInfo {
+    let mut info = ModelInfo {
+        name: std::path::Path::new(root_name)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| root_name.to_string()),
+        file: root_name.to_string(),
+        ..ModelInfo::default()
+    };
+    if let Some((first, rest)) = decls.models.split_first() {
+        for extra in rest {
+            sink.push(
+                Diagnostic::new(
+                    codes::E0013,
+                    extra.span,
+                    "a model has at most one `model` block",
+                )
+                .label("second `model` block")
+                .with_secondary(first.span, "first declared here")
+                .with_help("merge the two blocks, or remove the one in the included file"),
+            );
+        }
+        let p = Props::check(&first.properties, props::MODEL, "the model", sink);
+        info.name = first.name.value.clone();
+        info.description = p.text("description");
+        info.version = p.text("version");
+        info.owner = p.text("owner");
+    }
+    info
+}
+
+/// The id a declaration has: written, or derived from its display name.
+pub fn declared_id(id: Option<&ast::Ident>, name: Option<&ast::Str>) -> (String, Span) {
+    match (id, name) {
+        (Some(id), _) => (id.text.clone(), id.span),
+        (None, Some(name)) => (derive_id(&name.value), name.span),
+        (None, None) => ("_".to_string(), Span::new(FileId(0), 0, 0)),
+    }
+}
+
+pub fn elements(decls: &Decls, model: &mut Model, sink: &mut Diagnostics) {
+    // Data first: stores refer to it.
+    let mut data_ids: HashMap<String, usize> = HashMap::new();
+    for data in &decls.data {
+        let (id, id_span) = declared_id(data.id.as_ref(), data.name.as_ref());
+        if let Some(&earlier) = data_ids.get(&id) {
+            if let Some(first) = model.data.get(earlier) {
+                sink.push(duplicate(&id, "data", id_span, first.span));
+            }
+            continue;
+        }
+        let p = Props::check(&data.properties, props::DATA, "data", sink);
+        let classification = p
+            .word(
+                "classification",
+                Classification::from_word,
+                &Classification::words(),
+                sink,
+            )
+            .unwrap_or_default();
+        data_ids.insert(id.clone(), model.data.len());
+        model.data.push(Data {
+            name: data
+                .name
+                .as_ref()
+                .map(|n| n.value.clone())
+                .unwrap_or_else(|| id.clone()),
+            id,
+            classification,
+            description: p.text("description"),
+            tags: p.words("tags"),
+            extra: p.extra(),
+            span: data.span,
+        });
+    }
+
+    let mut first_span: HashMap<String, Span> = HashMap::new();
+    // Maps each declaration to its element index (None when it was a duplicate).
+    let mut index_of_decl: Vec<Option<ElementIdx>> = Vec::with_capacity(decls.elements.len());
+    for entry in &decls.elements {
+        let decl = entry.decl;
+        let (id, id_span) = declared_id(decl.id.as_ref(), decl.name.as_ref());
+        if let Some(first) = first_span.get(&id) {
+            sink.push(duplicate(&id, "element", id_span, *first));
+            index_of_decl.push(None);
+            continue;
+        }
+        first_span.insert(id.clone(), id_span);
+        let p = Props::check(
+            &decl.properties,
+            props::ELEMENT,
+            &format!("{} `{id}`", decl.kind.word()),
+            sink,
+        );
+        if decl.kind != ElementKind::Store {
+            if let Some(property) = p.get("stores") {
+                sink.push(
+                    Diagnostic::new(codes::E0012, property.key.span, format!("`stores` is only for stores, and `{id}` is {} {}", article(decl.kind), decl.kind.word()))
+                        .label("not allowed here")
+                        .with_help("declare the data on the flows that carry it (`data [...]`), or make this element a `store`"),
+                );
+            }
+        }
+        let stores = if decl.kind == ElementKind::Store {
+            resolve_data_list(&p.list("stores"), &data_ids, model, sink)
+        } else {
+            Vec::new()
+        };
+        let parent = entry
+            .parent
+            .and_then(|p| index_of_decl.get(p).copied().flatten());
+        let mut boundaries = Vec::new();
+        if let Some(parent) = parent {
+            boundaries.push(parent);
+            if let Some(outer) = model.element(parent) {
+                boundaries.extend(outer.boundaries.iter().copied());
+            }
+        }
+        let index = ElementIdx(model.elements.len());
+        index_of_decl.push(Some(index));
+        model.element_ids.insert(id.clone(), index);
+        model.elements.push(Element {
+            name: decl
+                .name
+                .as_ref()
+                .map(|n| n.value.clone())
+                .unwrap_or_else(|| id.clone()),
+            id,
+            kind: decl.kind,
+            span: decl.span,
+            name_span: id_span,
+            properties: Properties {
+                description: p.text("description"),
+                technology: p.text("technology"),
+                owner: p.text("owner"),
+                url: p.text("url"),
+                tags: p.words("tags"),
+                controls: p.words("controls"),
+                extra: p.extra(),
+            },
+            stores,
+            formerly: p.words("formerly"),
+            boundaries,
+            internet_facing: false,
+            inbound: 0,
+            outbound: 0,
+            max_classification: None,
+            node: None,
+        });
+    }
+    for (index, element) in model.elements.iter().enumerate() {
+        for old in &element.formerly {
+            if !model.element_ids.contains_key(old) {
+                model.renamed.insert(old.clone(), ElementIdx(index));
+            }
+        }
+    }
+}
+
+fn article(kind: ElementKind) -> &'static str {
+    match kind {
+        ElementKind::Actor | ElementKind::External => "an",
+        _ => "a",
+    }
+}
+
+pub fn duplicate(id: &str, what: &str, span: Span, first: Span) -> Diagnostic {
+    Diagnostic::new(
+        codes::E0005,
+        span,
+        format!("the id `{id}` is declared twice"),
+    )
+    .label(format!("second {what} with this id"))
+    .with_secondary(first, "first declared here")
+    .with_help("ids are unique across the model; give one of them an explicit, different id")
+}
+
+/// Resolves data ids named in a list; unknown ones are reported with the closest names.
+pub fn resolve_data_list(
+    names: &[(String, Span)],
+    data_ids: &HashMap<String, usize>,
+    model: &Model,
+    sink: &mut Diagnostics,
+) -> Vec<crate::model::DataIdx> {
+    let mut out = Vec::new();
+    for (name, span) in names {
+        match data_ids.get(name) {
+            Some(&index) => {
+                let idx = crate::model::DataIdx(index);
+                if !out.contains(&idx) {
+                    out.push(idx);
+                }
+            }
+            None => {
+                let candidates: Vec<&str> = model.data.iter().map(|d| d.id.as_str()).collect();
+                sink.push(
+                    Diagnostic::new(
+                        codes::E0004,
+                        *span,
+                        format!("no data is declared with the id `{name}`"),
+                    )
+                    .label("unknown data")
+                    .with_suggestion(name, candidates)
+                    .or_help(format!(
+                        "declare it: `data {name} \"...\" {{ classification internal }}`"
+                    )),
+                );
+            }
+        }
+    }
+    out
+}

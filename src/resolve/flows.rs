@@ -1,0 +1,225 @@
+//! Flows: endpoints looked up by id or display name, `<->` split in two, ids `SOURCE>TARGET`
+//! with `#N` for repeats, numbered in reading order.
+
+use super::collect::Decls;
+use super::props::{self, Props};
+use crate::diagnostics::{closest_many, codes, Diagnostic, Diagnostics};
+use crate::model::{ElementIdx, Flow, FlowIdx, Model, Properties};
+use crate::source::Span;
+use crate::syntax::ast::Endpoint;
+use crate::vocab::ElementKind;
+use std::collections::HashMap;
+
+/// Display name → elements with that name, for endpoint lookup.
+pub struct NameIndex {
+    by_name: HashMap<String, Vec<ElementIdx>>,
+}
+
+impl NameIndex {
+    pub fn new(model: &Model) -> NameIndex {
+        let mut by_name: HashMap<String, Vec<ElementIdx>> = HashMap::new();
+        for (index, element) in model.elements.iter().enumerate() {
+            by_name
+                .entry(element.name.clone())
+                .or_default()
+                .push(ElementIdx(index));
+        }
+        NameIndex { by_name }
+    }
+
+    /// Finds an endpoint: an id first, then a display name (ids win: they are unique).
+    pub fn lookup(
+        &self,
+        model: &Model,
+        endpoint: &Endpoint,
+        sink: &mut Diagnostics,
+    ) -> Option<ElementIdx> {
+        let text = endpoint.text();
+        if let Some(index) = model.element_by_id(text) {
+            return Some(index);
+        }
+        match self.by_name.get(text).map(Vec::as_slice) {
+            Some([only]) => return Some(*only),
+            Some([first, second, ..]) => {
+                let mut diagnostic = Diagnostic::new(
+                    codes::E0004,
+                    endpoint.span(),
+                    format!("`{text}` names more than one element"),
+                )
+                .label("ambiguous")
+                .with_help("refer to the element by its id");
+                for index in [first, second] {
+                    if let Some(element) = model.element(*index) {
+                        diagnostic = diagnostic.with_secondary(
+                            element.name_span,
+                            format!("`{}` has this name", element.id),
+                        );
+                    }
+                }
+                sink.push(diagnostic);
+                return None;
+            }
+            _ => {}
+        }
+        if let Some(index) = model.renamed.get(text) {
+            return Some(*index);
+        }
+        let mut candidates: Vec<&str> = model.elements.iter().map(|e| e.id.as_str()).collect();
+        candidates.extend(model.elements.iter().map(|e| e.name.as_str()));
+        let close = closest_many(text, candidates, 3);
+        let mut diagnostic = Diagnostic::new(
+            codes::E0004,
+            endpoint.span(),
+            format!("no element is named `{text}`"),
+        )
+        .label("unknown element");
+        diagnostic = match close.as_slice() {
+            [] => diagnostic.with_help(
+                "declare it (`process my_service \"My Service\"`), or check the spelling",
+            ),
+            [one] => diagnostic.with_help(format!("did you mean `{one}`?")),
+            many => diagnostic.with_help(format!(
+                "did you mean one of {}?",
+                many.iter()
+                    .map(|c| format!("`{c}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        };
+        sink.push(diagnostic);
+        None
+    }
+}
+
+pub fn flows(decls: &Decls, model: &mut Model, sink: &mut Diagnostics) {
+    let names = NameIndex::new(model);
+    let data_ids: HashMap<String, usize> = model
+        .data
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.id.clone(), i))
+        .collect();
+    let mut pair_counts: HashMap<(ElementIdx, ElementIdx), usize> = HashMap::new();
+    for decl in &decls.flows {
+        let source = names.lookup(model, &decl.source, sink);
+        let target = names.lookup(model, &decl.target, sink);
+        let p = Props::check(&decl.properties, props::FLOW, "a flow", sink);
+        let data = super::collect::resolve_data_list(&p.list("data"), &data_ids, model, sink);
+        let (Some(source), Some(target)) = (source, target) else {
+            continue;
+        };
+        let mut endpoints_ok = true;
+        for (index, endpoint) in [(source, &decl.source), (target, &decl.target)] {
+            if let Some(element) = model
+                .element(index)
+                .filter(|e| e.kind == ElementKind::Boundary)
+            {
+                sink.push(
+                    Diagnostic::new(
+                        codes::E0018,
+                        endpoint.span(),
+                        format!(
+                            "`{}` is a trust boundary; data flows between elements",
+                            element.id
+                        ),
+                    )
+                    .label("a boundary cannot send or receive data")
+                    .with_secondary(element.name_span, "declared as a boundary here")
+                    .with_help("connect the element inside the boundary that handles this flow"),
+                );
+                endpoints_ok = false;
+            }
+        }
+        if !endpoints_ok {
+            continue;
+        }
+        if source == target {
+            sink.push(
+                Diagnostic::new(codes::W0007, decl.span, "this flow goes from an element to itself")
+                    .label("source and target are the same")
+                    .with_help("a data flow crosses between two elements; model the internal step as a separate process"),
+            );
+        }
+        let properties = Properties {
+            description: p.text("description"),
+            technology: None,
+            owner: None,
+            url: None,
+            tags: p.words("tags"),
+            controls: p.words("controls"),
+            extra: p.extra(),
+        };
+        let label = decl.label.as_ref().map(|l| l.value.clone());
+        let protocol = p.text("protocol");
+        let first = push_flow(
+            model,
+            &mut pair_counts,
+            source,
+            target,
+            label.clone(),
+            protocol.clone(),
+            data.clone(),
+            properties.clone(),
+            decl.span,
+        );
+        if decl.bidirectional {
+            let second = push_flow(
+                model,
+                &mut pair_counts,
+                target,
+                source,
+                label,
+                protocol,
+                data,
+                properties,
+                decl.span,
+            );
+            if let Some(flow) = model.flows.get_mut(first.0) {
+                flow.reverse_of = Some(second);
+            }
+            if let Some(flow) = model.flows.get_mut(second.0) {
+                flow.reverse_of = Some(first);
+            }
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn push_flow(
+    model: &mut Model,
+    pair_counts: &mut HashMap<(ElementIdx, ElementIdx), usize>,
+    source: ElementIdx,
+    target: ElementIdx,
+    label: Option<String>,
+    protocol: Option<String>,
+    data: Vec<crate::model::DataIdx>,
+    properties: Properties,
+    span: Span,
+) -> FlowIdx {
+    let count = pair_counts.entry((source, target)).or_insert(0);
+    *count += 1;
+    let source_id = model.element(source).map(|e| e.id.as_str()).unwrap_or("");
+    let target_id = model.element(target).map(|e| e.id.as_str()).unwrap_or("");
+    let id = if *count == 1 {
+        format!("{source_id}>{target_id}")
+    } else {
+        format!("{source_id}>{target_id}#{count}")
+    };
+    let index = FlowIdx(model.flows.len());
+    model.flows.push(Flow {
+        id,
+        number: index.0 + 1,
+        source,
+        target,
+        label,
+        protocol,
+        data,
+        properties,
+        reverse_of: None,
+        crosses_boundary: false,
+        encrypted: false,
+        max_classification: None,
+        span,
+    });
+    index
+}

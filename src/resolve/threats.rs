@@ -1,0 +1,209 @@
+//! Hand-written threats, decisions and rules: checked here, applied by the rules stage.
+
+use super::collect::{declared_id, duplicate, Decls};
+use super::flows::NameIndex;
+use super::props::{self, Props};
+use crate::diagnostics::{codes, Diagnostic, Diagnostics};
+use crate::model::{Decision, DecisionKind, ManualThreat, Model, RuleSource, Subject};
+use crate::source::Span;
+use crate::syntax::ast;
+use crate::vocab::{Category, Level};
+use std::collections::HashMap;
+
+pub fn manual_threats(decls: &Decls, model: &mut Model, sink: &mut Diagnostics) {
+    let names = NameIndex::new(model);
+    let mut seen: HashMap<String, Span> = HashMap::new();
+    for decl in &decls.threats {
+        let (id, id_span) = declared_id(decl.id.as_ref(), decl.name.as_ref());
+        if let Some(first) = seen.get(&id) {
+            sink.push(duplicate(&id, "threat", id_span, *first));
+            continue;
+        }
+        seen.insert(id.clone(), id_span);
+        let p = Props::check(
+            &decl.properties,
+            props::THREAT,
+            &format!("threat `{id}`"),
+            sink,
+        );
+        let category = p.word("category", Category::from_word, &Category::words(), sink);
+        let severity = p.word("severity", Level::from_word, &Level::words(), sink);
+        let likelihood = p.word("likelihood", Level::from_word, &Level::words(), sink);
+        let impact = p.word("impact", Level::from_word, &Level::words(), sink);
+        if p.get("category").is_none() {
+            sink.push(missing(decl.span, &id, "category", "category tampering"));
+        }
+        let subject = match &decl.on {
+            None => {
+                sink.push(missing(
+                    decl.span,
+                    &id,
+                    "on",
+                    "on api_gateway` or `on client -> api",
+                ));
+                None
+            }
+            Some(ast::ThreatOn::Element(endpoint)) => {
+                names.lookup(model, endpoint, sink).map(Subject::Element)
+            }
+            Some(ast::ThreatOn::Flow {
+                source,
+                target,
+                span,
+            }) => {
+                let source = names.lookup(model, source, sink);
+                let target = names.lookup(model, target, sink);
+                match (source, target) {
+                    (Some(source), Some(target)) => {
+                        let flow = model
+                            .flows
+                            .iter()
+                            .position(|f| f.source == source && f.target == target);
+                        if flow.is_none() {
+                            sink.push(
+                                Diagnostic::new(codes::E0004, *span, "there is no such flow")
+                                    .label("no flow goes this way")
+                                    .with_help("declare the flow first, or name an element with `on ELEMENT`"),
+                            );
+                        }
+                        flow.map(|f| Subject::Flow(crate::model::FlowIdx(f)))
+                    }
+                    _ => None,
+                }
+            }
+        };
+        let (Some(subject), Some(category)) = (subject, category) else {
+            continue;
+        };
+        model.threats.push(ManualThreat {
+            title: decl
+                .name
+                .as_ref()
+                .map(|n| n.value.clone())
+                .unwrap_or_else(|| id.clone()),
+            id,
+            subject,
+            category,
+            severity,
+            likelihood,
+            impact,
+            explanation: p
+                .text("explanation")
+                .or_else(|| p.text("description"))
+                .unwrap_or_default(),
+            mitigations: p.words("mitigations"),
+            references: p.words("references"),
+            span: decl.span,
+        });
+    }
+}
+
+fn missing(span: Span, id: &str, key: &str, example: &str) -> Diagnostic {
+    Diagnostic::new(codes::E0017, span, format!("threat `{id}` has no `{key}`"))
+        .label(format!("`{key}` is required"))
+        .with_help(format!("add `{example}`"))
+}
+
+/// True for a real calendar date written `YYYY-MM-DD`.
+pub fn is_date(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('-').collect();
+    let [year, month, day] = parts.as_slice() else {
+        return false;
+    };
+    if year.len() != 4 || month.len() != 2 || day.len() != 2 {
+        return false;
+    }
+    let (Ok(y), Ok(m), Ok(d)) = (
+        year.parse::<u32>(),
+        month.parse::<u32>(),
+        day.parse::<u32>(),
+    ) else {
+        return false;
+    };
+    let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&d)
+}
+
+pub fn decisions(decls: &Decls, model: &mut Model, sink: &mut Diagnostics) {
+    for decl in &decls.decisions {
+        let (kind, schema, text_key, what) = match decl.kind {
+            ast::DecisionKind::Mitigate => {
+                (DecisionKind::Mitigate, props::MITIGATE, "by", "mitigate")
+            }
+            ast::DecisionKind::Accept => (DecisionKind::Accept, props::ACCEPT, "reason", "accept"),
+        };
+        let p = Props::check(&decl.properties, schema, &format!("`{what}`"), sink);
+        let text = p.text(text_key);
+        if text.as_deref().map_or(true, |t| t.trim().is_empty()) {
+            sink.push(
+                Diagnostic::new(
+                    codes::E0017,
+                    decl.span,
+                    format!("`{what}` needs a `{text_key}`"),
+                )
+                .label(format!(
+                    "says nothing about {}",
+                    if kind == DecisionKind::Mitigate {
+                        "how it is mitigated"
+                    } else {
+                        "why it is accepted"
+                    }
+                ))
+                .with_help(format!(
+                    "add `{text_key} \"...\"`: reviewers and auditors read it"
+                )),
+            );
+        }
+        let until = p.text("until");
+        if let (Some(until), Some(span)) = (&until, p.span("until")) {
+            if !is_date(until) {
+                sink.push(
+                    Diagnostic::new(codes::E0107, span, format!("`{until}` is not a date"))
+                        .label("expected YYYY-MM-DD")
+                        .with_help("write the date as `\"2027-06-30\"`"),
+                );
+            }
+        }
+        model.decisions.push(Decision {
+            kind,
+            pattern: decl.pattern.value.clone(),
+            pattern_span: decl.pattern.span,
+            text: text.unwrap_or_default(),
+            until: until.filter(|u| is_date(u)),
+            span: decl.span,
+        });
+    }
+}
+
+pub fn rules(decls: &Decls, model: &mut Model) {
+    model.rules = decls
+        .rules
+        .iter()
+        .map(|(pack, decl)| RuleSource {
+            pack: pack.clone(),
+            decl: (*decl).clone(),
+        })
+        .collect();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_date;
+
+    #[test]
+    fn dates() {
+        assert!(is_date("2027-06-30"));
+        assert!(is_date("2028-02-29"));
+        assert!(!is_date("2027-02-29"));
+        assert!(!is_date("2027-13-01"));
+        assert!(!is_date("27-06-30"));
+        assert!(!is_date("next year"));
+    }
+}

@@ -1,0 +1,124 @@
+//! pest's errors in words: "expected a string or `{`, found `->`", never rule names.
+
+use super::Rule;
+use crate::diagnostics::{codes, Diagnostic};
+use crate::source::{FileId, Span};
+use pest::error::{Error, ErrorVariant, InputLocation};
+
+/// What a grammar rule looks like to a person, or `None` for rules not worth naming.
+fn describe(rule: Rule) -> Option<&'static str> {
+    Some(match rule {
+        Rule::EOI => "end of file",
+        Rule::statement | Rule::model_decl | Rule::include_stmt | Rule::use_stmt => "a declaration",
+        Rule::element_decl | Rule::element_kind => "a declaration",
+        Rule::data_decl | Rule::threat_decl | Rule::rule_decl => "a declaration",
+        Rule::mitigate_decl | Rule::accept_decl => "a declaration",
+        Rule::flow_decl => "a flow (`a -> b`)",
+        Rule::arrow => "`->` or `<->`",
+        Rule::endpoint => "an id or a quoted name",
+        Rule::element_block | Rule::prop_block | Rule::threat_block | Rule::rule_block => "`{`",
+        Rule::property => "a property (`key value`)",
+        Rule::threat_on | Rule::rule_on | Rule::kw_on => "`on`",
+        Rule::rule_when | Rule::kw_when => "`when`",
+        Rule::rule_id => "a rule id",
+        Rule::value => "a value",
+        Rule::list => "a list (`[a, b]`)",
+        Rule::integer => "an integer",
+        Rule::boolean => "`true` or `false`",
+        Rule::string | Rule::string_inner => "a string",
+        Rule::triple_string | Rule::triple_inner => "a string",
+        Rule::ident => "an identifier",
+        Rule::expr | Rule::group | Rule::path | Rule::none => "an expression",
+        Rule::op_not => "`not`",
+        Rule::op_or | Rule::op_and => "`and` or `or`",
+        Rule::op_eq | Rule::op_ne | Rule::op_le | Rule::op_ge | Rule::op_lt | Rule::op_gt => {
+            "a comparison"
+        }
+        Rule::op_has | Rule::op_in | Rule::op_contains => "an operator",
+        Rule::kw_model | Rule::kw_include | Rule::kw_use | Rule::kw_actor | Rule::kw_external => {
+            "a declaration"
+        }
+        Rule::kw_process | Rule::kw_store | Rule::kw_boundary | Rule::kw_data | Rule::kw_threat => {
+            "a declaration"
+        }
+        Rule::kw_mitigate | Rule::kw_accept | Rule::kw_rule => "a declaration",
+        _ => return None,
+    })
+}
+
+fn join_words(words: &[&str]) -> String {
+    match words {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{} or {}", init.join(", "), last),
+    }
+}
+
+/// The token at `at`, for "found ..." (a word, a symbol, or end of line/file).
+fn found(text: &str, at: usize) -> String {
+    let rest = text.get(at..).unwrap_or("");
+    let Some(first) = rest.chars().next() else {
+        return "end of file".to_string();
+    };
+    if first == '\n' || first == '\r' {
+        return "end of line".to_string();
+    }
+    let word: String = if first.is_alphanumeric() || first == '_' {
+        rest.chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
+            .take(40)
+            .collect()
+    } else if rest.starts_with("<->") {
+        "<->".to_string()
+    } else if rest.starts_with("->") {
+        "->".to_string()
+    } else {
+        first.to_string()
+    };
+    format!("`{word}`")
+}
+
+pub fn syntax_error(file: FileId, text: &str, error: &Error<Rule>) -> Diagnostic {
+    let at = match error.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
+    };
+    let end = text
+        .get(at..)
+        .and_then(|rest| rest.chars().next())
+        .map(|c| at + c.len_utf8())
+        .unwrap_or(at);
+    let span = Span::new(file, at, end);
+    let mut expected: Vec<&str> = match &error.variant {
+        ErrorVariant::ParsingError { positives, .. } => {
+            positives.iter().filter_map(|r| describe(*r)).collect()
+        }
+        ErrorVariant::CustomError { .. } => Vec::new(),
+    };
+    expected.sort_unstable();
+    expected.dedup();
+    let found = found(text, at);
+    let message = if expected.is_empty() {
+        format!("unexpected {found}")
+    } else {
+        format!("expected {}, found {found}", join_words(&expected))
+    };
+    let mut diagnostic = Diagnostic::new(codes::E0001, span, message).label("here");
+    let line_start = text
+        .get(..at)
+        .and_then(|t| t.rfind('\n'))
+        .map(|p| p + 1)
+        .unwrap_or(0);
+    let line_before = text.get(line_start..at).unwrap_or("").trim();
+    if found == "`\\`" {
+        diagnostic = diagnostic.with_help("the escapes are \\\" \\\\ \\n \\t \\r and \\u{XXXX}");
+    } else if expected.contains(&"`{`") && found == "end of line" {
+        diagnostic =
+            diagnostic.with_help("a block's `{` must be on the same line as its declaration");
+    } else if line_before.is_empty() && expected.contains(&"a declaration") {
+        diagnostic = diagnostic.with_help(
+            "a statement starts with model, include, use, actor, external, process, store, boundary, data, threat, mitigate, accept or rule, or is a flow `a -> b`",
+        );
+    }
+    diagnostic
+}

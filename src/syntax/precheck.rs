@@ -1,0 +1,116 @@
+//! A linear scan before parsing that finds what a PEG parser reports badly or could not survive:
+//! unterminated strings and block comments (with the span of their opening), NUL bytes, and
+//! nesting deeper than the limit (so the recursive parser can never overflow its stack).
+
+use crate::diagnostics::{codes, Diagnostic, Diagnostics};
+use crate::source::{FileId, Span};
+
+/// Returns false when the file must not be handed to the parser.
+pub fn precheck(file: FileId, text: &str, max_depth: usize, sink: &mut Diagnostics) -> bool {
+    let bytes = text.as_bytes();
+    let mut ok = true;
+    let mut depth = 0usize;
+    let mut i = 0usize;
+    while i < bytes.len() {
+        match bytes.get(i..).unwrap_or_default() {
+            [0, ..] => {
+                sink.push(
+                    Diagnostic::new(
+                        codes::E0015,
+                        Span::new(file, i, i + 1),
+                        "NUL byte in the file",
+                    )
+                    .label("a .tm file is text; this byte is not")
+                    .with_help("remove the byte, or check that this is the file you meant"),
+                );
+                return false;
+            }
+            [b'/', b'/', ..] => {
+                i = find(bytes, i, b"\n").unwrap_or(bytes.len());
+            }
+            [b'/', b'*', ..] => match find(bytes, i + 2, b"*/") {
+                Some(end) => i = end + 2,
+                None => {
+                    sink.push(
+                        Diagnostic::new(
+                            codes::E0002,
+                            Span::new(file, i, i + 2),
+                            "unterminated block comment",
+                        )
+                        .label("this comment is never closed")
+                        .with_help("close it with `*/` (block comments do not nest)"),
+                    );
+                    return false;
+                }
+            },
+            [b'"', b'"', b'"', ..] => match find(bytes, i + 3, b"\"\"\"") {
+                Some(end) => i = end + 3,
+                None => {
+                    sink.push(
+                        Diagnostic::new(
+                            codes::E0002,
+                            Span::new(file, i, i + 3),
+                            "unterminated triple-quoted string",
+                        )
+                        .label("this string is never closed")
+                        .with_help("close it with `\"\"\"`"),
+                    );
+                    return false;
+                }
+            },
+            [b'"', ..] => {
+                let start = i;
+                i += 1;
+                loop {
+                    match bytes.get(i) {
+                        Some(b'\\') => i += 2,
+                        Some(b'"') => {
+                            i += 1;
+                            break;
+                        }
+                        None | Some(b'\n') => {
+                            sink.push(
+                                Diagnostic::new(codes::E0002, Span::new(file, start, i.min(bytes.len())), "unterminated string")
+                                    .label("this string is not closed before the end of the line")
+                                    .with_help("add the closing `\"`, or use `\"\"\"...\"\"\"` for text over several lines"),
+                            );
+                            ok = false;
+                            break;
+                        }
+                        Some(_) => i += 1,
+                    }
+                }
+            }
+            [b'{' | b'(' | b'[', ..] => {
+                depth += 1;
+                if depth > max_depth {
+                    sink.push(
+                        Diagnostic::new(
+                            codes::E0003,
+                            Span::new(file, i, i + 1),
+                            format!("nesting deeper than {max_depth} levels"),
+                        )
+                        .label("too deep")
+                        .with_help("flatten the model, or raise the limit with `--max-depth`"),
+                    );
+                    return false;
+                }
+                i += 1;
+            }
+            [b'}' | b')' | b']', ..] => {
+                depth = depth.saturating_sub(1);
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    ok
+}
+
+fn find(haystack: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    haystack
+        .get(from..)?
+        .windows(needle.len())
+        .position(|window| window == needle)
+        .map(|at| at + from)
+}

@@ -1,0 +1,1 @@
+// The built-in LLM rule pack.
