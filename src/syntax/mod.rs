@@ -8,6 +8,8 @@ mod expr;
 mod lower;
 mod precheck;
 mod strings;
+#[cfg(test)]
+mod tests;
 
 use crate::diagnostics::Diagnostics;
 use crate::source::FileId;
@@ -42,7 +44,15 @@ pub fn parse(
     match <TmParser as pest::Parser<Rule>>::parse(Rule::file, text) {
         Ok(pairs) => lower::lower_file(file, pairs, limits, sink),
         Err(error) => {
-            sink.push(errors::syntax_error(file, text, &error));
+            // Errors are rare: parse again with pest's attempt tracking for a precise message.
+            pest::set_error_detail(true);
+            let detailed = <TmParser as pest::Parser<Rule>>::parse(Rule::file, text).err();
+            pest::set_error_detail(false);
+            sink.push(errors::syntax_error(
+                file,
+                text,
+                detailed.as_ref().unwrap_or(&error),
+            ));
             None
         }
     }

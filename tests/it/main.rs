@@ -1,1 +1,5 @@
+//! The one integration test binary (one link keeps `cargo test` fast).
 
+mod cli;
+mod fixtures;
+mod support;
