@@ -24,7 +24,7 @@ rule llm.direct_prompt_injection {
   on target external, process
   when target.tags has llm and (source.kind in [actor, external] or source.inbound > 0)
   title "Instructions smuggled in by callers of {{ source.name }} hijack {{ target.name }}"
-  explanation "{{ target.name }} is a language model, and the text it receives on data flow {{ flow.number }} is shaped by people or systems outside our control: {{ source.name }} is either such a caller itself or builds its prompts from the requests it receives. Instructions hidden in that text (\"ignore the previous instructions and ...\") can override the system prompt, change or poison the output, make the model produce harmful content, or draw out other data in its context."
+  explanation "{{ target.name }} is a language model, and the text it receives from {{ source.name }} on data flow {{ flow.number }} is shaped by people or systems outside our control: written by a person or external system directly, or built from requests that {{ source.name }} receives. Instructions hidden in that text (\"ignore the previous instructions and ...\") can override the system prompt, change or poison the output, make the model produce harmful content, or draw out other data in its context."
   mitigations [
     "Keep system instructions and caller content in separate message roles; never concatenate caller text into the system prompt",
     "Constrain the task and the output format (structured output with allow-listed fields) and reject answers that do not conform",
@@ -62,7 +62,7 @@ rule llm.sensitive_data_to_provider {
   on target external
   when target.tags has llm and flow.max_classification in [confidential, restricted]
   title "Sensitive data is sent to the model provider {{ target.name }}"
-  explanation "Data flow {{ flow.number }} sends {{ flow.data }}, classified up to {{ flow.max_classification }}, to {{ target.name }}, a model run by a third party. Depending on the provider's terms and account settings it may be retained for abuse monitoring, read by the provider's staff, used for training, or exposed in a breach at the provider; personal data sent there also needs a legal basis and a processing agreement."
+  explanation "Data flow {{ flow.number }} sends {{ flow.data }} (classified up to {{ flow.max_classification }}) to {{ target.name }}, a model run by a third party. Depending on the provider's terms and account settings it may be retained for abuse monitoring, read by the provider's staff, used for training, or exposed in a breach at the provider; personal data sent there also needs a legal basis and a processing agreement."
   mitigations [
     "Send the minimum: remove names, contact details and identifiers from prompts, or pseudonymise them and restore them afterwards",
     "Use a business or API tier with zero data retention and no training on inputs, under a data processing agreement",

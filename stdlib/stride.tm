@@ -454,7 +454,7 @@ rule information_disclosure.sensitive_data_in_logs {
   on target process
   when flow.max_classification in [confidential, restricted]
   title "{{ target.name }} copies sensitive data from {{ source.name }} into logs and telemetry"
-  explanation "Data flow {{ flow.number }} carries {{ flow.data }}, classified up to {{ flow.max_classification }}. Request logging, error reports, traces and analytics in {{ target.name }} commonly capture payloads, headers and keys, copying that data to places with wider access and longer retention than where it belongs."
+  explanation "Data flow {{ flow.number }} brings {{ flow.data }} (classified up to {{ flow.max_classification }}) to {{ target.name }}. Request logging, error reports, traces and analytics in {{ target.name }} commonly capture payloads, headers and keys, copying that data to places with wider access and longer retention than where it belongs."
   mitigations [
     "Log metadata, not payloads: an allow-list of logged fields, with secrets and personal data redacted",
     "Never log credentials, API keys or Authorization headers",
@@ -506,7 +506,7 @@ rule information_disclosure.unencrypted_at_rest {
   on element store
   when not (element.controls has encryption_at_rest) and element.max_classification in [confidential, restricted]
   title "Sensitive data in {{ element.name }} is stored unencrypted"
-  explanation "{{ element.name }} stores {{ element.stores }}, classified up to {{ element.max_classification }}, and declares no encryption_at_rest control. Its disks, snapshots, backups and replicas are readable by whoever obtains them, without passing any access control."
+  explanation "{{ element.name }} stores {{ element.stores }} (classified up to {{ element.max_classification }}) and declares no encryption_at_rest control. Its disks, snapshots, backups and replicas are readable by whoever obtains them, without passing any access control."
   mitigations [
     "Enable storage encryption with a managed key (KMS) for {{ element.name }}, its snapshots, backups and replicas",
     "Restrict use of the key to the roles that operate {{ element.name }}",
@@ -520,9 +520,9 @@ rule information_disclosure.unencrypted_at_rest {
 rule information_disclosure.third_party_data_exposure {
   category information_disclosure
   on target external
-  when flow.max_classification in [confidential, restricted] and not (target.tags has llm)
+  when source.kind == process and flow.max_classification in [confidential, restricted] and not (target.tags has llm)
   title "Sensitive data sent to {{ target.name }} leaves our control"
-  explanation "Data flow {{ flow.number }} sends {{ flow.data }} (classified up to {{ flow.max_classification }}) to {{ target.name }}, a system run by another party. From then on its retention, access and onward sharing depend on that party: a breach, misuse or legal request there discloses it."
+  explanation "{{ source.name }} sends {{ flow.data }} (classified up to {{ flow.max_classification }}) to {{ target.name }} on data flow {{ flow.number }}, and {{ target.name }} is run by another party. From then on its retention, access and onward sharing depend on that party: a breach, misuse or legal request there discloses it."
   mitigations [
     "Send only the fields {{ target.name }} needs; pseudonymise or drop personal data",
     "Have a data processing agreement covering retention, sub-processors and breach notification",
