@@ -769,7 +769,7 @@ rule elevation_of_privilege.exposed_admin_interface {
   mitigated_by [authentication, authorization]
   impact high
   likelihood medium
-  references ["CWE-668", "CWE-749", "CAPEC-122"]
+  references ["CWE-668", "CWE-749", "CAPEC-115", "CAPEC-600"]
 }
 
 rule elevation_of_privilege.overprivileged_store_access {
