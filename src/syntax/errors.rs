@@ -172,11 +172,13 @@ fn detailed(error: &Error<Rule>) -> Option<(usize, Vec<String>)> {
     Some((attempts.max_position, words))
 }
 
-pub fn syntax_error(file: FileId, text: &str, error: &Error<Rule>) -> Diagnostic {
-    let rule_at = match error.location {
-        InputLocation::Pos(p) => p,
-        InputLocation::Span((s, _)) => s,
-    };
+/// The diagnostic for a pest error in `text[offset..]`; spans are positions in `text`.
+pub fn syntax_error(file: FileId, text: &str, offset: usize, error: &Error<Rule>) -> Diagnostic {
+    let rule_at = offset
+        + match error.location {
+            InputLocation::Pos(p) => p,
+            InputLocation::Span((s, _)) => s,
+        };
     let detail =
         detailed(error).filter(|(position, words)| *position >= rule_at && !words.is_empty());
     let at = detail.as_ref().map_or(rule_at, |(position, _)| *position);
