@@ -59,6 +59,7 @@ const SARIF_TIMEOUT: Duration = Duration::from_secs(120);
 /// Panics if `dot` exits non-zero or prints anything on stderr (warnings
 /// count as failures). When `dot` is missing and `CI` is unset, prints a
 /// `skipped:` note and returns an empty string (see [`dot_available`]).
+#[track_caller]
 pub fn assert_dot_renders(dot_source: &str) -> String {
     match check_dot(dot_source) {
         Ok(svg) => svg,
@@ -75,6 +76,7 @@ pub fn assert_dot_renders(dot_source: &str) -> String {
 /// The file name's extension decides which: `.mmd`/`.mermaid` is one
 /// diagram, anything else is Markdown. A Markdown file without any mermaid
 /// block is rejected. Names must be plain, distinct file names.
+#[track_caller]
 pub fn assert_mermaid_parses(markdown_or_mmd: &[(&str, &str)]) {
     if let Err(e) = check_mermaid(markdown_or_mmd) {
         unavailable_or_panic("Mermaid (node + Chromium)", e);
@@ -83,6 +85,7 @@ pub fn assert_mermaid_parses(markdown_or_mmd: &[(&str, &str)]) {
 
 /// Validates a SARIF log against the SARIF 2.1.0 schema and GitHub code
 /// scanning's expectations.
+#[track_caller]
 pub fn assert_sarif_valid(sarif: &str) {
     if let Err(e) = check_sarif(sarif) {
         unavailable_or_panic("SARIF validator (tests/clients/.venv)", e);
@@ -181,7 +184,6 @@ pub fn check_mermaid(files: &[(&str, &str)]) -> Result<(), ClientError> {
                     msg.push_str(&format!("--- {name} ---\n{}\n", numbered(content)));
                 }
             }
-            dir.keep();
             Err(ClientError::Rejected(msg))
         }
         _ if out.timed_out => Err(ClientError::Rejected(format!(
@@ -206,23 +208,21 @@ pub fn check_sarif(sarif: &str) -> Result<(), ClientError> {
         )));
     }
     let dir = TempDir::new("sarif")?;
-    let file = dir.write("tmc.sarif", sarif.as_bytes())?;
+    dir.write("tmc.sarif", sarif.as_bytes())?;
     let mut cmd = Command::new(&python);
-    cmd.arg(clients_dir().join("sarif-check.py")).arg(&file);
+    cmd.arg(clients_dir().join("sarif-check.py"))
+        .arg("tmc.sarif")
+        .current_dir(dir.path());
     let out = run(cmd, None, SARIF_TIMEOUT)
         .map_err(|e| ClientError::Unavailable(format!("{}: {e}", python.display())))?;
     let report = out.report();
     match out.code() {
         Some(0) if !out.timed_out => Ok(()),
-        Some(1) if !out.timed_out => {
-            dir.keep();
-            Err(ClientError::Rejected(format!(
-                "the SARIF is not valid:\n{}\n--- SARIF ({}) ---\n{}",
-                report.trim_end(),
-                file.display(),
-                numbered(sarif)
-            )))
-        }
+        Some(1) if !out.timed_out => Err(ClientError::Rejected(format!(
+            "the SARIF is not valid:\n{}\n--- tmc.sarif ---\n{}",
+            report.trim_end(),
+            numbered(sarif)
+        ))),
         _ if out.timed_out => Err(ClientError::Rejected(format!(
             "sarif-check.py did not finish within {SARIF_TIMEOUT:?}"
         ))),
@@ -284,6 +284,7 @@ pub fn in_ci() -> bool {
 
 /// A rejection always panics; an unavailable client panics under CI and is
 /// otherwise noted on stderr.
+#[track_caller]
 fn unavailable_or_panic(client: &str, e: ClientError) {
     match e {
         ClientError::Rejected(why) => panic!("{why}"),
@@ -315,10 +316,9 @@ fn numbered(text: &str) -> String {
 }
 
 /// A directory under the system temp dir, unique to this process and call;
-/// removed on drop unless [`TempDir::keep`] was called.
+/// removed on drop. (Failure messages quote the inputs, so nothing is kept.)
 struct TempDir {
     path: PathBuf,
-    keep: std::cell::Cell<bool>,
 }
 
 impl TempDir {
@@ -331,10 +331,7 @@ impl TempDir {
         std::fs::create_dir_all(&path).map_err(|e| {
             ClientError::Unavailable(format!("cannot create {}: {e}", path.display()))
         })?;
-        Ok(TempDir {
-            path,
-            keep: std::cell::Cell::new(false),
-        })
+        Ok(TempDir { path })
     }
 
     fn path(&self) -> &Path {
@@ -348,18 +345,11 @@ impl TempDir {
         })?;
         Ok(file)
     }
-
-    /// Leave the files in place, for looking at after a failure.
-    fn keep(&self) {
-        self.keep.set(true);
-    }
 }
 
 impl Drop for TempDir {
     fn drop(&mut self) {
-        if !self.keep.get() {
-            let _ = std::fs::remove_dir_all(&self.path);
-        }
+        let _ = std::fs::remove_dir_all(&self.path);
     }
 }
 
