@@ -549,10 +549,13 @@ sequenceDiagram
         // Parses, but fails at layout: a subgraph inside itself.
         let layout = "flowchart TD\n  subgraph A\n    A --> B\n  end\n";
         let no_block = "# A threat model without its diagram\n";
+        // Renders, but the page then logs an error: a label that fetches.
+        let fetches = "flowchart LR\n  a[\"<img src='http://example.invalid/x.png'>\"] --> b\n";
         let result = check_mermaid(&[
             ("syntax.md", syntax),
             ("layout.mmd", layout),
             ("empty.md", no_block),
+            ("fetches.mmd", fetches),
             ("fine.mmd", good_mmd),
         ]);
         if let Some(msg) = rejected("Mermaid", result) {
@@ -560,7 +563,8 @@ sequenceDiagram
             assert!(msg.contains("FAIL layout.mmd#1:"), "{msg}");
             assert!(msg.contains("FAIL empty.md: no ```mermaid block"), "{msg}");
             assert!(!msg.contains("FAIL fine.mmd"), "{msg}");
-            assert!(msg.contains("Mermaid rejected 3 diagram(s)"), "{msg}");
+            assert!(msg.contains("FAIL fetches.mmd#1: blocked request"), "{msg}");
+            assert!(msg.contains("Mermaid rejected 4 diagram(s)"), "{msg}");
         }
     }
 
