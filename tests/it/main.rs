@@ -1,5 +1,6 @@
 //! The one integration test binary (one link keeps `cargo test` fast).
 
 mod cli;
+mod clients;
 mod fixtures;
 mod support;
