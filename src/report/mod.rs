@@ -16,4 +16,43 @@
 )]
 
 pub mod escape;
+mod graph;
+mod mermaid;
 pub mod view;
+
+pub use mermaid::mermaid;
+
+/// What can go wrong while rendering. These are environment errors (a broken override template,
+/// a scope the caller did not check), never diagnostics about the user's model.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// A template failed to parse or to render; the message includes Tera's chain of causes.
+    #[error("template `{name}`: {message}")]
+    Template { name: String, message: String },
+    /// An override was given for a template that does not exist.
+    #[error("unknown template `{name}` (expected one of: {expected})")]
+    UnknownTemplate { name: String, expected: String },
+    /// `scope` named something that is not a boundary of the model.
+    #[error("`{0}` is not a boundary of this model")]
+    UnknownScope(String),
+    /// Serialization to JSON failed.
+    #[error("JSON serialization: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+impl RenderError {
+    pub(crate) fn template(name: &str, error: &tera::Error) -> Self {
+        // Tera's Display shows only the outermost error; the cause usually says what is wrong.
+        let mut message = error.to_string();
+        let mut source = std::error::Error::source(error);
+        while let Some(cause) = source {
+            message.push_str(": ");
+            message.push_str(&cause.to_string());
+            source = cause.source();
+        }
+        RenderError::Template {
+            name: name.to_string(),
+            message,
+        }
+    }
+}
