@@ -2,9 +2,9 @@
 //!
 //! Input: a [`view::Report`]. Output: the text of each output file (Markdown threat model,
 //! Graphviz DFD, Mermaid DFD, SARIF 2.1.0, JSON). Renderers are pure functions of the report
-//!: the same report gives byte-identical text.
+//! (and, for Markdown and DOT, of the [`Templates`]): the same report gives byte-identical text.
 //! The library never reads template files itself; the CLI reads `--templates DIR` and passes the
-//! contents to `Templates::with_overrides`.
+//! contents to [`Templates::with_overrides`].
 #![cfg_attr(
     not(test),
     deny(
@@ -15,12 +15,16 @@
     )
 )]
 
+mod dot;
 pub mod escape;
 mod graph;
 mod mermaid;
+mod templates;
 pub mod view;
 
+pub use dot::dot;
 pub use mermaid::mermaid;
+pub use templates::Templates;
 
 /// What can go wrong while rendering. These are environment errors (a broken override template,
 /// a scope the caller did not check), never diagnostics about the user's model.
