@@ -18,11 +18,13 @@
 mod dot;
 pub mod escape;
 mod graph;
+mod markdown;
 mod mermaid;
 mod templates;
 pub mod view;
 
 pub use dot::dot;
+pub use markdown::markdown;
 pub use mermaid::mermaid;
 pub use templates::Templates;
 
