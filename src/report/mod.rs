@@ -18,14 +18,18 @@
 mod dot;
 pub mod escape;
 mod graph;
+mod json;
 mod markdown;
 mod mermaid;
+mod sarif;
 mod templates;
 pub mod view;
 
 pub use dot::dot;
+pub use json::json;
 pub use markdown::markdown;
 pub use mermaid::mermaid;
+pub use sarif::{sarif, FINGERPRINT as SARIF_FINGERPRINT, MANUAL_RULE as SARIF_MANUAL_RULE};
 pub use templates::Templates;
 
 /// What can go wrong while rendering. These are environment errors (a broken override template,
