@@ -24,29 +24,47 @@ fn lines(text: &str) -> impl Iterator<Item = &str> {
         .flat_map(|line| line.split('\r'))
 }
 
+/// No byte of `special`, no line break and no control character: the text needs no escaping.
+fn is_plain(text: &str, special: &[u8]) -> bool {
+    // Non-ASCII bytes are never special; C1 controls (U+0080..U+009F) are, so leave those texts
+    // to the full walk.
+    text.bytes()
+        .all(|b| !special.contains(&b) && !b.is_ascii_control() && b != 0xC2)
+}
+
 fn is_control(c: char) -> bool {
     c.is_control() && c != '\t'
 }
 
 /// Inline Markdown text: a table cell, a heading, a paragraph. Line breaks become `<br>`.
 pub fn md(text: &str) -> String {
-    md_with_breaks(text, "<br>")
+    let mut out = String::with_capacity(text.len());
+    md_to(&mut out, text, "<br>");
+    out
 }
 
 /// Like [`md`], but line breaks become spaces (for headings, where `<br>` would show).
 pub fn md_line(text: &str) -> String {
-    md_with_breaks(text, " ")
+    let mut out = String::with_capacity(text.len());
+    md_to(&mut out, text, " ");
+    out
 }
 
-fn md_with_breaks(text: &str, line_break: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
+/// Appends `text` escaped as by [`md`] (or [`md_line`], with `line_break` a space) to `out`.
+pub(crate) fn md_to(out: &mut String, text: &str, line_break: &str) {
+    // Most text needs nothing: check cheaply before the character-by-character walk.
+    let plain_start =
+        !text.starts_with(|c: char| matches!(c, '#' | '-' | '+' | '=') || c.is_ascii_digit());
+    if plain_start && is_plain(text, b"&<>\\|`*[]~_") {
+        out.push_str(text);
+        return;
+    }
     for (i, line) in lines(text).enumerate() {
         if i > 0 {
             out.push_str(line_break);
         }
-        md_line_into(line, &mut out, i == 0);
+        md_line_into(line, out, i == 0);
     }
-    out
 }
 
 fn md_line_into(line: &str, out: &mut String, first: bool) {
@@ -98,6 +116,19 @@ fn md_line_into(line: &str, out: &mut String, first: bool) {
 /// The fence is one backtick longer than the longest run inside; `|` is escaped for tables (GFM
 /// removes that backslash even inside code spans); line breaks become spaces, as code spans would.
 pub fn md_code(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    md_code_to(&mut out, text);
+    out
+}
+
+/// Appends `text` as a code span, as by [`md_code`], to `out`.
+pub(crate) fn md_code_to(out: &mut String, text: &str) {
+    if !text.is_empty() && is_plain(text, b"|`") {
+        out.push('`');
+        out.push_str(text);
+        out.push('`');
+        return;
+    }
     let mut body = String::with_capacity(text.len() + 2);
     for c in text.chars() {
         match c {
@@ -107,6 +138,10 @@ pub fn md_code(text: &str) -> String {
             c => body.push(c),
         }
     }
+    if body.is_empty() {
+        out.push_str("` `");
+        return;
+    }
     let mut longest = 0;
     let mut run = 0;
     for c in body.chars() {
@@ -115,20 +150,22 @@ pub fn md_code(text: &str) -> String {
     }
     let fence = "`".repeat(longest + 1);
     // A span that starts or ends with a backtick needs a space so the fence is not lengthened.
-    if body.is_empty() {
-        return "` `".to_string();
-    }
     let pad = if body.starts_with('`') || body.ends_with('`') {
         " "
     } else {
         ""
     };
-    format!("{fence}{pad}{body}{pad}{fence}")
+    for part in [fence.as_str(), pad, body.as_str(), pad, fence.as_str()] {
+        out.push_str(part);
+    }
 }
 
 /// The inside of a Graphviz double-quoted string: `\` → `\\`, `"` → `\"`, line breaks → `\n`,
 /// `&` → `&amp;` (Graphviz decodes entities in labels).
 pub fn dot(text: &str) -> String {
+    if is_plain(text, b"\\\"&") {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len() + 8);
     for (i, line) in lines(text).enumerate() {
         if i > 0 {
@@ -151,6 +188,9 @@ pub fn dot(text: &str) -> String {
 /// `#name;` / `#123;` into entities, so every character with a meaning becomes `#NNN;`;
 /// line breaks become `<br>`.
 pub fn mermaid(text: &str) -> String {
+    if is_plain(text, b"\"#;:<>&|`{}\\%") {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len() + 8);
     for (i, line) in lines(text).enumerate() {
         if i > 0 {
@@ -242,5 +282,41 @@ mod tests {
         assert_eq!(mermaid("`md` {x} %%"), "#96;md#96; #123;x#125; #37;#37;");
         assert_eq!(mermaid("one\ntwo"), "one<br>two");
         assert_eq!(mermaid("Ünïcode 🚀 ok."), "Ünïcode 🚀 ok.");
+    }
+
+    /// Every `|` in the output of `md` is escaped (an odd run of backslashes before it).
+    fn pipes_escaped(out: &str) -> bool {
+        let bytes = out.as_bytes();
+        bytes
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b'|')
+            .all(|(i, _)| {
+                let run = bytes
+                    .get(..i)
+                    .unwrap_or_default()
+                    .iter()
+                    .rev()
+                    .take_while(|b| **b == b'\\')
+                    .count();
+                run % 2 == 1
+            })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn escaped_text_is_inert(text in "(?s).{0,40}") {
+            let md_out = md(&text);
+            proptest::prop_assert!(!md_out.replace("<br>", "").contains(['\n', '\r', '<', '>']));
+            proptest::prop_assert!(pipes_escaped(&md_out));
+            let code = md_code(&text);
+            proptest::prop_assert!(!code.contains(['\n', '\r']));
+            let dot_out = dot(&text);
+            proptest::prop_assert!(!dot_out.contains(['\n', '\r']));
+            proptest::prop_assert!(!dot_out.replace("\\\\", "").replace("\\\"", "").contains('"'));
+            let mermaid_out = mermaid(&text).replace("<br>", "");
+            let forbidden = ['"', '<', '>', '`', '\n', '\r', '{', '}'];
+            proptest::prop_assert!(!mermaid_out.contains(forbidden), "{mermaid_out}");
+        }
     }
 }

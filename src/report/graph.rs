@@ -176,7 +176,9 @@ impl<'a> Layout<'a> {
         };
 
         let mut items = Vec::new();
-        let mut drawn: HashSet<usize> = HashSet::new();
+        // A flag per element (cheaper than hashing, even for one small boundary), and the list.
+        let mut drawn = vec![false; elements.len()];
+        let mut drawn_list = Vec::new();
         // Explicit stack instead of recursion: nesting depth is the user's to choose.
         enum Step {
             Enter(usize, usize),
@@ -187,12 +189,13 @@ impl<'a> Layout<'a> {
             match step {
                 Step::Leave(depth) => items.push(Item::Close { depth }),
                 Step::Enter(i, depth) => {
-                    let Some(element) = elements.get(i) else {
+                    let (Some(element), Some(seen)) = (elements.get(i), drawn.get_mut(i)) else {
                         continue;
                     };
-                    if !drawn.insert(i) {
+                    if std::mem::replace(seen, true) {
                         continue;
                     }
+                    drawn_list.push(i);
                     if element.kind == ElementKind::Boundary {
                         items.push(Item::Open {
                             boundary: element,
@@ -216,11 +219,12 @@ impl<'a> Layout<'a> {
             }
         }
 
+        let is_drawn = |i: usize| drawn.get(i).copied().unwrap_or(false);
         let flows: Vec<&FlowView> = match scope {
             None => {
                 // Elements caught in a nesting cycle are unreachable from the roots: draw them anyway.
                 for (i, element) in elements.iter().enumerate() {
-                    if element.kind != ElementKind::Boundary && !drawn.contains(&i) {
+                    if element.kind != ElementKind::Boundary && !is_drawn(i) {
                         items.push(Item::Node {
                             element,
                             index: i,
@@ -233,7 +237,7 @@ impl<'a> Layout<'a> {
                 self.report.flows.iter().collect()
             }
             Some(_) => {
-                let mut touching: Vec<usize> = drawn
+                let mut touching: Vec<usize> = drawn_list
                     .iter()
                     .filter_map(|&i| self.incident.get(i))
                     .flatten()
@@ -250,7 +254,7 @@ impl<'a> Layout<'a> {
                     .iter()
                     .flat_map(|f| [&f.source, &f.target])
                     .filter_map(|end| self.index.get(end.as_str()).copied())
-                    .filter(|i| !drawn.contains(i))
+                    .filter(|&i| !is_drawn(i))
                     .collect();
                 outside.sort_unstable();
                 outside.dedup();

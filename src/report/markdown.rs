@@ -8,8 +8,9 @@
 //! flow without threats gets a sentence, never an empty table; `Threat Id` restarts at 1 in each
 //! table and the stable id is always shown beside it.
 
+use super::escape;
 use super::graph::Layout;
-use super::templates::{Templates, THREAT_MODEL};
+use super::templates::{Templates, THREAT_MODEL, THREAT_TABLE};
 use super::view::{
     DataView, DecisionKind, ElementView, FlowView, ModelInfo, Report, RuleView, ThreatView,
 };
@@ -17,6 +18,7 @@ use super::{mermaid, RenderError};
 use crate::vocab::{Category, ElementKind, Level, Status};
 use serde::Serialize;
 use std::collections::HashMap;
+use std::fmt::Write;
 
 /// With more flows than this, the report opens with a table of contents.
 const TOC_MIN_FLOWS: usize = 21;
@@ -25,7 +27,7 @@ const MERMAID_MAX_CHARS: usize = 50_000;
 
 /// Renders the Markdown threat model.
 pub fn markdown(report: &Report, templates: &Templates) -> Result<String, RenderError> {
-    let context = Context::build(report)?;
+    let context = Context::build(report, templates)?;
     let context = tera::Context::from_serialize(&context)
         .map_err(|e| RenderError::template(THREAT_MODEL, &e))?;
     let mut text = templates.render(THREAT_MODEL, &context)?;
@@ -47,8 +49,10 @@ struct Context<'a> {
     diagrams: Vec<Diagram>,
     flows: Vec<FlowSection<'a>>,
     elements: Vec<ElementSection<'a>>,
-    manual: Vec<Row<'a>>,
-    other: Vec<Row<'a>>,
+    /// The table of hand-written threats (empty when there are none).
+    manual: Table,
+    /// The table of threats whose flow or element the report does not list (normally empty).
+    other: Table,
     mitigated: Vec<Decided<'a>>,
     accepted: Vec<Decided<'a>>,
     rules: Vec<Rule<'a>>,
@@ -112,7 +116,7 @@ struct FlowSection<'a> {
     /// Names of the data it carries, with their classification: "Dietitian content (Confidential)".
     data: Vec<String>,
     crosses_boundary: bool,
-    threats: Vec<Row<'a>>,
+    threats: Table,
     /// Ids of hand-written threats on this flow (listed in their own section).
     manual: Vec<&'a str>,
 }
@@ -123,7 +127,15 @@ struct ElementSection<'a> {
     name: &'a str,
     kind: &'static str,
     anchor: String,
-    threats: Vec<Row<'a>>,
+    threats: Table,
+}
+
+/// A threat table, already rendered by `threat-table.md.tera`.
+#[derive(Serialize)]
+struct Table {
+    count: usize,
+    /// The Markdown table; empty when there are no rows.
+    table: String,
 }
 
 /// One line of a threat table.
@@ -182,7 +194,7 @@ fn status_name(threat: &ThreatView) -> (&'static str, bool) {
 }
 
 impl<'a> Context<'a> {
-    fn build(report: &'a Report) -> Result<Self, RenderError> {
+    fn build(report: &'a Report, templates: &Templates) -> Result<Self, RenderError> {
         let elements: HashMap<&str, usize> = report
             .elements
             .iter()
@@ -275,34 +287,38 @@ impl<'a> Context<'a> {
             .iter()
             .zip(flow_rows)
             .zip(flow_manual)
-            .map(|((f, threats), manual)| FlowSection {
-                number: f.number,
-                id: &f.id,
-                anchor: format!("flow-{}", f.number),
-                source: element(&f.source).map_or(f.source.as_str(), |e| e.name.as_str()),
-                target: element(&f.target).map_or(f.target.as_str(), |e| e.name.as_str()),
-                label: f.label.as_deref(),
-                protocol: f.protocol.as_deref(),
-                data: data_names(&data, &f.data),
-                crosses_boundary: f.crosses_boundary,
-                threats: numbered(threats),
-                manual,
+            .map(|((f, threats), manual)| {
+                Ok(FlowSection {
+                    number: f.number,
+                    id: &f.id,
+                    anchor: format!("flow-{}", f.number),
+                    source: element(&f.source).map_or(f.source.as_str(), |e| e.name.as_str()),
+                    target: element(&f.target).map_or(f.target.as_str(), |e| e.name.as_str()),
+                    label: f.label.as_deref(),
+                    protocol: f.protocol.as_deref(),
+                    data: data_names(&data, &f.data),
+                    crosses_boundary: f.crosses_boundary,
+                    threats: table(threats, templates)?,
+                    manual,
+                })
             })
-            .collect();
+            .collect::<Result<Vec<_>, RenderError>>()?;
         let element_sections = report
             .elements
             .iter()
             .zip(element_rows)
             .enumerate()
             .filter(|(_, (_, threats))| !threats.is_empty())
-            .map(|(i, (e, threats))| ElementSection {
-                id: &e.id,
-                name: &e.name,
-                kind: e.kind.display(),
-                anchor: format!("element-{}", i + 1),
-                threats: numbered(threats),
+            .map(|(i, (e, threats))| {
+                Ok(ElementSection {
+                    id: &e.id,
+                    name: &e.name,
+                    kind: e.kind.display(),
+                    anchor: format!("element-{}", i + 1),
+                    threats: table(threats, templates)?,
+                })
             })
-            .collect();
+            .collect::<Result<Vec<_>, RenderError>>()?;
 
         Ok(Context {
             model: &report.model,
@@ -331,8 +347,8 @@ impl<'a> Context<'a> {
             diagrams: diagrams(report)?,
             flows: flow_sections,
             elements: element_sections,
-            manual: numbered(manual),
-            other: numbered(other),
+            manual: table(manual, templates)?,
+            other: table(other, templates)?,
             mitigated,
             accepted,
             rules: report
@@ -387,12 +403,55 @@ fn row<'a>(threat: &'a ThreatView, component: String) -> Row<'a> {
     }
 }
 
-fn numbered(mut rows: Vec<Row<'_>>) -> Vec<Row<'_>> {
+/// Numbers the rows 1.. and renders them with `threat-table.md.tera`: the embedded template is
+/// rendered by [`embedded_table`] (the same text, much faster than Tera on big models; a test
+/// holds them equal), an override through Tera.
+fn table(mut rows: Vec<Row<'_>>, templates: &Templates) -> Result<Table, RenderError> {
     for (i, row) in rows.iter_mut().enumerate() {
         row.number = i + 1;
     }
-    rows
+    let table = if rows.is_empty() {
+        String::new()
+    } else if templates.is_overridden(THREAT_TABLE) {
+        let mut context = tera::Context::new();
+        context.insert("rows", &rows);
+        templates.render(THREAT_TABLE, &context)?
+    } else {
+        embedded_table(&rows)
+    };
+    Ok(Table {
+        count: rows.len(),
+        table,
+    })
 }
+
+/// What the embedded `threat-table.md.tera` renders, written directly.
+fn embedded_table(rows: &[Row<'_>]) -> String {
+    let mut out = String::with_capacity(rows.len() * 400 + 200);
+    out.push_str(TABLE_HEADER);
+    for t in rows {
+        // `write!` into a String cannot fail.
+        let _ = write!(out, "| {} | ", t.number);
+        escape::md_to(&mut out, &t.component, "<br>");
+        out.push_str(" | ");
+        escape::md_to(&mut out, t.title, "<br>");
+        let _ = write!(out, " | {} | ", t.category);
+        escape::md_to(&mut out, t.explanation, "<br>");
+        out.push_str(" | ");
+        for (i, mitigation) in t.mitigations.iter().enumerate() {
+            if i > 0 {
+                out.push_str("<br>");
+            }
+            escape::md_to(&mut out, mitigation, "<br>");
+        }
+        let _ = write!(out, " | {} | ", t.severity);
+        escape::md_code_to(&mut out, t.id);
+        let _ = writeln!(out, " | {} |", t.status);
+    }
+    out
+}
+
+const TABLE_HEADER: &str = "| Threat Id | Component name | Threat Name | STRIDE category | Explanation | Mitigations | Risk severity | Id | Status |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n";
 
 fn data_names(data: &HashMap<&str, &DataView>, ids: &[String]) -> Vec<String> {
     ids.iter()

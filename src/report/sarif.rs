@@ -7,9 +7,10 @@
 //! report's order, located at the declaration the threat is about, with the stable threat id as
 //! its partial fingerprint. Columns are declared as Unicode code points (`columnKind`).
 
-use super::view::{Report, RuleView, SourceSpan, ThreatView};
+use super::view::{Report, RuleView, ThreatView};
 use super::RenderError;
 use crate::vocab::{Level, Status};
+use serde::Serialize;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
@@ -46,7 +47,7 @@ pub fn sarif(report: &Report) -> Result<String, RenderError> {
         rules.push(manual_descriptor(worst.get(MANUAL_RULE)));
     }
 
-    let results: Vec<Value> = report
+    let results = report
         .threats
         .iter()
         .filter(|t| t.status == Status::Open)
@@ -56,17 +57,17 @@ pub fn sarif(report: &Report) -> Result<String, RenderError> {
         })
         .collect();
 
-    let log = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {
-                "driver": driver(rules),
+    let log = Log {
+        schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        version: "2.1.0",
+        runs: [Run {
+            tool: Tool {
+                driver: driver(rules),
             },
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }]
-    });
+            column_kind: "unicodeCodePoints",
+            results,
+        }],
+    };
     let mut text = serde_json::to_string_pretty(&log)?;
     text.push('\n');
     Ok(text)
@@ -176,7 +177,7 @@ fn manual_descriptor(worst: Option<&Level>) -> Value {
     })
 }
 
-fn result(threat: &ThreatView, rule: &str, rule_index: Option<usize>) -> Value {
+fn result<'a>(threat: &'a ThreatView, rule: &'a str, rule_index: Option<usize>) -> SarifResult<'a> {
     let mut message = format!(
         "{} ({} severity, {}).",
         threat.title,
@@ -192,38 +193,11 @@ fn result(threat: &ThreatView, rule: &str, rule_index: Option<usize>) -> Value {
         message.push_str(&threat.mitigations.join("; "));
         message.push('.');
     }
-    message.push_str(&format!(" Threat id: {}.", threat.id));
+    message.push_str(" Threat id: ");
+    message.push_str(&threat.id);
+    message.push('.');
 
-    let mut value = json!({ "ruleId": rule });
-    if let (Some(index), Value::Object(map)) = (rule_index, &mut value) {
-        map.insert("ruleIndex".into(), Value::from(index));
-    }
-    if let Value::Object(map) = &mut value {
-        map.insert("level".into(), Value::from(level(threat.severity)));
-        map.insert("message".into(), json!({ "text": message }));
-        map.insert(
-            "locations".into(),
-            json!([{ "physicalLocation": physical_location(&threat.source_span) }]),
-        );
-        map.insert(
-            "partialFingerprints".into(),
-            json!({ FINGERPRINT: threat.id }),
-        );
-        map.insert(
-            "properties".into(),
-            json!({
-                "security-severity": security_severity(threat.severity),
-                "category": threat.category.word(),
-                "likelihood": threat.likelihood.word(),
-                "impact": threat.impact.word(),
-                "severityReasons": threat.severity_reasons,
-            }),
-        );
-    }
-    value
-}
-
-fn physical_location(span: &SourceSpan) -> Value {
+    let span = &threat.source_span;
     let start_line = span.line.max(1);
     let start_column = span.column.max(1);
     let end_line = span.end_line.max(start_line);
@@ -232,19 +206,125 @@ fn physical_location(span: &SourceSpan) -> Value {
     } else {
         span.end_column.max(1)
     };
-    let region = json!({
-        "startLine": start_line,
-        "startColumn": start_column,
-        "endLine": end_line,
-        "endColumn": end_column,
-    });
     let (uri, relative) = artifact_uri(&span.file);
-    let artifact = if relative {
-        json!({ "uri": uri, "uriBaseId": "%SRCROOT%" })
-    } else {
-        json!({ "uri": uri })
-    };
-    json!({ "artifactLocation": artifact, "region": region })
+    SarifResult {
+        rule_id: rule,
+        rule_index,
+        level: level(threat.severity),
+        message: Message { text: message },
+        locations: [Location {
+            physical_location: PhysicalLocation {
+                artifact_location: ArtifactLocation {
+                    uri,
+                    uri_base_id: relative.then_some("%SRCROOT%"),
+                },
+                region: Region {
+                    start_line,
+                    start_column,
+                    end_line,
+                    end_column,
+                },
+            },
+        }],
+        partial_fingerprints: Fingerprints {
+            threat_id: &threat.id,
+        },
+        properties: ResultProperties {
+            security_severity: security_severity(threat.severity),
+            category: threat.category.word(),
+            likelihood: threat.likelihood.word(),
+            impact: threat.impact.word(),
+            severity_reasons: &threat.severity_reasons,
+        },
+    }
+}
+
+// Results are the bulk of a SARIF file: typed, so they serialize without a `Value` tree.
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    rule_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule_index: Option<usize>,
+    level: &'static str,
+    message: Message,
+    locations: [Location; 1],
+    partial_fingerprints: Fingerprints<'a>,
+    properties: ResultProperties<'a>,
+}
+
+#[derive(Serialize)]
+struct Message {
+    text: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location {
+    physical_location: PhysicalLocation,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
+    region: Region,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactLocation {
+    uri: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: usize,
+    start_column: usize,
+    end_line: usize,
+    end_column: usize,
+}
+
+#[derive(Serialize)]
+struct Fingerprints<'a> {
+    #[serde(rename = "tmcThreatId/v1")]
+    threat_id: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ResultProperties<'a> {
+    #[serde(rename = "security-severity")]
+    security_severity: &'static str,
+    category: &'static str,
+    likelihood: &'static str,
+    impact: &'static str,
+    severity_reasons: &'a [String],
+}
+
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [Run<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    tool: Tool,
+    column_kind: &'static str,
+    results: Vec<SarifResult<'a>>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    driver: Value,
 }
 
 /// The file as a URI reference: `/` separators, `./` dropped, reserved bytes percent-encoded;

@@ -28,6 +28,8 @@ const EMBEDDED: &[(&str, &str)] = &[
 #[derive(Debug, Clone)]
 pub struct Templates {
     tera: Tera,
+    /// Names of the templates replaced by the user's, in [`Templates::NAMES`] order.
+    overridden: Vec<&'static str>,
 }
 
 impl Templates {
@@ -47,9 +49,13 @@ impl Templates {
             .iter()
             .map(|(name, text)| (name.to_string(), text.to_string()))
             .collect();
+        let mut overridden = Vec::new();
         for (name, text) in files {
             match sources.iter_mut().find(|(known, _)| *known == name) {
-                Some(slot) => slot.1 = text,
+                Some(slot) => {
+                    slot.1 = text;
+                    overridden.extend(Templates::NAMES.iter().find(|known| **known == name));
+                }
                 None => {
                     return Err(RenderError::UnknownTemplate {
                         name,
@@ -66,7 +72,14 @@ impl Templates {
             tera.add_raw_template(name, text)
                 .map_err(|e| RenderError::template(name, &e))?;
         }
-        Ok(Templates { tera })
+        overridden.sort_by_key(|name| Templates::NAMES.iter().position(|known| known == name));
+        overridden.dedup();
+        Ok(Templates { tera, overridden })
+    }
+
+    /// Whether `name` is the user's template rather than the embedded one.
+    pub fn is_overridden(&self, name: &str) -> bool {
+        self.overridden.contains(&name)
     }
 
     pub(crate) fn render(
