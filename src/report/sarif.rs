@@ -8,7 +8,7 @@
 //! its partial fingerprint. Columns are declared as Unicode code points (`columnKind`).
 
 use super::view::{Report, RuleView, ThreatView};
-use super::RenderError;
+use super::{escape, RenderError};
 use crate::vocab::{Level, Status};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -111,18 +111,21 @@ fn rule_descriptor(rule: &RuleView, worst: Option<&Level>) -> Value {
     let mitigations: Vec<String> = rule.mitigations.iter().map(|m| humanize(m)).collect();
     let category = rule.category.display();
 
+    // help.markdown is rendered by code scanning: rule text (a user's rule file may hold
+    // anything) goes through the Markdown escaper there.
+    let md = escape::md;
     let mut text = format!("{title}\n");
-    let mut markdown = format!("**{title}**\n");
+    let mut markdown = format!("**{}**\n", md(&title));
     if !explanation.is_empty() {
         text.push_str(&format!("\n{explanation}\n"));
-        markdown.push_str(&format!("\n{explanation}\n"));
+        markdown.push_str(&format!("\n{}\n", md(&explanation)));
     }
     if !mitigations.is_empty() {
         text.push_str("\nMitigations:\n");
         markdown.push_str("\n**Mitigations**\n\n");
         for m in &mitigations {
             text.push_str(&format!("- {m}\n"));
-            markdown.push_str(&format!("- {m}\n"));
+            markdown.push_str(&format!("- {}\n", md(m)));
         }
     }
     let facts = format!(
@@ -130,7 +133,7 @@ fn rule_descriptor(rule: &RuleView, worst: Option<&Level>) -> Value {
         rule.applies_to, rule.pack
     );
     text.push_str(&format!("\n{facts}\n"));
-    markdown.push_str(&format!("\n{facts}\n"));
+    markdown.push_str(&format!("\n{}\n", md(&facts)));
     if !rule.references.is_empty() {
         text.push_str(&format!("References: {}.\n", rule.references.join(", ")));
         let links: Vec<String> = rule.references.iter().map(|r| reference_link(r)).collect();
@@ -400,7 +403,11 @@ fn humanize(template: &str) -> String {
         rest = rest.get(start + len + 2..).unwrap_or_default();
     }
     out.push_str(rest);
-    out
+    // A template that opens with `{{ target.name }}` still reads as a sentence.
+    match out.strip_prefix("the ") {
+        Some(rest) if template.trim_start().starts_with("{{") => format!("The {rest}"),
+        _ => out,
+    }
 }
 
 fn first_line(text: &str) -> String {
@@ -439,7 +446,7 @@ fn reference_link(reference: &str) -> String {
     {
         return format!("[{reference}](https://capec.mitre.org/data/definitions/{n}.html)");
     }
-    reference.to_string()
+    escape::md(reference)
 }
 
 #[cfg(test)]
@@ -471,7 +478,7 @@ mod tests {
     fn templates_read_as_prose() {
         assert_eq!(
             humanize("{{ target.name }} accepts requests from outside {{ target.boundary.name }}"),
-            "the target accepts requests from outside the target's boundary"
+            "The target accepts requests from outside the target's boundary"
         );
         assert_eq!(humanize("no {{ braces"), "no {{ braces");
     }
