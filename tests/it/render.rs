@@ -472,7 +472,7 @@ const HOSTILE: &str = "Evil \"quoted\" | pipe \\ back <b>tag</b> & amp {{ brace 
                        \nnew line\r\n# heading 😈 ünï 中文 [link](x) *em* _u_ -- %%{init: {}}%% end";
 
 /// The fixture with every name, label, description and text replaced by hostile ones.
-pub fn hostile() -> Report {
+fn hostile() -> Report {
     let mut report = nutrition_pro();
     let evil = |what: &str| format!("{what}: {HOSTILE}");
     report.model.name = evil("model");
@@ -978,7 +978,7 @@ fn the_embedded_table_template_and_its_fast_path_agree() {
 // ------------------------------------------------------------------ large models
 
 /// `boundaries` boundaries of `per` processes each, chained by flows, three threats per flow.
-pub fn large(boundaries: usize, per: usize) -> Report {
+fn large(boundaries: usize, per: usize) -> Report {
     let mut report = nutrition_pro();
     report.elements.clear();
     report.flows.clear();
