@@ -26,10 +26,18 @@ fn lines(text: &str) -> impl Iterator<Item = &str> {
 
 /// No byte of `special`, no line break and no control character: the text needs no escaping.
 fn is_plain(text: &str, special: &[u8]) -> bool {
+    // A table, so the check costs one load per byte however many bytes are special.
+    let mut table = [false; 256];
+    for &b in special {
+        if let Some(slot) = table.get_mut(usize::from(b)) {
+            *slot = true;
+        }
+    }
     // Non-ASCII bytes are never special; C1 controls (U+0080..U+009F) are, so leave those texts
     // to the full walk.
-    text.bytes()
-        .all(|b| !special.contains(&b) && !b.is_ascii_control() && b != 0xC2)
+    text.bytes().all(|b| {
+        !table.get(usize::from(b)).copied().unwrap_or(true) && !b.is_ascii_control() && b != 0xC2
+    })
 }
 
 fn is_control(c: char) -> bool {
