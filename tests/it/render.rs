@@ -1029,7 +1029,10 @@ fn large(boundaries: usize, per: usize) -> Report {
 fn large_models_get_a_table_of_contents() {
     let md = report::markdown(&large(2, 12), &templates()).unwrap();
     assert!(md.contains("## Contents\n"));
-    assert!(!md.contains("[Other threats]"), "only listed when there are such threats");
+    assert!(
+        !md.contains("[Other threats]"),
+        "only listed when there are such threats"
+    );
     assert!(md.contains("  - [Data flow 21: Service 1.8 -> Service 1.9](#flow-21)\n"));
     assert!(md.contains("<a id=\"flow-21\"></a>\n\n### Data flow 21: Service 1.8 -> Service 1.9\n"));
     assert_tables_are_rectangular(&md);
