@@ -83,13 +83,7 @@ pub fn dot(
         body,
         edges,
     };
-    let context =
-        tera::Context::from_serialize(&context).map_err(|e| RenderError::template(DFD, &e))?;
-    let mut text = templates.render(DFD, &context)?;
-    if !text.ends_with('\n') {
-        text.push('\n');
-    }
-    Ok(text)
+    templates.render(DFD, &context)
 }
 
 /// What `dfd.dot.tera` sees (documented in docs/outputs.md).

@@ -27,14 +27,7 @@ const MERMAID_MAX_CHARS: usize = 50_000;
 
 /// Renders the Markdown threat model.
 pub fn markdown(report: &Report, templates: &Templates) -> Result<String, RenderError> {
-    let context = Context::build(report, templates)?;
-    let context = tera::Context::from_serialize(&context)
-        .map_err(|e| RenderError::template(THREAT_MODEL, &e))?;
-    let mut text = templates.render(THREAT_MODEL, &context)?;
-    if !text.ends_with('\n') {
-        text.push('\n');
-    }
-    Ok(text)
+    templates.render(THREAT_MODEL, &Context::build(report, templates)?)
 }
 
 /// What the Markdown templates see (documented in docs/outputs.md).
@@ -413,9 +406,11 @@ fn table(mut rows: Vec<Row<'_>>, templates: &Templates) -> Result<Table, RenderE
     let table = if rows.is_empty() {
         String::new()
     } else if templates.is_overridden(THREAT_TABLE) {
-        let mut context = tera::Context::new();
-        context.insert("rows", &rows);
-        templates.render(THREAT_TABLE, &context)?
+        #[derive(Serialize)]
+        struct TableContext<'r, 'a> {
+            rows: &'r [Row<'a>],
+        }
+        templates.render(THREAT_TABLE, &TableContext { rows: &rows })?
     } else {
         embedded_table(&rows)
     };

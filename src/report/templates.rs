@@ -8,6 +8,7 @@
 
 use super::escape;
 use super::RenderError;
+use serde::Serialize;
 use std::collections::HashMap;
 use tera::{Tera, Value};
 
@@ -82,14 +83,23 @@ impl Templates {
         self.overridden.contains(&name)
     }
 
+    /// Renders template `name` over `context` (any serializable value whose fields become the
+    /// template's variables); the text always ends with a newline.
     pub(crate) fn render(
         &self,
         name: &str,
-        context: &tera::Context,
+        context: &impl Serialize,
     ) -> Result<String, RenderError> {
-        self.tera
-            .render(name, context)
-            .map_err(|e| RenderError::template(name, &e))
+        let context =
+            tera::Context::from_serialize(context).map_err(|e| RenderError::template(name, &e))?;
+        let mut text = self
+            .tera
+            .render(name, &context)
+            .map_err(|e| RenderError::template(name, &e))?;
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+        Ok(text)
     }
 }
 
@@ -172,13 +182,10 @@ mod tests {
             "{{ a | md }}/{{ l | md }}/{{ l | md(sep=\"; \") }}/{{ a | dot }}/{{ n | md }}".into(),
         )])
         .unwrap();
-        let mut context = tera::Context::new();
-        context.insert("a", "x|\"y\"");
-        context.insert("l", &["a|b", "c"]);
-        context.insert("n", &Option::<String>::None);
+        let context = serde_json::json!({ "a": "x|\"y\"", "l": ["a|b", "c"], "n": null });
         assert_eq!(
             templates.render(DFD, &context).unwrap(),
-            "x\\|\"y\"/a\\|b<br>c/a\\|b; c/x|\\\"y\\\"/"
+            "x\\|\"y\"/a\\|b<br>c/a\\|b; c/x|\\\"y\\\"/\n"
         );
     }
 }
