@@ -3,6 +3,9 @@
 mod synth;
 
 fn main() {
-    let elements = std::env::args().nth(1).and_then(|n| n.parse().ok()).unwrap_or(1000);
+    let elements = std::env::args()
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1000);
     print!("{}", synth::model(elements));
 }

@@ -22,8 +22,23 @@ impl Rng {
     }
 }
 
-const CONTROLS: &[&str] = &["authentication", "authorization", "input_validation", "rate_limiting", "audit_logging", "encryption_at_rest", "monitoring"];
-const PROTOCOLS: &[&str] = &["HTTPS/REST", "gRPC/TLS", "HTTP", "AMQP", "Native/TLS", "SFTP"];
+const CONTROLS: &[&str] = &[
+    "authentication",
+    "authorization",
+    "input_validation",
+    "rate_limiting",
+    "audit_logging",
+    "encryption_at_rest",
+    "monitoring",
+];
+const PROTOCOLS: &[&str] = &[
+    "HTTPS/REST",
+    "gRPC/TLS",
+    "HTTP",
+    "AMQP",
+    "Native/TLS",
+    "SFTP",
+];
 const CLASSES: &[&str] = &["public", "internal", "confidential", "restricted"];
 
 /// Writes a model of `elements` elements (boundaries not counted) and `2 * elements` flows.
@@ -33,7 +48,10 @@ pub fn model(elements: usize) -> String {
     out.push_str(&format!("model \"Synthetic estate of {elements} elements\" {{ description \"Generated for benchmarks\" }}\n"));
     let data_count = (elements / 50).max(4);
     for d in 0..data_count {
-        out.push_str(&format!("data d{d} \"Data set {d}\" {{ classification {} }}\n", rng.pick(CLASSES)));
+        out.push_str(&format!(
+            "data d{d} \"Data set {d}\" {{ classification {} }}\n",
+            rng.pick(CLASSES)
+        ));
     }
     // Zones of about 100 elements, each zone three boundaries deep.
     let per_zone = 100;
@@ -69,8 +87,14 @@ pub fn model(elements: usize) -> String {
                 props.push_str("; tags [llm]");
             }
             // Actors and externals sit in the outer zone, the rest deep inside.
-            let indent = if matches!(kind, "actor" | "external") { "  " } else { "      " };
-            out.push_str(&format!("{indent}{kind} {id} \"Element {index}\" {{ {props} }}\n"));
+            let indent = if matches!(kind, "actor" | "external") {
+                "  "
+            } else {
+                "      "
+            };
+            out.push_str(&format!(
+                "{indent}{kind} {id} \"Element {index}\" {{ {props} }}\n"
+            ));
             ids.push(id);
             kinds.push(kind);
         }
@@ -82,7 +106,9 @@ pub fn model(elements: usize) -> String {
             if target == index {
                 target = (target + 1) % ids.len().max(1);
             }
-            let Some(target_id) = ids.get(target) else { continue };
+            let Some(target_id) = ids.get(target) else {
+                continue;
+            };
             if target_id == id {
                 continue;
             }
@@ -96,7 +122,9 @@ pub fn model(elements: usize) -> String {
     // Decisions that exercise wildcard matching.
     for (index, id) in ids.iter().enumerate().step_by(97) {
         if kinds.get(index) == Some(&"process") {
-            out.push_str(&format!("mitigate \"tampering.*@{id}\" {{ by \"Code signing and immutable images\" }}\n"));
+            out.push_str(&format!(
+                "mitigate \"tampering.*@{id}\" {{ by \"Code signing and immutable images\" }}\n"
+            ));
         }
     }
     out
