@@ -1,0 +1,205 @@
+//! Threat diff: what changed in the threat landscape between two compilations of a model.
+//! Input: two reports. Output: added, removed and changed threats, keyed by stable threat id,
+//! rendered as Markdown for a pull-request comment or as JSON.
+
+use crate::report::escape;
+use crate::report::view::{Report, ThreatView};
+use crate::vocab::{Level, Status};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// A threat as the diff shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DiffThreat {
+    pub id: String,
+    pub title: String,
+    pub category: crate::vocab::Category,
+    pub severity: Level,
+    pub status: Status,
+    /// What the threat is on: the element or flow id.
+    pub subject: String,
+}
+
+/// One field that changed, from what to what.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FieldChange {
+    pub field: &'static str,
+    pub from: String,
+    pub to: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChangedThreat {
+    #[serde(flatten)]
+    pub threat: DiffThreat,
+    pub changes: Vec<FieldChange>,
+}
+
+/// The difference between two versions, each list sorted by threat id.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ThreatDiff {
+    pub added: Vec<DiffThreat>,
+    pub removed: Vec<DiffThreat>,
+    pub changed: Vec<ChangedThreat>,
+}
+
+fn summary(threat: &ThreatView) -> DiffThreat {
+    DiffThreat {
+        id: threat.id.clone(),
+        title: threat.title.clone(),
+        category: threat.category,
+        severity: threat.severity,
+        status: threat.status,
+        subject: threat
+            .flow
+            .clone()
+            .or_else(|| threat.element.clone())
+            .unwrap_or_default(),
+    }
+}
+
+fn decision_text(threat: &ThreatView) -> String {
+    match &threat.decision {
+        None => "none".to_string(),
+        Some(d) => {
+            let kind = match d.kind {
+                crate::report::view::DecisionKind::Mitigate => "mitigated",
+                crate::report::view::DecisionKind::Accept => "accepted",
+            };
+            match &d.until {
+                Some(until) => format!("{kind}: {} (until {until})", d.text),
+                None => format!("{kind}: {}", d.text),
+            }
+        }
+    }
+}
+
+/// Compares two reports by threat id.
+pub fn diff(old: &Report, new: &Report) -> ThreatDiff {
+    let old_by_id: BTreeMap<&str, &ThreatView> =
+        old.threats.iter().map(|t| (t.id.as_str(), t)).collect();
+    let new_by_id: BTreeMap<&str, &ThreatView> =
+        new.threats.iter().map(|t| (t.id.as_str(), t)).collect();
+    let mut result = ThreatDiff::default();
+    for (id, threat) in &new_by_id {
+        match old_by_id.get(id) {
+            None => result.added.push(summary(threat)),
+            Some(before) => {
+                let mut changes = Vec::new();
+                if before.severity != threat.severity {
+                    changes.push(FieldChange {
+                        field: "severity",
+                        from: before.severity.word().into(),
+                        to: threat.severity.word().into(),
+                    });
+                }
+                if before.status != threat.status {
+                    changes.push(FieldChange {
+                        field: "status",
+                        from: before.status.word().into(),
+                        to: threat.status.word().into(),
+                    });
+                }
+                let (was, is) = (decision_text(before), decision_text(threat));
+                if was != is {
+                    changes.push(FieldChange {
+                        field: "decision",
+                        from: was,
+                        to: is,
+                    });
+                }
+                if !changes.is_empty() {
+                    result.changed.push(ChangedThreat {
+                        threat: summary(threat),
+                        changes,
+                    });
+                }
+            }
+        }
+    }
+    for (id, threat) in &old_by_id {
+        if !new_by_id.contains_key(id) {
+            result.removed.push(summary(threat));
+        }
+    }
+    result
+}
+
+impl ThreatDiff {
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty() && self.removed.is_empty() && self.changed.is_empty()
+    }
+
+    /// Added threats that are open and at or above `level`.
+    pub fn new_open_at_or_above(&self, level: Level) -> Vec<&DiffThreat> {
+        self.added
+            .iter()
+            .filter(|t| t.status == Status::Open && t.severity >= level)
+            .collect()
+    }
+
+    /// Markdown for a pull-request comment.
+    pub fn markdown(&self, model_name: &str) -> String {
+        let mut out = format!(
+            "## Threat model changes: {}\n\n",
+            escape::md_line(model_name)
+        );
+        if self.is_empty() {
+            out.push_str("No threats were added, removed or changed.\n");
+            return out;
+        }
+        out.push_str(&format!(
+            "{} added, {} removed, {} changed.\n",
+            self.added.len(),
+            self.removed.len(),
+            self.changed.len()
+        ));
+        let table = |out: &mut String, heading: &str, threats: &[&DiffThreat]| {
+            if threats.is_empty() {
+                return;
+            }
+            out.push_str(&format!("\n### {heading}\n\n| Id | Threat | STRIDE category | Risk severity | Status |\n| --- | --- | --- | --- | --- |\n"));
+            for t in threats {
+                out.push_str(&format!(
+                    "| {} | {} | {} | {} | {} |\n",
+                    escape::md_code(&t.id),
+                    escape::md(&t.title),
+                    t.category.display(),
+                    t.severity.display(),
+                    t.status.display()
+                ));
+            }
+        };
+        table(&mut out, "Added", &self.added.iter().collect::<Vec<_>>());
+        table(
+            &mut out,
+            "Removed",
+            &self.removed.iter().collect::<Vec<_>>(),
+        );
+        if !self.changed.is_empty() {
+            out.push_str("\n### Changed\n\n| Id | Threat | Change |\n| --- | --- | --- |\n");
+            for c in &self.changed {
+                let what = c
+                    .changes
+                    .iter()
+                    .map(|f| {
+                        format!(
+                            "{}: {} → {}",
+                            f.field,
+                            escape::md(&f.from),
+                            escape::md(&f.to)
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("<br>");
+                out.push_str(&format!(
+                    "| {} | {} | {} |\n",
+                    escape::md_code(&c.threat.id),
+                    escape::md(&c.threat.title),
+                    what
+                ));
+            }
+        }
+        out
+    }
+}
