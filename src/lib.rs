@@ -15,6 +15,7 @@
 
 pub mod compile;
 pub mod diagnostics;
+pub mod format;
 pub mod load;
 pub mod model;
 pub mod report;
