@@ -253,6 +253,23 @@ fn the_example_only_loses_its_comment_alignment() {
     assert_eq!(formatted, realigned);
 }
 
+#[test]
+fn the_before_and_after_in_the_docs_is_what_fmt_does() {
+    let docs = std::fs::read_to_string(root().join("docs/formatting.md")).unwrap_or_default();
+    let blocks: Vec<&str> = docs
+        .split("```tm\n")
+        .skip(1)
+        .filter_map(|block| block.split("```").next())
+        .collect();
+    assert_eq!(
+        blocks.len(),
+        2,
+        "docs/formatting.md has one before and one after"
+    );
+    assert_eq!(formatted_text(blocks[0]), blocks[1]);
+    assert_eq!(formatted_text(blocks[1]), blocks[1]);
+}
+
 // ---------------------------------------------------------------- the command
 
 fn tmc() -> Command {
