@@ -249,10 +249,10 @@ fn segment(nodes: &[Node], in_rule: bool, has_head: bool) -> Segments<'_> {
 
 /// One item of a list spread over lines: block comments before it, the value, and comments
 /// after it (printed after its comma).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Item<'n> {
     leading: Vec<&'n Node>,
-    value: Option<&'n Node>,
+    value: &'n Node,
     trailing: Vec<&'n Node>,
 }
 
@@ -273,11 +273,6 @@ fn list_entries(nodes: &[Node]) -> (Vec<&Node>, Vec<ListEntry<'_>>) {
     let mut ended_on_line = false;
     let mut comments_on_line = false;
     let mut blank = false;
-    let push = |entries: &mut Vec<ListEntry<'_>>, blank: &mut bool| {
-        if std::mem::take(blank) && !entries.is_empty() {
-            entries.push(ListEntry::Blank);
-        }
-    };
     for (index, node) in nodes.iter().enumerate() {
         match node {
             Node::Comma => {
@@ -324,7 +319,7 @@ fn list_entries(nodes: &[Node]) -> (Vec<&Node>, Vec<ListEntry<'_>>) {
                         continue;
                     }
                 }
-                push(&mut entries, &mut blank);
+                start_list_entry(&mut entries, &mut blank);
                 entries.push(ListEntry::Comments(vec![node]));
                 comments_on_line = true;
             }
@@ -332,10 +327,10 @@ fn list_entries(nodes: &[Node]) -> (Vec<&Node>, Vec<ListEntry<'_>>) {
                 if let Some(item) = current.take() {
                     entries.push(ListEntry::Item(item));
                 }
-                push(&mut entries, &mut blank);
+                start_list_entry(&mut entries, &mut blank);
                 current = Some(Item {
                     leading: std::mem::take(&mut leading),
-                    value: Some(node),
+                    value: node,
                     trailing: Vec::new(),
                 });
             }
@@ -345,6 +340,13 @@ fn list_entries(nodes: &[Node]) -> (Vec<&Node>, Vec<ListEntry<'_>>) {
         entries.push(ListEntry::Item(item));
     }
     (head, entries)
+}
+
+/// A blank line is kept between two entries, never before the first.
+fn start_list_entry(entries: &mut Vec<ListEntry<'_>>, blank: &mut bool) {
+    if std::mem::take(blank) && !entries.is_empty() {
+        entries.push(ListEntry::Blank);
+    }
 }
 
 /// The text being written. Indentation is written lazily, with the first thing on a line, so
@@ -522,9 +524,7 @@ impl Out {
                         self.node(comment, false);
                         self.space();
                     }
-                    if let Some(value) = item.value {
-                        self.node(value, false);
-                    }
+                    self.node(item.value, false);
                     self.put(",");
                     let mut after_line_comment = false;
                     for comment in &item.trailing {

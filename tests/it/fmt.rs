@@ -402,6 +402,46 @@ fn fmt_io_and_usage_errors_exit_two() {
     tmc().args(["fmt", "--stdin", "x.tm"]).assert().code(2);
 }
 
+#[test]
+fn fmt_fails_cleanly_on_hostile_input() {
+    let dir = temp_dir("hostile");
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "deep.tm",
+            ("boundary b \"B\" {\n".repeat(20_000) + &"}\n".repeat(20_000)).into_bytes(),
+            "E0003",
+        ),
+        (
+            "nots.tm",
+            format!(
+                "rule r {{ title \"t\"; when {}true }}",
+                "not ".repeat(50_000)
+            )
+            .into_bytes(),
+            "E0003",
+        ),
+        ("stray.tm", b"}}}}\n".to_vec(), "E0001"),
+        ("nul.tm", b"process a \"A\"\0\n".to_vec(), "E0015"),
+        ("binary.tm", vec![0x7f, 0x45, 0x4c, 0x46, 0xff], "UTF-8"),
+    ];
+    for (name, bytes, expected) in cases {
+        let file = dir.join(name);
+        std::fs::write(&file, &bytes).unwrap();
+        let out = tmc()
+            .args(["fmt", "--color", "never"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{name}: {stderr}");
+        assert!(
+            stderr.contains(expected),
+            "{name}: expected {expected}: {stderr}"
+        );
+        assert_eq!(std::fs::read(&file).unwrap(), bytes, "{name} was written");
+    }
+}
+
 // ---------------------------------------------------------------- random models
 
 /// Builds a model from a byte string used as a source of choices: statements of every kind,
