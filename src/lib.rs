@@ -16,6 +16,7 @@
 pub mod compile;
 pub mod diagnostics;
 pub mod diff;
+pub mod format;
 pub mod load;
 pub mod model;
 pub mod report;

@@ -20,6 +20,8 @@ pub struct Cli {
 pub enum Command {
     /// Compile models and report errors and warnings
     Check(CheckArgs),
+    /// Rewrite .tm files in the canonical layout (--check for CI)
+    Fmt(FmtArgs),
     /// Print internal views of a model, for tests and bug reports
     Debug {
         #[command(subcommand)]
@@ -62,6 +64,32 @@ pub struct CheckArgs {
     pub files: Vec<PathBuf>,
     #[command(flatten)]
     pub options: SharedOptions,
+}
+
+#[derive(Args, Debug)]
+pub struct FmtArgs {
+    /// The `.tm` files to format in place
+    #[arg(
+        value_name = "FILE",
+        required_unless_present = "stdin",
+        conflicts_with = "stdin"
+    )]
+    pub files: Vec<PathBuf>,
+    /// Write nothing: print a diff for each file that is not formatted, and exit 1 if any
+    #[arg(long)]
+    pub check: bool,
+    /// Format standard input and write the result to standard output
+    #[arg(long)]
+    pub stdin: bool,
+    /// Say what happened to each file
+    #[arg(long, short)]
+    pub verbose: bool,
+    /// Deepest nesting of blocks, lists, parentheses and `not`
+    #[arg(long, value_name = "N", default_value_t = 64)]
+    pub max_depth: usize,
+    /// When to colour diagnostics
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
 }
 
 /// The `CompileArgs` options without the file, for commands taking several files.

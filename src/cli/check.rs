@@ -32,7 +32,7 @@ pub fn options(shared: &SharedOptions) -> Result<Options, String> {
     })
 }
 
-fn color_choice(color: Color) -> ColorChoice {
+pub fn color_choice(color: Color) -> ColorChoice {
     match color {
         Color::Always => ColorChoice::Always,
         Color::Never => ColorChoice::Never,

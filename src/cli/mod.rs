@@ -2,6 +2,7 @@
 
 mod args;
 mod check;
+mod fmt;
 mod fs;
 mod today;
 
@@ -24,6 +25,7 @@ pub fn run() -> i32 {
     };
     match cli.command {
         Command::Check(args) => check::check(&args),
+        Command::Fmt(args) => fmt::fmt(&args),
         Command::Debug {
             command: DebugCommand::Model(args),
         } => check::debug_model(&args),

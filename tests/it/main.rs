@@ -3,5 +3,6 @@
 mod cli;
 mod clients;
 mod fixtures;
+mod fmt;
 mod render;
 mod support;

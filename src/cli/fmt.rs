@@ -1,0 +1,131 @@
+//! `tmc fmt`: rewrite files in the canonical layout, or (`--check`) show how they differ from it.
+
+use super::args::FmtArgs;
+use super::check::color_choice;
+use super::{FAILED, OK, USAGE};
+use std::io::{Read, Write};
+use std::path::Path;
+use tmc::diagnostics::render_human;
+use tmc::format::{format_file, FormatError};
+use tmc::source::SourceMap;
+use tmc::syntax::ParseLimits;
+
+pub fn fmt(args: &FmtArgs) -> i32 {
+    if args.stdin {
+        return fmt_stdin(args);
+    }
+    let mut status = OK;
+    for file in &args.files {
+        let code = fmt_path(file, args).err().unwrap_or(OK);
+        status = status.max(code);
+    }
+    status
+}
+
+/// Formats one file in place (or checks it); `Err` is the exit code of a failure.
+fn fmt_path(path: &Path, args: &FmtArgs) -> Result<(), i32> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|error| {
+        eprintln!("error: cannot read {name}: {error}");
+        USAGE
+    })?;
+    let original = utf8(&name, bytes)?;
+    let formatted = format_text(&name, &original, args)?;
+    if formatted == original {
+        if args.verbose {
+            eprintln!("{name}: already formatted");
+        }
+        return Ok(());
+    }
+    if args.check {
+        write_stdout(&diff(&name, &original, &formatted))?;
+        if args.verbose {
+            eprintln!("{name}: not formatted");
+        }
+        return Err(FAILED);
+    }
+    std::fs::write(path, &formatted).map_err(|error| {
+        eprintln!("error: cannot write {name}: {error}");
+        USAGE
+    })?;
+    if args.verbose {
+        eprintln!("{name}: formatted");
+    }
+    Ok(())
+}
+
+fn fmt_stdin(args: &FmtArgs) -> i32 {
+    let name = "<stdin>";
+    let mut bytes = Vec::new();
+    if let Err(error) = std::io::stdin().read_to_end(&mut bytes) {
+        eprintln!("error: cannot read standard input: {error}");
+        return USAGE;
+    }
+    let result = utf8(name, bytes).and_then(|original| {
+        let formatted = format_text(name, &original, args)?;
+        if !args.check {
+            return write_stdout(&formatted);
+        }
+        if formatted == original {
+            return Ok(());
+        }
+        write_stdout(&diff(name, &original, &formatted))?;
+        Err(FAILED)
+    });
+    result.err().unwrap_or(OK)
+}
+
+fn utf8(name: &str, bytes: Vec<u8>) -> Result<String, i32> {
+    String::from_utf8(bytes).map_err(|_| {
+        eprintln!("error: {name} is not valid UTF-8; a .tm file is UTF-8 text");
+        FAILED
+    })
+}
+
+/// The formatted text, or the diagnostics printed and `Err(FAILED)`.
+fn format_text(name: &str, text: &str, args: &FmtArgs) -> Result<String, i32> {
+    let mut sources = SourceMap::new();
+    let file = sources.add(name, text);
+    let limits = ParseLimits {
+        max_depth: args.max_depth,
+    };
+    match format_file(file, text, limits) {
+        Ok(formatted) => Ok(formatted),
+        Err(FormatError::Syntax(diagnostics)) => {
+            eprint!(
+                "{}",
+                render_human(&sources, &diagnostics, color_choice(args.color))
+            );
+            eprintln!("{name}: not formatted: the file has syntax errors");
+            Err(FAILED)
+        }
+        Err(error @ FormatError::Refused(_)) => {
+            eprintln!("error: {name}: {error}");
+            Err(FAILED)
+        }
+    }
+}
+
+/// A unified diff from the file as it is to the file as it would be formatted. The diff is
+/// for people: when a huge file changes on almost every line, the exact diff would take
+/// quadratic time, so after a second it settles for a coarser one (same exit code either way).
+fn diff(name: &str, original: &str, formatted: &str) -> String {
+    similar::TextDiff::configure()
+        .timeout(std::time::Duration::from_secs(1))
+        .diff_lines(original, formatted)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("{name}.orig"), name)
+        .to_string()
+}
+
+fn write_stdout(text: &str) -> Result<(), i32> {
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .map_err(|error| {
+            eprintln!("error: cannot write to standard output: {error}");
+            USAGE
+        })
+}
