@@ -4,6 +4,27 @@
 //!
 //! Invariants: threat ids come from (rule id, element or flow id), never from an index, so they
 //! survive unrelated edits; the output order is flow number, then element order, then rule id.
+//! The semantics are documented for users in docs/rules-language.md.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
+pub mod check;
+mod decide;
+pub mod eval;
+mod fire;
+mod order;
+pub mod path;
+pub mod severity;
+pub mod template;
+pub mod value;
+mod when;
 
 use crate::diagnostics::Diagnostics;
 use crate::model::{ElementIdx, FlowIdx, Model};
@@ -80,6 +101,22 @@ pub struct RuleOptions {
 
 /// Checks the model's rules and applies them. Rule and decision errors go to `sink`.
 pub fn apply(model: &Model, options: &RuleOptions, sink: &mut Diagnostics) -> Threats {
-    let _ = (model, options, sink);
-    Threats::default()
+    let checked = check::check_all(model, sink);
+    let mut threats = fire::fire(model, &checked.rules);
+    threats.extend(model.threats.iter().map(|m| fire::manual(model, m)));
+    order::sort(model, &mut threats);
+    decide::decide(model, options, &checked.broken, &mut threats, sink);
+    Threats {
+        threats,
+        rules: checked.rules.into_iter().map(|rule| rule.info).collect(),
+    }
+}
+
+/// Checks the model's rules without applying them: what `tmc rules` lists.
+pub fn check_rules(model: &Model, sink: &mut Diagnostics) -> Vec<RuleInfo> {
+    check::check_all(model, sink)
+        .rules
+        .into_iter()
+        .map(|rule| rule.info)
+        .collect()
 }

@@ -1,0 +1,351 @@
+//! Decisions: `mitigate` and `accept` matched against threat ids and applied as statuses.
+//!
+//! An id is parts separated by `@`, `>` and `#`; a pattern matches an id with the same
+//! separators in the same order, each part matched on its own, where `*` stands for any run of
+//! characters within the part. Exact patterns are looked up directly; a pattern with a `*` is
+//! looked up by one of its exact parts, and only scans when every part has a `*`.
+
+use super::{AppliedDecision, RuleOptions, Threat};
+use crate::diagnostics::{codes, Diagnostic, Diagnostics};
+use crate::model::{Decision, DecisionKind, Model};
+use crate::vocab::Status;
+use std::collections::HashMap;
+
+const SEPARATORS: [char; 3] = ['@', '>', '#'];
+
+/// An id or a pattern cut into its parts: the separators in order, and the parts between them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Parts<'a> {
+    shape: String,
+    parts: Vec<&'a str>,
+}
+
+fn split(id: &str) -> Parts<'_> {
+    Parts {
+        shape: id.chars().filter(|c| SEPARATORS.contains(c)).collect(),
+        parts: id.split(SEPARATORS).collect(),
+    }
+}
+
+/// `*` matches any run of characters (within one part: parts never hold a separator).
+fn glob(pattern: &str, text: &str) -> bool {
+    let (pattern, text) = (pattern.as_bytes(), text.as_bytes());
+    let (mut p, mut t) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while t < text.len() {
+        match pattern.get(p) {
+            Some(b'*') => {
+                star = Some((p, t));
+                p += 1;
+            }
+            Some(c) if Some(c) == text.get(t) => {
+                p += 1;
+                t += 1;
+            }
+            _ => match star {
+                Some((star_p, star_t)) => {
+                    p = star_p + 1;
+                    t = star_t + 1;
+                    star = Some((star_p, star_t + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    pattern
+        .get(p..)
+        .is_some_and(|rest| rest.iter().all(|c| *c == b'*'))
+}
+
+fn matches(pattern: &Parts, id: &Parts) -> bool {
+    pattern.shape == id.shape
+        && pattern.parts.len() == id.parts.len()
+        && pattern
+            .parts
+            .iter()
+            .zip(&id.parts)
+            .all(|(p, part)| glob(p, part))
+}
+
+/// Threat ids, split once, with the indexes decisions are looked up in.
+struct Index<'t> {
+    ids: Vec<Parts<'t>>,
+    exact: HashMap<&'t str, usize>,
+    /// (shape, part position) → part text → threats; built on first use.
+    by_part: HashMap<(String, usize), HashMap<&'t str, Vec<usize>>>,
+}
+
+impl<'t> Index<'t> {
+    fn new(threats: &'t [Threat]) -> Index<'t> {
+        Index {
+            ids: threats.iter().map(|t| split(&t.id)).collect(),
+            exact: threats
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (t.id.as_str(), i))
+                .collect(),
+            by_part: HashMap::new(),
+        }
+    }
+
+    /// Indices of the threats the pattern matches, in threat order.
+    fn find(&mut self, pattern: &str) -> Vec<usize> {
+        if !pattern.contains('*') {
+            return self
+                .exact
+                .get(pattern)
+                .map(|i| vec![*i])
+                .unwrap_or_default();
+        }
+        let wanted = split(pattern);
+        let exact_part = wanted
+            .parts
+            .iter()
+            .enumerate()
+            .find(|(_, part)| !part.contains('*'));
+        let candidates: Vec<usize> = match exact_part {
+            Some((position, part)) => {
+                let ids = &self.ids;
+                let index = self
+                    .by_part
+                    .entry((wanted.shape.clone(), position))
+                    .or_insert_with(|| {
+                        let mut map: HashMap<&str, Vec<usize>> = HashMap::new();
+                        for (i, id) in ids.iter().enumerate() {
+                            if id.shape == wanted.shape {
+                                if let Some(part) = id.parts.get(position) {
+                                    map.entry(part).or_default().push(i);
+                                }
+                            }
+                        }
+                        map
+                    });
+                index.get(part).cloned().unwrap_or_default()
+            }
+            None => (0..self.ids.len()).collect(),
+        };
+        candidates
+            .into_iter()
+            .filter(|i| self.ids.get(*i).is_some_and(|id| matches(&wanted, id)))
+            .collect()
+    }
+}
+
+/// Applies the model's decisions to `threats` (already in output order).
+pub fn decide(
+    model: &Model,
+    options: &RuleOptions,
+    broken: &[String],
+    threats: &mut [Threat],
+    sink: &mut Diagnostics,
+) {
+    if model.decisions.is_empty() {
+        return;
+    }
+    let mut decided: Vec<Option<usize>> = vec![None; threats.len()];
+    {
+        let mut index = Index::new(threats);
+        for (number, decision) in model.decisions.iter().enumerate() {
+            let pattern = renamed(model, decision, sink);
+            let found = index.find(&pattern);
+            if found.is_empty() {
+                let about_broken_rule = split(&pattern)
+                    .parts
+                    .first()
+                    .is_some_and(|rule| broken.iter().any(|b| glob(rule, b)));
+                if !about_broken_rule {
+                    sink.push(no_match(decision, &pattern, threats));
+                }
+                continue;
+            }
+            let mut overlaps: Vec<(usize, &str, usize)> = Vec::new();
+            for &threat in &found {
+                match decided.get(threat).copied().flatten() {
+                    Some(earlier) => match overlaps.iter_mut().find(|(e, _, _)| *e == earlier) {
+                        Some(entry) => entry.2 += 1,
+                        None => overlaps.push((
+                            earlier,
+                            threats.get(threat).map_or("", |t| t.id.as_str()),
+                            0,
+                        )),
+                    },
+                    None => {
+                        if let Some(slot) = decided.get_mut(threat) {
+                            *slot = Some(number);
+                        }
+                    }
+                }
+            }
+            for (earlier, id, more) in overlaps {
+                if let Some(first) = model.decisions.get(earlier) {
+                    sink.push(twice(decision, first, id, more));
+                }
+            }
+            if lapsed(decision, options) {
+                sink.push(
+                    Diagnostic::new(
+                        codes::W0003,
+                        decision.pattern_span,
+                        format!(
+                            "the acceptance of `{}` lapsed on {}",
+                            decision.pattern,
+                            decision.until.as_deref().unwrap_or_default()
+                        ),
+                    )
+                    .label("no longer accepted: the threat is open again")
+                    .with_help("review the risk, then mitigate it or renew the acceptance with a new `until`"),
+                );
+            }
+        }
+    }
+    for (threat, decision) in threats.iter_mut().zip(decided) {
+        let Some(number) = decision else {
+            continue;
+        };
+        let Some(decision) = model.decisions.get(number) else {
+            continue;
+        };
+        let lapsed = lapsed(decision, options);
+        threat.status = match decision.kind {
+            DecisionKind::Mitigate => Status::Mitigated,
+            DecisionKind::Accept if lapsed => Status::Open,
+            DecisionKind::Accept => Status::Accepted,
+        };
+        threat.decision = Some(AppliedDecision {
+            decision: number,
+            lapsed,
+        });
+    }
+}
+
+fn lapsed(decision: &Decision, options: &RuleOptions) -> bool {
+    // `YYYY-MM-DD` dates order as text.
+    decision.kind == DecisionKind::Accept
+        && matches!((&decision.until, &options.today), (Some(until), Some(today)) if until < today)
+}
+
+/// The pattern with renamed element ids replaced by the current ones (W0008 for each).
+fn renamed(model: &Model, decision: &Decision, sink: &mut Diagnostics) -> String {
+    let pattern = &decision.pattern;
+    let mut out = String::with_capacity(pattern.len());
+    let mut changed = Vec::new();
+    let mut separator = None;
+    let mut rest = pattern.as_str();
+    loop {
+        let end = rest.find(SEPARATORS).unwrap_or(rest.len());
+        let part = rest.get(..end).unwrap_or_default();
+        // Parts after `@` and `>` are element ids; the rule id and `#N` are not renamed.
+        let element_part = matches!(separator, Some('@' | '>'));
+        let current = (element_part && model.element_by_id(part).is_none())
+            .then(|| model.renamed.get(part))
+            .flatten()
+            .and_then(|idx| model.element(*idx));
+        match current {
+            Some(element) => {
+                out.push_str(&element.id);
+                changed.push((part.to_string(), element.id.clone()));
+            }
+            None => out.push_str(part),
+        }
+        let Some(next) = rest.get(end..).and_then(|r| r.chars().next()) else {
+            break;
+        };
+        out.push(next);
+        separator = Some(next);
+        rest = rest.get(end + next.len_utf8()..).unwrap_or_default();
+    }
+    for (old, new) in changed {
+        sink.push(
+            Diagnostic::new(
+                codes::W0008,
+                decision.pattern_span,
+                format!("`{old}` was renamed to `{new}`"),
+            )
+            .label(format!("`{old}` is an old id (`formerly`)"))
+            .with_help(format!("write the current id: \"{out}\"")),
+        );
+    }
+    out
+}
+
+fn no_match(decision: &Decision, pattern: &str, threats: &[Threat]) -> Diagnostic {
+    let kind = match decision.kind {
+        DecisionKind::Mitigate => "mitigate",
+        DecisionKind::Accept => "accept",
+    };
+    let mut scored: Vec<(usize, &str)> = threats
+        .iter()
+        .map(|t| (strsim::levenshtein(pattern, &t.id), t.id.as_str()))
+        .collect();
+    scored.sort_unstable();
+    let closest: Vec<String> = scored
+        .iter()
+        .take(3)
+        .map(|(_, id)| format!("`{id}`"))
+        .collect();
+    let diagnostic = Diagnostic::new(
+        codes::E0106,
+        decision.pattern_span,
+        format!("`{kind} \"{}\"` matches no threat", decision.pattern),
+    )
+    .label("no threat has this id");
+    match closest.as_slice() {
+        [] => diagnostic.with_help("the model has no threats to decide on"),
+        [one] => diagnostic.with_help(format!("the closest id is {one}")),
+        more => diagnostic.with_help(format!(
+            "the closest ids are {}; `*` matches any run of characters within one part",
+            more.join(", ")
+        )),
+    }
+}
+
+fn twice(decision: &Decision, first: &Decision, id: &str, more: usize) -> Diagnostic {
+    let others = match more {
+        0 => String::new(),
+        1 => " (and 1 more threat)".to_string(),
+        n => format!(" (and {n} more threats)"),
+    };
+    Diagnostic::new(
+        codes::W0006,
+        decision.pattern_span,
+        format!("`{id}`{others} is already decided by an earlier decision"),
+    )
+    .label("this decision does not apply to it")
+    .with_secondary(first.pattern_span, "decided here first")
+    .with_help("the first decision in source order wins; narrow one of the patterns")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn is_match(pattern: &str, id: &str) -> bool {
+        matches(&split(pattern), &split(id))
+    }
+
+    #[test]
+    fn stars_stay_within_a_part() {
+        assert!(glob("*", ""));
+        assert!(glob("spoofing.*", "spoofing.unauthenticated_source"));
+        assert!(glob("*.flood", "denial_of_service.flood"));
+        assert!(glob("a*b*c", "aXXbYYc"));
+        assert!(!glob("a*b*c", "aXXbYY"));
+        assert!(glob("**", "x"));
+        assert!(!glob("x", "xy"));
+        assert!(is_match("*@api_gateway", "dos.flood@api_gateway"));
+        assert!(!is_match("*@api_gateway", "dos.flood@client>api_gateway"));
+        assert!(is_match("*@checkout>psp#2", "r.x@checkout>psp#2"));
+        assert!(!is_match("*@checkout>psp#2", "r.x@checkout>psp"));
+        assert!(is_match("*@*>*", "r.x@a>b"));
+        assert!(!is_match("*@*", "r.x@a>b"));
+        assert!(is_match("prompt_injection", "prompt_injection"));
+        assert!(is_match("prompt_*", "prompt_injection"));
+    }
+
+    #[test]
+    fn long_patterns_stay_fast() {
+        let text = "a".repeat(5000);
+        let pattern = format!("{}b", "*a".repeat(50));
+        assert!(!glob(&pattern, &text));
+    }
+}
