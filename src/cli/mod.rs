@@ -1,8 +1,10 @@
 //! Command-line parsing and dispatch.
 
 mod args;
+mod build;
 mod check;
 mod fs;
+mod rules;
 mod today;
 
 use args::{Cli, Command, DebugCommand};
@@ -24,6 +26,9 @@ pub fn run() -> i32 {
     };
     match cli.command {
         Command::Check(args) => check::check(&args),
+        Command::Build(args) => build::build(&args),
+        Command::Rules(args) => rules::list(&args),
+        Command::Explain(args) => rules::explain(&args),
         Command::Debug {
             command: DebugCommand::Model(args),
         } => check::debug_model(&args),

@@ -289,11 +289,22 @@ fn no_match(decision: &Decision, pattern: &str, threats: &[Threat]) -> Diagnosti
         format!("`{kind} \"{}\"` matches no threat", decision.pattern),
     )
     .label("no threat has this id");
+    // Naming the element where the threat is named after a flow is the likeliest slip.
+    let shape = split(pattern).shape;
+    let flow_hint = if shape == "@"
+        && scored
+            .first()
+            .is_some_and(|(_, id)| split(id).shape.contains('>'))
+    {
+        "; threats of `on source`, `on target` and `on flow` rules are named after the flow, `RULE@SOURCE>TARGET`"
+    } else {
+        "; `*` matches any run of characters within one part"
+    };
     match closest.as_slice() {
         [] => diagnostic.with_help("the model has no threats to decide on"),
-        [one] => diagnostic.with_help(format!("the closest id is {one}")),
+        [one] => diagnostic.with_help(format!("the closest id is {one}{flow_hint}")),
         more => diagnostic.with_help(format!(
-            "the closest ids are {}; `*` matches any run of characters within one part",
+            "the closest ids are {}{flow_hint}",
             more.join(", ")
         )),
     }

@@ -78,7 +78,11 @@ fn threat(
     };
     let declared = Declared::find(&info.mitigated_by, element.map(|e| e.1), flow.map(|f| f.1));
     let mut explanation = rule.explanation.render(scope);
-    declared.explain(element.map(|e| e.1), &mut explanation);
+    declared.explain(
+        element.map(|e| e.1),
+        rule.severity.is_none(),
+        &mut explanation,
+    );
     let factors = Factors {
         fixed: rule.severity.map(|level| (level, "the rule")),
         restricted: restricted(model, element.map(|e| e.1), flow.map(|f| f.1)),
@@ -208,8 +212,9 @@ impl<'r> Declared<'r> {
         on_element.chain(on_flow).collect()
     }
 
-    /// Says so in the explanation, without claiming anything the model does not declare.
-    fn explain(&self, element: Option<&Element>, explanation: &mut String) {
+    /// Says so in the explanation, without claiming anything the model does not declare
+    /// (nor that it lowered a severity the rule sets outright).
+    fn explain(&self, element: Option<&Element>, lowers: bool, explanation: &mut String) {
         let name = element.map_or("The element", |e| e.name.as_str());
         for (who, controls) in [(name, &self.on_element), ("The flow", &self.on_flow)] {
             if controls.is_empty() {
@@ -223,8 +228,13 @@ impl<'r> Declared<'r> {
             if !explanation.is_empty() && !explanation.ends_with(' ') {
                 explanation.push(' ');
             }
+            let effect = if lowers {
+                ", which lowers the risk"
+            } else {
+                ""
+            };
             explanation.push_str(&format!(
-                "{who} already declares {}, which lowers the risk; verify {pronoun} {verb} this threat.",
+                "{who} already declares {}{effect}; verify {pronoun} {verb} this threat.",
                 and_list(controls)
             ));
         }

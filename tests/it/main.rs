@@ -1,1 +1,7 @@
+//! The one integration test binary (`autotests = false` keeps link time down).
 
+mod build_cli;
+mod golden;
+mod reorder;
+mod rule_fixtures;
+mod rules;
