@@ -2,6 +2,8 @@
 
 mod build_cli;
 mod golden;
+mod json_schema;
+mod perf;
 mod reorder;
 mod rule_fixtures;
 mod rules;
