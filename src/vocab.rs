@@ -116,6 +116,8 @@ impl Level {
     }
 }
 
+// The macro cannot mark a default variant, so this stays by hand.
+#[allow(clippy::derivable_impls)]
 impl Default for Classification {
     fn default() -> Self {
         Classification::Internal

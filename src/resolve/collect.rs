@@ -72,7 +72,7 @@ impl<'a> Walker<'a> {
             _ => String::new(),
         });
         let in_pack = matches!(file.origin, Origin::Pack(_));
-        self.items(&file.ast.items, None, &pack_name, in_pack, id, sink);
+        self.items(&file.ast.items, None, &pack_name, in_pack, sink);
     }
 
     fn items(
@@ -81,7 +81,6 @@ impl<'a> Walker<'a> {
         parent: Option<usize>,
         pack: &str,
         in_pack: bool,
-        file: FileId,
         sink: &mut Diagnostics,
     ) {
         for item in items {
@@ -149,7 +148,7 @@ impl<'a> Walker<'a> {
                             continue;
                         }
                     }
-                    self.items(&element.children, Some(index), pack, in_pack, file, sink);
+                    self.items(&element.children, Some(index), pack, in_pack, sink);
                 }
                 ast::Item::Data(data) => self.decls.data.push(data),
                 ast::Item::Flow(flow) => self.decls.flows.push(flow),

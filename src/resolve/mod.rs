@@ -27,9 +27,11 @@ pub fn resolve(
     sink: &mut Diagnostics,
 ) -> Model {
     let decls = collect::collect(loaded, sink);
-    let mut model = Model::default();
-    model.info = collect::model_info(&decls, root_name, sink);
-    model.packs = decls.packs.clone();
+    let mut model = Model {
+        info: collect::model_info(&decls, root_name, sink),
+        packs: decls.packs.clone(),
+        ..Model::default()
+    };
     collect::elements(&decls, &mut model, sink);
     flows::flows(&decls, &mut model, sink);
     facts::derive(&mut model);

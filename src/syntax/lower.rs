@@ -18,6 +18,9 @@ pub(super) struct Lowerer<'s> {
 
 type Res<T> = Result<T, ()>;
 
+/// An optional id, an optional quoted name, and the block after them.
+type Header<'i> = (Option<Ident>, Option<Str>, Option<Pair<'i, Rule>>);
+
 impl Lowerer<'_> {
     pub fn span(&self, pair: &Pair<Rule>) -> Span {
         let s = pair.as_span();
@@ -148,10 +151,7 @@ impl Lowerer<'_> {
     }
 
     /// An optional id and an optional quoted name, in that order, then an optional block.
-    fn header<'i>(
-        &mut self,
-        inner: &mut Pairs<'i, Rule>,
-    ) -> Res<(Option<Ident>, Option<Str>, Option<Pair<'i, Rule>>)> {
+    fn header<'i>(&mut self, inner: &mut Pairs<'i, Rule>) -> Res<Header<'i>> {
         let mut id = None;
         let mut name = None;
         let mut block = None;
