@@ -3,6 +3,16 @@
 //! The pipeline runs one way: source → syntax → model → threats → report → outputs.
 //! Each stage is a module; the CLI in `main.rs` is a thin shell over this library.
 
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
 pub mod compile;
 pub mod diagnostics;
 pub mod load;

@@ -78,7 +78,7 @@ vocabulary! {
 }
 
 vocabulary! {
-    /// How sensitive a piece of data is, ordered from least to most.
+    /// How sensitive a piece of data is, ordered from least to most (default: internal).
     Classification {
         Public => "public" / "Public",
         Internal => "internal" / "Internal",
@@ -93,6 +93,13 @@ vocabulary! {
         Open => "open" / "Open",
         Mitigated => "mitigated" / "Mitigated",
         Accepted => "accepted" / "Accepted",
+    }
+}
+
+#[allow(clippy::derivable_impls)] // the macro cannot mark a default variant
+impl Default for Classification {
+    fn default() -> Self {
+        Classification::Internal
     }
 }
 
@@ -113,14 +120,6 @@ impl Level {
             Level::High => Level::Medium,
             Level::Medium | Level::Low => Level::Low,
         }
-    }
-}
-
-// The macro cannot mark a default variant, so this stays by hand.
-#[allow(clippy::derivable_impls)]
-impl Default for Classification {
-    fn default() -> Self {
-        Classification::Internal
     }
 }
 

@@ -94,16 +94,18 @@ pub fn to_json_values(sources: &SourceMap, diagnostics: &[Diagnostic]) -> Vec<Va
     diagnostics
         .iter()
         .map(|diagnostic| {
-            let primary = label_json(sources, &diagnostic.primary);
+            let span = diagnostic.primary.span;
+            let start = sources.line_col(span.file, span.start);
+            let end = sources.line_col(span.file, span.end);
             json!({
                 "code": diagnostic.code.id,
                 "severity": severity_word(diagnostic.severity),
                 "message": diagnostic.message,
-                "file": primary["file"],
-                "line": primary["line"],
-                "column": primary["column"],
-                "end_line": primary["end_line"],
-                "end_column": primary["end_column"],
+                "file": sources.name(span.file),
+                "line": start.line,
+                "column": start.column,
+                "end_line": end.line,
+                "end_column": end.column,
                 "labels": std::iter::once(&diagnostic.primary)
                     .chain(&diagnostic.secondary)
                     .map(|label| label_json(sources, label))

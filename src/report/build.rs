@@ -148,6 +148,8 @@ pub fn build(model: &Model, threats: &Threats, sources: &SourceMap) -> Report {
                 category: rule.category,
                 applies_to: rule.applies_to.clone(),
                 title: rule.title.clone(),
+                explanation: rule.explanation.clone(),
+                mitigations: rule.mitigations.clone(),
                 references: rule.references.clone(),
                 fired: count,
                 source_span: source_span(sources, rule.span),

@@ -1,6 +1,71 @@
 //! Stage: report. Turns threats into the view-model every renderer reads, and renders it.
+//!
+//! Input: a [`view::Report`]. Output: the text of each output file (Markdown threat model,
+//! Graphviz DFD, Mermaid DFD, SARIF 2.1.0, JSON). Renderers are pure functions of the report
+//! (and, for Markdown and DOT, of the [`Templates`]): the same report gives byte-identical text.
+//! The library never reads template files itself; the CLI reads `--templates DIR` and passes the
+//! contents to [`Templates::with_overrides`].
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
 
 pub mod build;
+mod dot;
+pub mod escape;
+mod graph;
+mod json;
+mod markdown;
+mod mermaid;
+mod sarif;
+mod templates;
 pub mod view;
+
+pub use dot::dot;
+pub use json::json;
+pub use markdown::markdown;
+pub use mermaid::mermaid;
+pub use sarif::{sarif, FINGERPRINT as SARIF_FINGERPRINT, MANUAL_RULE as SARIF_MANUAL_RULE};
+pub use templates::Templates;
+
+/// What can go wrong while rendering. These are environment errors (a broken override template,
+/// a scope the caller did not check), never diagnostics about the user's model.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// A template failed to parse or to render; the message includes Tera's chain of causes.
+    #[error("template `{name}`: {message}")]
+    Template { name: String, message: String },
+    /// An override was given for a template that does not exist.
+    #[error("unknown template `{name}` (expected one of: {expected})")]
+    UnknownTemplate { name: String, expected: String },
+    /// `scope` named something that is not a boundary of the model.
+    #[error("`{0}` is not a boundary of this model")]
+    UnknownScope(String),
+    /// Serialization to JSON failed.
+    #[error("JSON serialization: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+impl RenderError {
+    pub(crate) fn template(name: &str, error: &tera::Error) -> Self {
+        // Tera's Display shows only the outermost error; the cause usually says what is wrong.
+        let mut message = error.to_string();
+        let mut source = std::error::Error::source(error);
+        while let Some(cause) = source {
+            message.push_str(": ");
+            message.push_str(&cause.to_string());
+            source = cause.source();
+        }
+        RenderError::Template {
+            name: name.to_string(),
+            message,
+        }
+    }
+}
 
 pub use build::build;

@@ -152,6 +152,12 @@ pub struct RuleView {
     pub applies_to: String,
     /// The title template as written.
     pub title: String,
+    /// The explanation template as written (SARIF rule help). Empty when the rule has none.
+    #[serde(default)]
+    pub explanation: String,
+    /// The mitigation templates as written (SARIF rule help).
+    #[serde(default)]
+    pub mitigations: Vec<String>,
     pub references: Vec<String>,
     /// How many threats it produced in this model.
     pub fired: usize,

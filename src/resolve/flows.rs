@@ -64,8 +64,15 @@ impl NameIndex {
         if let Some(index) = model.renamed.get(text) {
             return Some(*index);
         }
-        let mut candidates: Vec<&str> = model.elements.iter().map(|e| e.id.as_str()).collect();
-        candidates.extend(model.elements.iter().map(|e| e.name.as_str()));
+        // One candidate per element: its id when the id is close, else its name.
+        let candidates: Vec<&str> = model
+            .elements
+            .iter()
+            .map(|e| match closest_many(text, [e.id.as_str()], 1).first() {
+                Some(_) => e.id.as_str(),
+                None => e.name.as_str(),
+            })
+            .collect();
         let close = closest_many(text, candidates, 3);
         let mut diagnostic = Diagnostic::new(
             codes::E0004,

@@ -78,22 +78,123 @@ fn found(text: &str, at: usize) -> String {
     format!("`{word}`")
 }
 
-pub fn syntax_error(file: FileId, text: &str, error: &Error<Rule>) -> Diagnostic {
-    let at = match error.location {
-        InputLocation::Pos(p) => p,
-        InputLocation::Span((s, _)) => s,
-    };
+/// A literal token pest expected, in words; `None` for tokens that only add noise.
+fn classify_token(token: &str) -> Option<&'static str> {
+    Some(match token {
+        "model" | "include" | "use" | "actor" | "external" | "process" | "store" | "boundary"
+        | "data" | "threat" | "mitigate" | "accept" | "rule" => "a declaration",
+        "true" | "false" | "[" => "a value",
+        "none" | "not" | "(" => "an expression",
+        "->" | "<->" => "`->` or `<->`",
+        "\"" => "a string",
+        "on" => "`on`",
+        "when" => "`when`",
+        "," => "`,`",
+        "]" => "`]`",
+        "{" => "`{`",
+        "}" => "`}`",
+        ")" => "`)`",
+        "." => "`.`",
+        "==" | "!=" | "<" | "<=" | ">" | ">=" => "a comparison",
+        "and" | "or" => "`and` or `or`",
+        _ => return None,
+    })
+}
+
+/// Sorts and merges words so the message reads naturally.
+fn tidy(words: &mut Vec<String>) {
+    words.sort();
+    words.dedup();
+    let has = |words: &Vec<String>, w: &str| words.iter().any(|x| x == w);
+    if has(words, "a declaration") {
+        words.retain(|w| {
+            !matches!(
+                w.as_str(),
+                "an identifier" | "a string" | "an id or a quoted name"
+            )
+        });
+        words.push("a flow (`a -> b`)".to_string());
+    }
+    if has(words, "a value") {
+        words.retain(|w| {
+            !matches!(
+                w.as_str(),
+                "an identifier"
+                    | "a string"
+                    | "an integer"
+                    | "`true` or `false`"
+                    | "a list (`[a, b]`)"
+            )
+        });
+    }
+    if has(words, "an expression") {
+        words.retain(|w| {
+            !matches!(
+                w.as_str(),
+                "an identifier"
+                    | "a string"
+                    | "an integer"
+                    | "`true` or `false`"
+                    | "a list (`[a, b]`)"
+                    | "a value"
+                    | "`not`"
+            )
+        });
+    }
+    if has(words, "a string") && has(words, "an identifier") {
+        words.retain(|w| !matches!(w.as_str(), "an identifier" | "a string"));
+        words.push("an id or a quoted name".to_string());
+        words.sort();
+        words.dedup();
+    }
+    if has(words, "`,`") || has(words, "`]`") {
+        words.retain(|w| w != "a list (`[a, b]`)");
+    }
+}
+
+/// The furthest position the parser reached and what it would have accepted there, from
+/// pest's detailed attempts (which also name literal tokens like `]` that rules alone hide).
+fn detailed(error: &Error<Rule>) -> Option<(usize, Vec<String>)> {
+    let attempts = error.parse_attempts()?;
+    let mut words: Vec<String> = attempts
+        .expected_tokens()
+        .into_iter()
+        .filter_map(|token| classify_token(&token.to_string()))
+        .map(str::to_string)
+        .collect();
+    for stack in attempts.call_stacks() {
+        let rule = stack.deepest.get_rule().copied().or(stack.parent);
+        if let Some(word) = rule.and_then(describe) {
+            words.push(word.to_string());
+        }
+    }
+    tidy(&mut words);
+    Some((attempts.max_position, words))
+}
+
+/// The diagnostic for a pest error in `text[offset..]`; spans are positions in `text`.
+pub fn syntax_error(file: FileId, text: &str, offset: usize, error: &Error<Rule>) -> Diagnostic {
+    let rule_at = offset
+        + match error.location {
+            InputLocation::Pos(p) => p,
+            InputLocation::Span((s, _)) => s,
+        };
+    let detail =
+        detailed(error).filter(|(position, words)| *position >= rule_at && !words.is_empty());
+    let at = detail.as_ref().map_or(rule_at, |(position, _)| *position);
     let end = text
         .get(at..)
         .and_then(|rest| rest.chars().next())
+        .filter(|c| *c != '\n' && *c != '\r')
         .map(|c| at + c.len_utf8())
         .unwrap_or(at);
     let span = Span::new(file, at, end);
-    let mut expected: Vec<&str> = match &error.variant {
-        ErrorVariant::ParsingError { positives, .. } => {
+    let mut expected: Vec<&str> = match (&detail, &error.variant) {
+        (Some((_, words)), _) => words.iter().map(String::as_str).collect(),
+        (None, ErrorVariant::ParsingError { positives, .. }) => {
             positives.iter().filter_map(|r| describe(*r)).collect()
         }
-        ErrorVariant::CustomError { .. } => Vec::new(),
+        (None, ErrorVariant::CustomError { .. }) => Vec::new(),
     };
     expected.sort_unstable();
     expected.dedup();
@@ -115,6 +216,11 @@ pub fn syntax_error(file: FileId, text: &str, error: &Error<Rule>) -> Diagnostic
     } else if expected.contains(&"`{`") && found == "end of line" {
         diagnostic =
             diagnostic.with_help("a block's `{` must be on the same line as its declaration");
+    } else if !line_before.is_empty()
+        && classify_token(found.trim_matches('`')) == Some("a declaration")
+    {
+        diagnostic = diagnostic
+            .with_help("put each statement on its own line, or separate statements with `;`");
     } else if line_before.is_empty() && expected.contains(&"a declaration") {
         diagnostic = diagnostic.with_help(
             "a statement starts with model, include, use, actor, external, process, store, boundary, data, threat, mitigate, accept or rule, or is a flow `a -> b`",

@@ -18,7 +18,7 @@ pub(super) struct Lowerer<'s> {
 
 type Res<T> = Result<T, ()>;
 
-/// An optional id, an optional quoted name, and the block after them.
+/// A declaration's optional id, optional name and optional block.
 type Header<'i> = (Option<Ident>, Option<Str>, Option<Pair<'i, Rule>>);
 
 impl Lowerer<'_> {

@@ -8,6 +8,8 @@ mod expr;
 mod lower;
 mod precheck;
 mod strings;
+#[cfg(test)]
+mod tests;
 
 use crate::diagnostics::Diagnostics;
 use crate::source::FileId;
@@ -42,9 +44,58 @@ pub fn parse(
     match <TmParser as pest::Parser<Rule>>::parse(Rule::file, text) {
         Ok(pairs) => lower::lower_file(file, pairs, limits, sink),
         Err(error) => {
-            sink.push(errors::syntax_error(file, text, &error));
+            report_syntax_errors(file, text, error, sink);
             None
         }
+    }
+}
+
+/// Most syntax errors reported for one file.
+const MAX_SYNTAX_ERRORS: usize = 20;
+
+/// Reports the first error, then resumes at the next line that starts a top-level statement
+/// (unindented, beginning with a word or a quote) to report later ones in the same run.
+fn report_syntax_errors(
+    file: FileId,
+    text: &str,
+    first: pest::error::Error<Rule>,
+    sink: &mut Diagnostics,
+) {
+    let mut offset = 0;
+    let mut error = Some(first);
+    let mut reported = 0;
+    while let Some(current) = error.take() {
+        let chunk = text.get(offset..).unwrap_or("");
+        // Errors are rare: parse again with pest's attempt tracking for a precise message.
+        pest::set_error_detail(true);
+        let detailed = <TmParser as pest::Parser<Rule>>::parse(Rule::file, chunk).err();
+        pest::set_error_detail(false);
+        let diagnostic =
+            errors::syntax_error(file, text, offset, detailed.as_ref().unwrap_or(&current));
+        let at = diagnostic.primary.span.start;
+        sink.push(diagnostic);
+        reported += 1;
+        if reported >= MAX_SYNTAX_ERRORS {
+            break;
+        }
+        let Some(resume) = next_statement_start(text, at) else {
+            break;
+        };
+        offset = resume;
+        error =
+            <TmParser as pest::Parser<Rule>>::parse(Rule::file, text.get(offset..).unwrap_or(""))
+                .err();
+    }
+}
+
+fn next_statement_start(text: &str, after: usize) -> Option<usize> {
+    let mut position = text.get(after..)?.find('\n')? + after + 1;
+    loop {
+        let line = text.get(position..)?;
+        if line.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_' || c == '"') {
+            return Some(position);
+        }
+        position += line.find('\n')? + 1;
     }
 }
 

@@ -10,6 +10,18 @@ pub fn precheck(file: FileId, text: &str, max_depth: usize, sink: &mut Diagnosti
     let bytes = text.as_bytes();
     let mut ok = true;
     let mut depth = 0usize;
+    if let Some(at) = bytes.iter().position(|b| *b == 0) {
+        sink.push(
+            Diagnostic::new(
+                codes::E0015,
+                Span::new(file, at, at + 1),
+                "NUL byte in the file",
+            )
+            .label("a .tm file is text; this byte is not")
+            .with_help("remove the byte, or check that this is the file you meant"),
+        );
+        return false;
+    }
     let mut i = 0usize;
     while i < bytes.len() {
         match bytes.get(i..).unwrap_or_default() {

@@ -1,9 +1,14 @@
-//! The one integration test binary (`autotests = false` keeps link time down).
+//! The one integration test binary (one link keeps `cargo test` fast).
 
 mod build_cli;
+mod cli;
+mod clients;
+mod fixtures;
 mod golden;
 mod json_schema;
 mod perf;
+mod render;
 mod reorder;
 mod rule_fixtures;
 mod rules;
+mod support;

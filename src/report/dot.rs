@@ -1,0 +1,131 @@
+//! Stage: report → `dot`. The data-flow diagram in Graphviz DOT, from the `dfd.dot.tera` template.
+//!
+//! Input: a [`Report`], the [`Templates`], optionally a boundary id to draw alone. Output: DOT
+//! source ending in a newline, which `dot -Tsvg` renders without a warning.
+//! Invariants: actors and external systems are boxes, processes ellipses, stores cylinders; each
+//! trust boundary is a dashed `subgraph cluster_N` (N is the boundary's position in the report)
+//! and nested boundaries nest; flows are labelled `N. label` with the Markdown's numbers, and a
+//! `<->` pair is one two-headed edge; open high or critical threats colour their element or flow
+//! red. All user text passes through [`super::escape::dot`] in the template.
+
+use super::graph::{Item, Layout};
+use super::templates::{Templates, DFD};
+use super::view::Report;
+use super::RenderError;
+use serde::Serialize;
+
+/// Renders the diagram of the model, or of boundary `scope` (elements inside it, transitively, and
+/// the flows touching them; their outside endpoints are drawn plainly, outside any cluster).
+pub fn dot(
+    report: &Report,
+    templates: &Templates,
+    scope: Option<&str>,
+) -> Result<String, RenderError> {
+    let layout = Layout::new(report);
+    let diagram = layout.diagram(scope)?;
+    let indent = |depth: usize| "  ".repeat(depth + 1);
+    let body = diagram
+        .items
+        .iter()
+        .map(|item| match item {
+            Item::Open {
+                boundary,
+                index,
+                depth,
+            } => BodyItem::Open {
+                indent: indent(*depth),
+                cluster: format!("cluster_{index}"),
+                id: &boundary.id,
+                name: &boundary.name,
+            },
+            Item::Node {
+                element,
+                depth,
+                risky,
+                outside,
+                ..
+            } => BodyItem::Node {
+                indent: indent(*depth),
+                id: &element.id,
+                name: &element.name,
+                kind: element.kind.word(),
+                technology: element.technology.as_deref(),
+                risky: *risky,
+                outside: *outside,
+            },
+            Item::Close { depth } => BodyItem::Close {
+                indent: indent(*depth),
+            },
+        })
+        .collect();
+    let edges = diagram
+        .edges
+        .iter()
+        .map(|edge| EdgeItem {
+            source: edge.source,
+            target: edge.target,
+            label: edge.text(),
+            numbers: edge.numbers.clone(),
+            two_way: edge.two_way,
+            risky: edge.risky,
+        })
+        .collect();
+    let scope_name = scope
+        .and_then(|id| report.elements.iter().find(|e| e.id == id))
+        .map(|e| e.name.as_str());
+    let title = match scope_name {
+        Some(name) => format!("{} — {}", report.model.name, name),
+        None => report.model.name.clone(),
+    };
+    let context = Context {
+        title,
+        scope,
+        body,
+        edges,
+    };
+    templates.render(DFD, &context)
+}
+
+/// What `dfd.dot.tera` sees (documented in docs/outputs.md).
+#[derive(Serialize)]
+struct Context<'a> {
+    /// The model's name, and the boundary's when drawn per boundary.
+    title: String,
+    scope: Option<&'a str>,
+    body: Vec<BodyItem<'a>>,
+    edges: Vec<EdgeItem<'a>>,
+}
+
+/// One line of the graph body, in nesting pre-order.
+#[derive(Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum BodyItem<'a> {
+    Open {
+        indent: String,
+        cluster: String,
+        id: &'a str,
+        name: &'a str,
+    },
+    Node {
+        indent: String,
+        id: &'a str,
+        name: &'a str,
+        kind: &'static str,
+        technology: Option<&'a str>,
+        risky: bool,
+        outside: bool,
+    },
+    Close {
+        indent: String,
+    },
+}
+
+#[derive(Serialize)]
+struct EdgeItem<'a> {
+    source: &'a str,
+    target: &'a str,
+    label: String,
+    numbers: Vec<usize>,
+    two_way: bool,
+    risky: bool,
+}

@@ -1,0 +1,330 @@
+//! Stage: report (rendering helpers). Escaping of user text for each output syntax.
+//!
+//! Input: any string from the model (names, labels, descriptions, ids), which may hold quotes,
+//! pipes, backslashes, angle brackets, ampersands, braces, newlines, control characters, non-ASCII
+//! text and emoji. Output: text that is inert in the target syntax.
+//!
+//! Invariants, one per function:
+//! - [`md`]: never contains an unescaped `|` or a line break, never forms HTML, a code span, a link
+//!   or emphasis; safe inside a Markdown table cell, a heading and a paragraph.
+//! - [`md_code`]: a complete code span (fences included) safe inside a Markdown table cell.
+//! - [`dot`]: safe between the double quotes of a Graphviz string; `\n` stands for a line break.
+//! - [`mermaid`]: safe between the double quotes of a Mermaid label; never closes the quotes,
+//!   starts a Markdown string, a directive or an HTML tag, or forms a stray entity code.
+//!
+//! Control characters other than tab and line breaks have no meaning in any target and break
+//! XML-based renderings (Graphviz SVG), so every function turns them into U+FFFD.
+
+const REPLACEMENT: char = '\u{FFFD}';
+
+/// The pieces of a text between its line breaks (`\r\n`, `\n` or `\r`).
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    text.split('\n')
+        .map(|line| line.strip_suffix('\r').unwrap_or(line))
+        .flat_map(|line| line.split('\r'))
+}
+
+/// No byte of `special`, no line break and no control character: the text needs no escaping.
+fn is_plain(text: &str, special: &[u8]) -> bool {
+    // A table, so the check costs one load per byte however many bytes are special.
+    let mut table = [false; 256];
+    for &b in special {
+        if let Some(slot) = table.get_mut(usize::from(b)) {
+            *slot = true;
+        }
+    }
+    // Non-ASCII bytes are never special; C1 controls (U+0080..U+009F) are, so leave those texts
+    // to the full walk.
+    text.bytes().all(|b| {
+        !table.get(usize::from(b)).copied().unwrap_or(true) && !b.is_ascii_control() && b != 0xC2
+    })
+}
+
+fn is_control(c: char) -> bool {
+    c.is_control() && c != '\t'
+}
+
+/// Inline Markdown text: a table cell, a heading, a paragraph. Line breaks become `<br>`.
+pub fn md(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    md_to(&mut out, text, "<br>");
+    out
+}
+
+/// Like [`md`], but line breaks become spaces (for headings, where `<br>` would show).
+pub fn md_line(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    md_to(&mut out, text, " ");
+    out
+}
+
+/// Appends `text` escaped as by [`md`] (or [`md_line`], with `line_break` a space) to `out`.
+pub(crate) fn md_to(out: &mut String, text: &str, line_break: &str) {
+    // Most text needs nothing: check cheaply before the character-by-character walk.
+    let plain_start =
+        !text.starts_with(|c: char| matches!(c, '#' | '-' | '+' | '=') || c.is_ascii_digit());
+    if plain_start && is_plain(text, b"&<>\\|`*[]~_") {
+        out.push_str(text);
+        return;
+    }
+    for (i, line) in lines(text).enumerate() {
+        if i > 0 {
+            out.push_str(line_break);
+        }
+        md_line_into(line, out, i == 0);
+    }
+}
+
+fn md_line_into(line: &str, out: &mut String, first: bool) {
+    let chars: Vec<char> = line.chars().collect();
+    // `1. text` or `1) text` at the very start would be an ordered list item.
+    let digits = chars.iter().take_while(|c| c.is_ascii_digit()).count();
+    let marker_end = |at: usize| chars.get(at).map_or(true, |c| c.is_whitespace());
+    let list_marker = first
+        && (1..10).contains(&digits)
+        && matches!(chars.get(digits), Some('.') | Some(')'))
+        && marker_end(digits + 1);
+    let mut prev: Option<char> = None;
+    for (i, &c) in chars.iter().enumerate() {
+        let next = chars.get(i + 1).copied();
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            // GFM splits table rows on `|` before anything else; a backslash keeps it in the cell.
+            '\\' | '|' | '`' | '*' | '[' | ']' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            // An underscore between two letters or digits never starts emphasis; leave it readable.
+            '_' if !(prev.is_some_and(char::is_alphanumeric)
+                && next.is_some_and(char::is_alphanumeric)) =>
+            {
+                out.push_str("\\_")
+            }
+            // Block syntax only matters at the start of the text: `# heading`, `- item`, `+ item`,
+            // `---` or `===` (a rule, a setext underline).
+            '#' | '-' | '+' | '=' if first && i == 0 && (marker_end(1) || next == Some(c)) => {
+                out.push('\\');
+                out.push(c);
+            }
+            '.' | ')' if list_marker && i == digits => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if is_control(c) => out.push(REPLACEMENT),
+            c => out.push(c),
+        }
+        prev = Some(c);
+    }
+}
+
+/// A Markdown code span holding `text` verbatim (as far as Markdown allows), for ids.
+///
+/// The fence is one backtick longer than the longest run inside; `|` is escaped for tables (GFM
+/// removes that backslash even inside code spans); line breaks become spaces, as code spans would.
+pub fn md_code(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    md_code_to(&mut out, text);
+    out
+}
+
+/// Appends `text` as a code span, as by [`md_code`], to `out`.
+pub(crate) fn md_code_to(out: &mut String, text: &str) {
+    if !text.is_empty() && is_plain(text, b"|`") {
+        out.push('`');
+        out.push_str(text);
+        out.push('`');
+        return;
+    }
+    let mut body = String::with_capacity(text.len() + 2);
+    for c in text.chars() {
+        match c {
+            '|' => body.push_str("\\|"),
+            '\n' | '\r' => body.push(' '),
+            c if is_control(c) => body.push(REPLACEMENT),
+            c => body.push(c),
+        }
+    }
+    if body.is_empty() {
+        out.push_str("` `");
+        return;
+    }
+    let mut longest = 0;
+    let mut run = 0;
+    for c in body.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    // A span that starts or ends with a backtick needs a space so the fence is not lengthened.
+    let pad = if body.starts_with('`') || body.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    for part in [fence.as_str(), pad, body.as_str(), pad, fence.as_str()] {
+        out.push_str(part);
+    }
+}
+
+/// The inside of a Graphviz double-quoted string: `\` → `\\`, `"` → `\"`, line breaks → `\n`,
+/// `&` → `&amp;` (Graphviz decodes entities in labels).
+pub fn dot(text: &str) -> String {
+    if is_plain(text, b"\\\"&") {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for (i, line) in lines(text).enumerate() {
+        if i > 0 {
+            out.push_str("\\n");
+        }
+        for c in line.chars() {
+            match c {
+                '\\' => out.push_str("\\\\"),
+                '"' => out.push_str("\\\""),
+                '&' => out.push_str("&amp;"),
+                c if is_control(c) => out.push(REPLACEMENT),
+                c => out.push(c),
+            }
+        }
+    }
+    out
+}
+
+/// The inside of a Mermaid double-quoted label. Mermaid labels are HTML, and Mermaid turns
+/// `#name;` / `#123;` into entities, so every character with a meaning becomes `#NNN;`;
+/// line breaks become `<br>`.
+pub fn mermaid(text: &str) -> String {
+    if is_plain(text, b"\"#;:<>&|`{}\\%") {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for (i, line) in lines(text).enumerate() {
+        if i > 0 {
+            out.push_str("<br>");
+        }
+        for c in line.chars() {
+            match c {
+                '"' | '#' | ';' | ':' | '<' | '>' | '&' | '|' | '`' | '{' | '}' | '\\' | '%' => {
+                    out.push('#');
+                    out.push_str(&u32::from(c).to_string());
+                    out.push(';');
+                }
+                c if is_control(c) => out.push(REPLACEMENT),
+                c => out.push(c),
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn md_escapes_table_and_html_syntax() {
+        assert_eq!(md("a | b"), "a \\| b");
+        assert_eq!(md("<script>&"), "&lt;script&gt;&amp;");
+        assert_eq!(md("x\\|y"), "x\\\\\\|y");
+        assert_eq!(
+            md("line 1\nline 2\r\nline 3\rline 4"),
+            "line 1<br>line 2<br>line 3<br>line 4"
+        );
+        assert_eq!(
+            md("`code` *em* [link](x) ~s~"),
+            "\\`code\\` \\*em\\* \\[link\\](x) \\~s\\~"
+        );
+        assert_eq!(md("snake_case _em_"), "snake_case \\_em\\_");
+        assert_eq!(md("{{ x }} \"q\" 🚀 é"), "{{ x }} \"q\" 🚀 é");
+        assert_eq!(md("a\u{1b}b"), "a\u{FFFD}b");
+    }
+
+    #[test]
+    fn md_escapes_block_starts() {
+        assert_eq!(md("# not a heading"), "\\# not a heading");
+        assert_eq!(md("- not a list"), "\\- not a list");
+        assert_eq!(md("12. not a list"), "12\\. not a list");
+        assert_eq!(md("3) nor this"), "3\\) nor this");
+        assert_eq!(md("C# - fine"), "C# - fine");
+        assert_eq!(md("1.2"), "1.2");
+        assert_eq!(md("-5 degrees"), "-5 degrees");
+        assert_eq!(md("#tag"), "#tag");
+        assert_eq!(md("---"), "\\---");
+        assert_eq!(md("1234567890. x"), "1234567890. x");
+        assert_eq!(md("2024 plan"), "2024 plan");
+        assert_eq!(md("é1. x\n2. y"), "é1. x<br>2. y");
+        assert_eq!(md(""), "");
+    }
+
+    #[test]
+    fn md_line_has_no_breaks() {
+        assert_eq!(md_line("a\nb"), "a b");
+        assert_eq!(md_line("a|b"), "a\\|b");
+    }
+
+    #[test]
+    fn md_code_fences_around_backticks() {
+        assert_eq!(md_code("rule@a>b#2"), "`rule@a>b#2`");
+        assert_eq!(md_code("a`b"), "``a`b``");
+        assert_eq!(md_code("`a``"), "``` `a`` ```");
+        assert_eq!(md_code("a|b\nc"), "`a\\|b c`");
+        assert_eq!(md_code(""), "` `");
+    }
+
+    #[test]
+    fn dot_escapes_quotes_backslashes_and_breaks() {
+        assert_eq!(dot(r#"say "hi" \ bye"#), r#"say \"hi\" \\ bye"#);
+        assert_eq!(dot("a\nb\r\nc"), "a\\nb\\nc");
+        assert_eq!(dot("AT&amp;T <b>{x}</b> 🚀"), "AT&amp;amp;T <b>{x}</b> 🚀");
+        assert_eq!(dot("\u{0}"), "\u{FFFD}");
+    }
+
+    #[test]
+    fn mermaid_uses_entity_codes() {
+        assert_eq!(
+            mermaid(r#"a "b" #c; <d> & e|f"#),
+            "a #34;b#34; #35;c#59; #60;d#62; #38; e#124;f"
+        );
+        assert_eq!(mermaid("`md` {x} %%"), "#96;md#96; #123;x#125; #37;#37;");
+        assert_eq!(mermaid("one\ntwo"), "one<br>two");
+        assert_eq!(mermaid("Ünïcode 🚀 ok."), "Ünïcode 🚀 ok.");
+    }
+
+    /// Every `|` in the output of `md` is escaped (an odd run of backslashes before it).
+    fn pipes_escaped(out: &str) -> bool {
+        let bytes = out.as_bytes();
+        bytes
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b'|')
+            .all(|(i, _)| {
+                let run = bytes
+                    .get(..i)
+                    .unwrap_or_default()
+                    .iter()
+                    .rev()
+                    .take_while(|b| **b == b'\\')
+                    .count();
+                run % 2 == 1
+            })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn escaped_text_is_inert(text in "(?s).{0,40}") {
+            let md_out = md(&text);
+            proptest::prop_assert!(!md_out.replace("<br>", "").contains(['\n', '\r', '<', '>']));
+            proptest::prop_assert!(pipes_escaped(&md_out));
+            let code = md_code(&text);
+            proptest::prop_assert!(!code.contains(['\n', '\r']));
+            let dot_out = dot(&text);
+            proptest::prop_assert!(!dot_out.contains(['\n', '\r']));
+            proptest::prop_assert!(!dot_out.replace("\\\\", "").replace("\\\"", "").contains('"'));
+            let mermaid_out = mermaid(&text).replace("<br>", "");
+            let forbidden = ['"', '<', '>', '`', '\n', '\r', '{', '}'];
+            proptest::prop_assert!(!mermaid_out.contains(forbidden), "{mermaid_out}");
+        }
+    }
+}

@@ -1,0 +1,496 @@
+//! Stage: report → `markdown`. The threat model people read, in the format of LLM-written threat
+//! models (`### Data flow N: SOURCE -> TARGET` sections with a seven-column STRIDE table), with
+//! a summary, the Mermaid DFD, element threats, hand-written threats, decisions and the rules.
+//!
+//! Input: a [`Report`] and the [`Templates`]. Output: Markdown ending in a newline.
+//! Invariants: all grouping and counting is done here, in one pass over the threats with
+//! id → index maps, into a [`Context`] the template only walks; every section appears once; a
+//! flow without threats gets a sentence, never an empty table; `Threat Id` restarts at 1 in each
+//! table and the stable id is always shown beside it.
+
+use super::escape;
+use super::graph::Layout;
+use super::templates::{Templates, THREAT_MODEL, THREAT_TABLE};
+use super::view::{
+    DataView, DecisionKind, ElementView, FlowView, ModelInfo, Report, RuleView, ThreatView,
+};
+use super::{mermaid, RenderError};
+use crate::vocab::{Category, ElementKind, Level, Status};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::fmt::Write;
+
+/// With more flows than this, the report opens with a table of contents.
+const TOC_MIN_FLOWS: usize = 21;
+/// Mermaid refuses diagrams longer than this (its default `maxTextSize`), and so does GitHub.
+const MERMAID_MAX_CHARS: usize = 50_000;
+
+/// Renders the Markdown threat model.
+pub fn markdown(report: &Report, templates: &Templates) -> Result<String, RenderError> {
+    templates.render(THREAT_MODEL, &Context::build(report, templates)?)
+}
+
+/// What the Markdown templates see (documented in docs/outputs.md).
+#[derive(Serialize)]
+struct Context<'a> {
+    model: &'a ModelInfo,
+    tool: Tool,
+    totals: Counts,
+    by_severity: Vec<CountRow>,
+    by_category: Vec<CountRow>,
+    toc: bool,
+    diagrams: Vec<Diagram>,
+    flows: Vec<FlowSection<'a>>,
+    elements: Vec<ElementSection<'a>>,
+    /// The table of hand-written threats (empty when there are none).
+    manual: Table,
+    /// The table of threats whose flow or element the report does not list (normally empty).
+    other: Table,
+    mitigated: Vec<Decided<'a>>,
+    accepted: Vec<Decided<'a>>,
+    rules: Vec<Rule<'a>>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize, Default, Clone, Copy)]
+struct Counts {
+    open: usize,
+    mitigated: usize,
+    accepted: usize,
+    total: usize,
+    /// Open threats of high or critical severity.
+    open_high: usize,
+}
+
+impl Counts {
+    fn add(&mut self, threat: &ThreatView) {
+        self.total += 1;
+        match threat.status {
+            Status::Open => self.open += 1,
+            Status::Mitigated => self.mitigated += 1,
+            Status::Accepted => self.accepted += 1,
+        }
+        if threat.status == Status::Open && threat.severity >= Level::High {
+            self.open_high += 1;
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct CountRow {
+    name: &'static str,
+    #[serde(flatten)]
+    counts: Counts,
+}
+
+#[derive(Serialize)]
+struct Diagram {
+    /// `None` for the whole model; the boundary's name when the model is drawn per boundary.
+    title: Option<String>,
+    /// Mermaid source, or `None` when it is too large for Mermaid (then `note` says so).
+    mermaid: Option<String>,
+    note: Option<String>,
+}
+
+#[derive(Serialize)]
+struct FlowSection<'a> {
+    number: usize,
+    id: &'a str,
+    anchor: String,
+    source: &'a str,
+    target: &'a str,
+    label: Option<&'a str>,
+    protocol: Option<&'a str>,
+    /// Names of the data it carries, with their classification: "Dietitian content (Confidential)".
+    data: Vec<String>,
+    crosses_boundary: bool,
+    threats: Table,
+    /// Ids of hand-written threats on this flow (listed in their own section).
+    manual: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ElementSection<'a> {
+    id: &'a str,
+    name: &'a str,
+    kind: &'static str,
+    anchor: String,
+    threats: Table,
+}
+
+/// A threat table, already rendered by `threat-table.md.tera`.
+#[derive(Serialize)]
+struct Table {
+    count: usize,
+    /// The Markdown table; empty when there are no rows.
+    table: String,
+}
+
+/// One line of a threat table.
+#[derive(Serialize)]
+struct Row<'a> {
+    /// 1.. within its table.
+    number: usize,
+    component: String,
+    title: &'a str,
+    category: &'static str,
+    explanation: &'a str,
+    mitigations: &'a [String],
+    severity: &'static str,
+    likelihood: &'static str,
+    impact: &'static str,
+    severity_reasons: &'a [String],
+    id: &'a str,
+    rule: Option<&'a str>,
+    status: &'static str,
+    /// An acceptance that ran out: the threat is open again.
+    lapsed: bool,
+    references: &'a [String],
+}
+
+#[derive(Serialize)]
+struct Decided<'a> {
+    id: &'a str,
+    title: &'a str,
+    /// `by` of a mitigation, `reason` of an acceptance.
+    text: &'a str,
+    pattern: &'a str,
+    until: Option<&'a str>,
+    lapsed: bool,
+}
+
+#[derive(Serialize)]
+struct Rule<'a> {
+    #[serde(flatten)]
+    rule: &'a RuleView,
+    category_name: &'static str,
+}
+
+/// Severity rows top-down, as readers scan for the worst first.
+const SEVERITIES: [Level; 4] = [Level::Critical, Level::High, Level::Medium, Level::Low];
+
+fn status_name(threat: &ThreatView) -> (&'static str, bool) {
+    let lapsed = threat
+        .decision
+        .as_ref()
+        .is_some_and(|d| d.kind == DecisionKind::Accept && d.lapsed);
+    if lapsed && threat.status == Status::Open {
+        ("Open (acceptance lapsed)", true)
+    } else {
+        (threat.status.display(), lapsed)
+    }
+}
+
+impl<'a> Context<'a> {
+    fn build(report: &'a Report, templates: &Templates) -> Result<Self, RenderError> {
+        let elements: HashMap<&str, usize> = report
+            .elements
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.as_str(), i))
+            .collect();
+        let flows: HashMap<&str, usize> = report
+            .flows
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.id.as_str(), i))
+            .collect();
+        let element = |id: &str| elements.get(id).and_then(|&i| report.elements.get(i));
+        let data: HashMap<&str, &DataView> =
+            report.data.iter().map(|d| (d.id.as_str(), d)).collect();
+
+        let mut totals = Counts::default();
+        let mut by_severity = [Counts::default(); 4];
+        let mut by_category = vec![Counts::default(); Category::ALL.len()];
+        let mut flow_rows: Vec<Vec<Row<'a>>> = report.flows.iter().map(|_| Vec::new()).collect();
+        let mut flow_manual: Vec<Vec<&'a str>> = vec![Vec::new(); report.flows.len()];
+        let mut element_rows: Vec<Vec<Row<'a>>> =
+            report.elements.iter().map(|_| Vec::new()).collect();
+        let mut manual = Vec::new();
+        let mut other = Vec::new();
+        let mut mitigated = Vec::new();
+        let mut accepted = Vec::new();
+
+        for threat in &report.threats {
+            totals.add(threat);
+            if let Some(slot) = SEVERITIES
+                .iter()
+                .position(|s| *s == threat.severity)
+                .and_then(|i| by_severity.get_mut(i))
+            {
+                slot.add(threat);
+            }
+            if let Some(slot) = Category::ALL
+                .iter()
+                .position(|c| *c == threat.category)
+                .and_then(|i| by_category.get_mut(i))
+            {
+                slot.add(threat);
+            }
+            if let Some(decision) = &threat.decision {
+                let decided = Decided {
+                    id: &threat.id,
+                    title: &threat.title,
+                    text: &decision.text,
+                    pattern: &decision.pattern,
+                    until: decision.until.as_deref(),
+                    lapsed: decision.lapsed,
+                };
+                match decision.kind {
+                    DecisionKind::Mitigate => mitigated.push(decided),
+                    DecisionKind::Accept => accepted.push(decided),
+                }
+            }
+
+            let on_element = threat.element.as_deref().and_then(element);
+            let on_flow = threat.flow.as_deref().and_then(|id| flows.get(id).copied());
+            let flow_view = on_flow.and_then(|i| report.flows.get(i));
+            let component = component(threat, on_element, flow_view, threat.rule.is_none());
+            let row = row(threat, component);
+            if threat.rule.is_none() {
+                if let Some(list) = on_flow.and_then(|i| flow_manual.get_mut(i)) {
+                    list.push(&threat.id);
+                }
+                manual.push(row);
+            } else if threat.flow.is_some() {
+                match on_flow.and_then(|i| flow_rows.get_mut(i)) {
+                    Some(list) => list.push(row),
+                    None => other.push(row),
+                }
+            } else {
+                match threat
+                    .element
+                    .as_deref()
+                    .and_then(|id| elements.get(id))
+                    .and_then(|&i| element_rows.get_mut(i))
+                {
+                    Some(list) => list.push(row),
+                    None => other.push(row),
+                }
+            }
+        }
+
+        let flow_sections = report
+            .flows
+            .iter()
+            .zip(flow_rows)
+            .zip(flow_manual)
+            .map(|((f, threats), manual)| {
+                Ok(FlowSection {
+                    number: f.number,
+                    id: &f.id,
+                    anchor: format!("flow-{}", f.number),
+                    source: element(&f.source).map_or(f.source.as_str(), |e| e.name.as_str()),
+                    target: element(&f.target).map_or(f.target.as_str(), |e| e.name.as_str()),
+                    label: f.label.as_deref(),
+                    protocol: f.protocol.as_deref(),
+                    data: data_names(&data, &f.data),
+                    crosses_boundary: f.crosses_boundary,
+                    threats: table(threats, templates)?,
+                    manual,
+                })
+            })
+            .collect::<Result<Vec<_>, RenderError>>()?;
+        let element_sections = report
+            .elements
+            .iter()
+            .zip(element_rows)
+            .enumerate()
+            .filter(|(_, (_, threats))| !threats.is_empty())
+            .map(|(i, (e, threats))| {
+                Ok(ElementSection {
+                    id: &e.id,
+                    name: &e.name,
+                    kind: e.kind.display(),
+                    anchor: format!("element-{}", i + 1),
+                    threats: table(threats, templates)?,
+                })
+            })
+            .collect::<Result<Vec<_>, RenderError>>()?;
+
+        Ok(Context {
+            model: &report.model,
+            tool: Tool {
+                name: "tmc",
+                version: env!("CARGO_PKG_VERSION"),
+            },
+            totals,
+            by_severity: SEVERITIES
+                .iter()
+                .zip(by_severity)
+                .map(|(level, counts)| CountRow {
+                    name: level.display(),
+                    counts,
+                })
+                .collect(),
+            by_category: Category::ALL
+                .iter()
+                .zip(by_category)
+                .map(|(category, counts)| CountRow {
+                    name: category.display(),
+                    counts,
+                })
+                .collect(),
+            toc: report.flows.len() >= TOC_MIN_FLOWS,
+            diagrams: diagrams(report)?,
+            flows: flow_sections,
+            elements: element_sections,
+            manual: table(manual, templates)?,
+            other: table(other, templates)?,
+            mitigated,
+            accepted,
+            rules: report
+                .rules
+                .iter()
+                .map(|rule| Rule {
+                    rule,
+                    category_name: rule.category.display(),
+                })
+                .collect(),
+        })
+    }
+}
+
+/// The `Component name` cell: the element, else the flow's channel.
+fn component(
+    threat: &ThreatView,
+    element: Option<&ElementView>,
+    flow: Option<&FlowView>,
+    manual: bool,
+) -> String {
+    let element_name = element
+        .map(|e| e.name.clone())
+        .or_else(|| threat.element.clone());
+    match (element_name, flow) {
+        // A hand-written threat sits outside the flow sections, so say which flow it is in.
+        (Some(name), Some(flow)) if manual => format!("{name} (data flow {})", flow.number),
+        (Some(name), _) => name,
+        (None, Some(flow)) => format!("Data flow {}", flow.number),
+        (None, None) => threat.flow.clone().unwrap_or_default(),
+    }
+}
+
+fn row<'a>(threat: &'a ThreatView, component: String) -> Row<'a> {
+    let (status, lapsed) = status_name(threat);
+    Row {
+        number: 0,
+        component,
+        title: &threat.title,
+        category: threat.category.display(),
+        explanation: &threat.explanation,
+        mitigations: &threat.mitigations,
+        severity: threat.severity.display(),
+        likelihood: threat.likelihood.display(),
+        impact: threat.impact.display(),
+        severity_reasons: &threat.severity_reasons,
+        id: &threat.id,
+        rule: threat.rule.as_deref(),
+        status,
+        lapsed,
+        references: &threat.references,
+    }
+}
+
+/// Numbers the rows 1.. and renders them with `threat-table.md.tera`: the embedded template is
+/// rendered by [`embedded_table`] (the same text, much faster than Tera on big models; a test
+/// holds them equal), an override through Tera.
+fn table(mut rows: Vec<Row<'_>>, templates: &Templates) -> Result<Table, RenderError> {
+    for (i, row) in rows.iter_mut().enumerate() {
+        row.number = i + 1;
+    }
+    let table = if rows.is_empty() {
+        String::new()
+    } else if templates.is_overridden(THREAT_TABLE) {
+        #[derive(Serialize)]
+        struct TableContext<'r, 'a> {
+            rows: &'r [Row<'a>],
+        }
+        templates.render(THREAT_TABLE, &TableContext { rows: &rows })?
+    } else {
+        embedded_table(&rows)
+    };
+    Ok(Table {
+        count: rows.len(),
+        table,
+    })
+}
+
+/// What the embedded `threat-table.md.tera` renders, written directly.
+fn embedded_table(rows: &[Row<'_>]) -> String {
+    let mut out = String::with_capacity(rows.len() * 400 + 200);
+    out.push_str(TABLE_HEADER);
+    for t in rows {
+        // `write!` into a String cannot fail.
+        let _ = write!(out, "| {} | ", t.number);
+        escape::md_to(&mut out, &t.component, "<br>");
+        out.push_str(" | ");
+        escape::md_to(&mut out, t.title, "<br>");
+        let _ = write!(out, " | {} | ", t.category);
+        escape::md_to(&mut out, t.explanation, "<br>");
+        out.push_str(" | ");
+        for (i, mitigation) in t.mitigations.iter().enumerate() {
+            if i > 0 {
+                out.push_str("<br>");
+            }
+            escape::md_to(&mut out, mitigation, "<br>");
+        }
+        let _ = write!(out, " | {} | ", t.severity);
+        escape::md_code_to(&mut out, t.id);
+        let _ = writeln!(out, " | {} |", t.status);
+    }
+    out
+}
+
+const TABLE_HEADER: &str = "| Threat Id | Component name | Threat Name | STRIDE category | Explanation | Mitigations | Risk severity | Id | Status |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n";
+
+fn data_names(data: &HashMap<&str, &DataView>, ids: &[String]) -> Vec<String> {
+    ids.iter()
+        .map(|id| match data.get(id.as_str()) {
+            Some(d) => format!("{} ({})", d.name, d.classification.display()),
+            None => id.clone(),
+        })
+        .collect()
+}
+
+/// The whole model in one Mermaid block when it fits, else one block per top-level boundary.
+fn diagrams(report: &Report) -> Result<Vec<Diagram>, RenderError> {
+    let layout = Layout::new(report);
+    let whole = mermaid::render(&layout.diagram(None)?);
+    if whole.len() <= MERMAID_MAX_CHARS {
+        return Ok(vec![Diagram {
+            title: None,
+            mermaid: Some(whole),
+            note: None,
+        }]);
+    }
+    let too_large = |what: &str, len: usize| {
+        format!("{what} ({len} characters) is too large for Mermaid; see the Graphviz diagram.")
+    };
+    let mut diagrams = Vec::new();
+    let top = report
+        .elements
+        .iter()
+        .filter(|e| e.kind == ElementKind::Boundary && e.boundary.is_none());
+    for boundary in top {
+        let source = mermaid::render(&layout.diagram(Some(&boundary.id))?);
+        let fits = source.len() <= MERMAID_MAX_CHARS;
+        diagrams.push(Diagram {
+            title: Some(boundary.name.clone()),
+            note: (!fits).then(|| too_large("This boundary's diagram", source.len())),
+            mermaid: fits.then_some(source),
+        });
+    }
+    if diagrams.is_empty() {
+        diagrams.push(Diagram {
+            title: None,
+            mermaid: None,
+            note: Some(too_large("The diagram", whole.len())),
+        });
+    }
+    Ok(diagrams)
+}

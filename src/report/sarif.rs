@@ -1,0 +1,500 @@
+//! Stage: report → `sarif`. `threats.sarif`: open threats as SARIF 2.1.0 results, for GitHub code
+//! scanning and other static-analysis dashboards.
+//!
+//! Input: a [`Report`]. Output: pretty-printed JSON ending in a newline.
+//! Invariants: one run; `tool.driver.rules` holds every rule that fired (in the report's order),
+//! then `tmc.manual` when an open hand-written threat needs it; one result per open threat, in the
+//! report's order, located at the declaration the threat is about, with the stable threat id as
+//! its partial fingerprint. Columns are declared as Unicode code points (`columnKind`).
+
+use super::view::{Report, RuleView, ThreatView};
+use super::{escape, RenderError};
+use crate::vocab::{Level, Status};
+use serde::Serialize;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+
+/// The rule id of hand-written threats, which no rule produced.
+pub const MANUAL_RULE: &str = "tmc.manual";
+/// The key of the stable threat id in `partialFingerprints`.
+pub const FINGERPRINT: &str = "tmcThreatId/v1";
+
+/// Renders `threats.sarif`.
+pub fn sarif(report: &Report) -> Result<String, RenderError> {
+    // The worst severity each rule produced sets its default level and security-severity.
+    let mut worst: HashMap<&str, Level> = HashMap::new();
+    let mut manual_open = false;
+    for threat in &report.threats {
+        let rule = threat.rule.as_deref().unwrap_or(MANUAL_RULE);
+        let slot = worst.entry(rule).or_insert(threat.severity);
+        *slot = (*slot).max(threat.severity);
+        manual_open |= threat.rule.is_none() && threat.status == Status::Open;
+    }
+
+    let mut rules: Vec<Value> = report
+        .rules
+        .iter()
+        .map(|rule| rule_descriptor(rule, worst.get(rule.id.as_str())))
+        .collect();
+    let mut rule_index: HashMap<&str, usize> = report
+        .rules
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.as_str(), i))
+        .collect();
+    if manual_open {
+        rule_index.insert(MANUAL_RULE, rules.len());
+        rules.push(manual_descriptor(worst.get(MANUAL_RULE)));
+    }
+
+    let results = report
+        .threats
+        .iter()
+        .filter(|t| t.status == Status::Open)
+        .map(|threat| {
+            let rule = threat.rule.as_deref().unwrap_or(MANUAL_RULE);
+            result(threat, rule, rule_index.get(rule).copied())
+        })
+        .collect();
+
+    let log = Log {
+        schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        version: "2.1.0",
+        runs: [Run {
+            tool: Tool {
+                driver: driver(rules),
+            },
+            column_kind: "unicodeCodePoints",
+            results,
+        }],
+    };
+    let mut text = serde_json::to_string_pretty(&log)?;
+    text.push('\n');
+    Ok(text)
+}
+
+/// `tool.driver`; `informationUri` is the crate's `repository`, when Cargo.toml names one.
+fn driver(rules: Vec<Value>) -> Value {
+    let mut driver = serde_json::Map::new();
+    driver.insert("name".into(), Value::from("tmc"));
+    let repository = env!("CARGO_PKG_REPOSITORY");
+    if !repository.is_empty() {
+        driver.insert("informationUri".into(), Value::from(repository));
+    }
+    driver.insert("version".into(), Value::from(env!("CARGO_PKG_VERSION")));
+    driver.insert("rules".into(), Value::from(rules));
+    Value::Object(driver)
+}
+
+/// SARIF `level`: critical and high are errors, medium a warning, low a note.
+fn level(severity: Level) -> &'static str {
+    match severity {
+        Level::Critical | Level::High => "error",
+        Level::Medium => "warning",
+        Level::Low => "note",
+    }
+}
+
+/// GitHub's `security-severity` score for a severity (its bands: ≥9 critical, ≥7 high, ≥4 medium).
+fn security_severity(severity: Level) -> &'static str {
+    match severity {
+        Level::Critical => "9.0",
+        Level::High => "7.0",
+        Level::Medium => "5.0",
+        Level::Low => "2.0",
+    }
+}
+
+fn rule_descriptor(rule: &RuleView, worst: Option<&Level>) -> Value {
+    let title = humanize(&rule.title);
+    let explanation = humanize(&rule.explanation);
+    let mitigations: Vec<String> = rule.mitigations.iter().map(|m| humanize(m)).collect();
+    let category = rule.category.display();
+
+    // help.markdown is rendered by code scanning: rule text (a user's rule file may hold
+    // anything) goes through the Markdown escaper there.
+    let md = escape::md;
+    let mut text = format!("{title}\n");
+    let mut markdown = format!("**{}**\n", md(&title));
+    if !explanation.is_empty() {
+        text.push_str(&format!("\n{explanation}\n"));
+        markdown.push_str(&format!("\n{}\n", md(&explanation)));
+    }
+    if !mitigations.is_empty() {
+        text.push_str("\nMitigations:\n");
+        markdown.push_str("\n**Mitigations**\n\n");
+        for m in &mitigations {
+            text.push_str(&format!("- {m}\n"));
+            markdown.push_str(&format!("- {}\n", md(m)));
+        }
+    }
+    let facts = format!(
+        "STRIDE category: {category}. Applies to: {}. Pack: {}.",
+        rule.applies_to, rule.pack
+    );
+    text.push_str(&format!("\n{facts}\n"));
+    markdown.push_str(&format!("\n{}\n", md(&facts)));
+    if !rule.references.is_empty() {
+        text.push_str(&format!("References: {}.\n", rule.references.join(", ")));
+        let links: Vec<String> = rule.references.iter().map(|r| reference_link(r)).collect();
+        markdown.push_str(&format!("\n**References:** {}\n", links.join(", ")));
+    }
+
+    let mut tags = vec![Value::from("security"), Value::from(category)];
+    tags.extend(
+        rule.references
+            .iter()
+            .filter_map(|r| cwe_number(r))
+            .map(|n| Value::from(format!("external/cwe/cwe-{n}"))),
+    );
+    let severity = worst.copied().unwrap_or(Level::Medium);
+    json!({
+        "id": rule.id,
+        "name": pascal_case(&rule.id),
+        "shortDescription": { "text": first_line(&title) },
+        "fullDescription": { "text": if explanation.is_empty() { title.clone() } else { explanation.clone() } },
+        "help": { "text": text, "markdown": markdown },
+        "defaultConfiguration": { "level": level(severity) },
+        "properties": {
+            "tags": tags,
+            "security-severity": security_severity(severity),
+        },
+    })
+}
+
+fn manual_descriptor(worst: Option<&Level>) -> Value {
+    let severity = worst.copied().unwrap_or(Level::Medium);
+    let text = "A threat written by hand in the model (a `threat` declaration). Its own id, \
+                explanation and mitigations are in the result message and in the Markdown threat model.";
+    json!({
+        "id": MANUAL_RULE,
+        "name": "HandWrittenThreat",
+        "shortDescription": { "text": "Threat written by hand in the model" },
+        "fullDescription": { "text": text },
+        "help": { "text": text, "markdown": text },
+        "defaultConfiguration": { "level": level(severity) },
+        "properties": {
+            "tags": ["security"],
+            "security-severity": security_severity(severity),
+        },
+    })
+}
+
+fn result<'a>(threat: &'a ThreatView, rule: &'a str, rule_index: Option<usize>) -> SarifResult<'a> {
+    let mut message = format!(
+        "{} ({} severity, {}).",
+        threat.title,
+        threat.severity.display(),
+        threat.category.display()
+    );
+    if !threat.explanation.is_empty() {
+        message.push(' ');
+        message.push_str(&threat.explanation);
+    }
+    if !threat.mitigations.is_empty() {
+        message.push_str(" Mitigations: ");
+        message.push_str(&threat.mitigations.join("; "));
+        message.push('.');
+    }
+    message.push_str(" Threat id: ");
+    message.push_str(&threat.id);
+    message.push('.');
+
+    let span = &threat.source_span;
+    let start_line = span.line.max(1);
+    let start_column = span.column.max(1);
+    let end_line = span.end_line.max(start_line);
+    let end_column = if end_line == start_line {
+        span.end_column.max(start_column)
+    } else {
+        span.end_column.max(1)
+    };
+    let (uri, relative) = artifact_uri(&span.file);
+    SarifResult {
+        rule_id: rule,
+        rule_index,
+        level: level(threat.severity),
+        message: Message { text: message },
+        locations: [Location {
+            physical_location: PhysicalLocation {
+                artifact_location: ArtifactLocation {
+                    uri,
+                    uri_base_id: relative.then_some("%SRCROOT%"),
+                },
+                region: Region {
+                    start_line,
+                    start_column,
+                    end_line,
+                    end_column,
+                },
+            },
+        }],
+        partial_fingerprints: Fingerprints {
+            threat_id: &threat.id,
+        },
+        properties: ResultProperties {
+            security_severity: security_severity(threat.severity),
+            category: threat.category.word(),
+            likelihood: threat.likelihood.word(),
+            impact: threat.impact.word(),
+            severity_reasons: &threat.severity_reasons,
+        },
+    }
+}
+
+// Results are the bulk of a SARIF file: typed, so they serialize without a `Value` tree.
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    rule_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule_index: Option<usize>,
+    level: &'static str,
+    message: Message,
+    locations: [Location; 1],
+    partial_fingerprints: Fingerprints<'a>,
+    properties: ResultProperties<'a>,
+}
+
+#[derive(Serialize)]
+struct Message {
+    text: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location {
+    physical_location: PhysicalLocation,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
+    region: Region,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactLocation {
+    uri: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: usize,
+    start_column: usize,
+    end_line: usize,
+    end_column: usize,
+}
+
+#[derive(Serialize)]
+struct Fingerprints<'a> {
+    #[serde(rename = "tmcThreatId/v1")]
+    threat_id: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ResultProperties<'a> {
+    #[serde(rename = "security-severity")]
+    security_severity: &'static str,
+    category: &'static str,
+    likelihood: &'static str,
+    impact: &'static str,
+    severity_reasons: &'a [String],
+}
+
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [Run<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    tool: Tool,
+    column_kind: &'static str,
+    results: Vec<SarifResult<'a>>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    driver: Value,
+}
+
+/// The file as a URI reference: `/` separators, `./` dropped, reserved bytes percent-encoded;
+/// relative paths stay relative (to `%SRCROOT%`), absolute ones become `file:` URIs.
+fn artifact_uri(file: &str) -> (String, bool) {
+    let path = file.replace('\\', "/");
+    let mut path = path.as_str();
+    while let Some(rest) = path.strip_prefix("./") {
+        path = rest;
+    }
+    let drive = path.as_bytes().get(1) == Some(&b':')
+        && path.as_bytes().first().is_some_and(u8::is_ascii_alphabetic);
+    let encoded = percent_encode(path);
+    if path.starts_with('/') {
+        (format!("file://{encoded}"), false)
+    } else if drive {
+        (format!("file:///{encoded}"), false)
+    } else {
+        (encoded, true)
+    }
+}
+
+fn percent_encode(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        match byte {
+            b'A'..=b'Z'
+            | b'a'..=b'z'
+            | b'0'..=b'9'
+            | b'-'
+            | b'.'
+            | b'_'
+            | b'~'
+            | b'/'
+            | b':'
+            | b'@'
+            | b'!'
+            | b'$'
+            | b'\''
+            | b'('
+            | b')'
+            | b'*'
+            | b'+'
+            | b','
+            | b'='
+            | b'&'
+            | b';' => out.push(char::from(byte)),
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+/// Rule text templates shown as prose: `{{ target.name }}` → "the target".
+fn humanize(template: &str) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(start) = rest.find("{{") {
+        let Some(len) = rest.get(start..).and_then(|s| s.find("}}")) else {
+            break;
+        };
+        out.push_str(rest.get(..start).unwrap_or_default());
+        let expr = rest.get(start + 2..start + len).unwrap_or_default().trim();
+        let mut parts = expr.split('.');
+        let root = parts.next().unwrap_or_default();
+        let field = parts.next().unwrap_or_default();
+        let field = if field == "name" || field == "id" || field.is_empty() {
+            String::new()
+        } else {
+            format!("'s {}", field.replace('_', " "))
+        };
+        out.push_str(&format!("the {root}{field}"));
+        rest = rest.get(start + len + 2..).unwrap_or_default();
+    }
+    out.push_str(rest);
+    // A template that opens with `{{ target.name }}` still reads as a sentence.
+    match out.strip_prefix("the ") {
+        Some(rest) if template.trim_start().starts_with("{{") => format!("The {rest}"),
+        _ => out,
+    }
+}
+
+fn first_line(text: &str) -> String {
+    text.lines().next().unwrap_or_default().to_string()
+}
+
+fn pascal_case(id: &str) -> String {
+    id.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut chars = w.chars();
+            chars
+                .next()
+                .map(|c| c.to_uppercase().chain(chars).collect::<String>())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+fn cwe_number(reference: &str) -> Option<&str> {
+    let number = reference.strip_prefix("CWE-")?;
+    number
+        .chars()
+        .all(|c| c.is_ascii_digit())
+        .then_some(number)
+        .filter(|n| !n.is_empty())
+}
+
+fn reference_link(reference: &str) -> String {
+    if let Some(n) = cwe_number(reference) {
+        return format!("[{reference}](https://cwe.mitre.org/data/definitions/{n}.html)");
+    }
+    if let Some(n) = reference
+        .strip_prefix("CAPEC-")
+        .filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+    {
+        return format!("[{reference}](https://capec.mitre.org/data/definitions/{n}.html)");
+    }
+    escape::md(reference)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_are_relative_and_encoded() {
+        assert_eq!(
+            artifact_uri("./models/app.tm"),
+            ("models/app.tm".into(), true)
+        );
+        assert_eq!(
+            artifact_uri("models\\my app.tm"),
+            ("models/my%20app.tm".into(), true)
+        );
+        assert_eq!(
+            artifact_uri("/abs/a#b.tm"),
+            ("file:///abs/a%23b.tm".into(), false)
+        );
+        assert_eq!(
+            artifact_uri("C:\\x\\a.tm"),
+            ("file:///C:/x/a.tm".into(), false)
+        );
+        assert_eq!(artifact_uri("é.tm"), ("%C3%A9.tm".into(), true));
+    }
+
+    #[test]
+    fn templates_read_as_prose() {
+        assert_eq!(
+            humanize("{{ target.name }} accepts requests from outside {{ target.boundary.name }}"),
+            "The target accepts requests from outside the target's boundary"
+        );
+        assert_eq!(humanize("no {{ braces"), "no {{ braces");
+    }
+
+    #[test]
+    fn names_and_references() {
+        assert_eq!(
+            pascal_case("spoofing.unauthenticated_source"),
+            "SpoofingUnauthenticatedSource"
+        );
+        assert_eq!(cwe_number("CWE-287"), Some("287"));
+        assert_eq!(cwe_number("CWE-"), None);
+        assert_eq!(
+            reference_link("CAPEC-151"),
+            "[CAPEC-151](https://capec.mitre.org/data/definitions/151.html)"
+        );
+        assert_eq!(reference_link("OWASP LLM01"), "OWASP LLM01");
+    }
+}

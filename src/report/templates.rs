@@ -1,0 +1,191 @@
+//! Stage: report (rendering helpers). The Tera templates that Markdown and DOT are rendered from.
+//!
+//! Input: the templates embedded in the binary (`src/report/templates/*.tera`) and, optionally,
+//! (file name, content) pairs that replace some of them — the CLI reads those from
+//! `--templates DIR`; this module never touches the disk. Output: a [`Templates`] value ready to
+//! render. Invariants: only the known template names can be overridden (anything else is an
+//! error); autoescaping is off, and the escaping filters below are registered for every template.
+
+use super::escape;
+use super::RenderError;
+use serde::Serialize;
+use std::collections::HashMap;
+use tera::{Tera, Value};
+
+/// The Markdown threat model; includes [`THREAT_TABLE`].
+pub const THREAT_MODEL: &str = "threat-model.md.tera";
+/// One table of threats (a flow's, an element's, the hand-written ones).
+pub const THREAT_TABLE: &str = "threat-table.md.tera";
+/// The Graphviz data-flow diagram.
+pub const DFD: &str = "dfd.dot.tera";
+
+const EMBEDDED: &[(&str, &str)] = &[
+    (THREAT_MODEL, include_str!("templates/threat-model.md.tera")),
+    (THREAT_TABLE, include_str!("templates/threat-table.md.tera")),
+    (DFD, include_str!("templates/dfd.dot.tera")),
+];
+
+/// The templates to render with: the embedded ones, some perhaps replaced by the user's.
+#[derive(Debug, Clone)]
+pub struct Templates {
+    tera: Tera,
+    /// Names of the templates replaced by the user's, in [`Templates::NAMES`] order.
+    overridden: Vec<&'static str>,
+}
+
+impl Templates {
+    /// The names of the templates that exist (and may be overridden), in a fixed order.
+    pub const NAMES: &'static [&'static str] = &[THREAT_MODEL, THREAT_TABLE, DFD];
+
+    /// The templates embedded in the binary.
+    pub fn embedded() -> Result<Templates, RenderError> {
+        Templates::with_overrides(Vec::new())
+    }
+
+    /// The embedded templates with some replaced: `files` holds (template file name, content)
+    /// pairs, e.g. `("threat-model.md.tera", "...")`. A name that is not in [`Templates::NAMES`]
+    /// is an error, and so is a template that does not parse.
+    pub fn with_overrides(files: Vec<(String, String)>) -> Result<Templates, RenderError> {
+        let mut sources: Vec<(String, String)> = EMBEDDED
+            .iter()
+            .map(|(name, text)| (name.to_string(), text.to_string()))
+            .collect();
+        let mut overridden = Vec::new();
+        for (name, text) in files {
+            match sources.iter_mut().find(|(known, _)| *known == name) {
+                Some(slot) => {
+                    slot.1 = text;
+                    overridden.extend(Templates::NAMES.iter().find(|known| **known == name));
+                }
+                None => {
+                    return Err(RenderError::UnknownTemplate {
+                        name,
+                        expected: Templates::NAMES.join(", "),
+                    })
+                }
+            }
+        }
+        let mut tera = Tera::default();
+        tera.autoescape_on(Vec::new());
+        register_filters(&mut tera);
+        // Parse one at a time so a broken override is named in the error.
+        for (name, text) in &sources {
+            tera.add_raw_template(name, text)
+                .map_err(|e| RenderError::template(name, &e))?;
+        }
+        overridden.sort_by_key(|name| Templates::NAMES.iter().position(|known| known == name));
+        overridden.dedup();
+        Ok(Templates { tera, overridden })
+    }
+
+    /// Whether `name` is the user's template rather than the embedded one.
+    pub fn is_overridden(&self, name: &str) -> bool {
+        self.overridden.contains(&name)
+    }
+
+    /// Renders template `name` over `context` (any serializable value whose fields become the
+    /// template's variables); the text always ends with a newline.
+    pub(crate) fn render(
+        &self,
+        name: &str,
+        context: &impl Serialize,
+    ) -> Result<String, RenderError> {
+        let context =
+            tera::Context::from_serialize(context).map_err(|e| RenderError::template(name, &e))?;
+        let mut text = self
+            .tera
+            .render(name, &context)
+            .map_err(|e| RenderError::template(name, &e))?;
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+        Ok(text)
+    }
+}
+
+type Filter = fn(&str) -> String;
+
+/// Filters that escape a string for one syntax; arrays are escaped item by item and joined.
+const FILTERS: &[(&str, Filter, &str)] = &[
+    // Markdown inline text (table cells, paragraphs); line breaks become `<br>`.
+    ("md", escape::md, "<br>"),
+    // Markdown inline text on one line (headings).
+    ("md_line", escape::md_line, " "),
+    // A Markdown code span.
+    ("md_code", escape::md_code, ", "),
+    // The inside of a Graphviz "string".
+    ("dot", escape::dot, "\\n"),
+    // The inside of a Mermaid "label".
+    ("mermaid", escape::mermaid, "<br>"),
+];
+
+fn register_filters(tera: &mut Tera) {
+    for &(name, escape, separator) in FILTERS {
+        tera.register_filter(name, move |value: &Value, args: &HashMap<String, Value>| {
+            let separator = match args.get("sep") {
+                Some(Value::String(sep)) => sep.as_str(),
+                Some(_) => return Err(tera::Error::msg("the `sep` argument must be a string")),
+                None => separator,
+            };
+            Ok(Value::String(escape_value(value, escape, separator)))
+        });
+    }
+}
+
+fn escape_value(value: &Value, escape: Filter, separator: &str) -> String {
+    match value {
+        Value::String(text) => escape(text),
+        Value::Null => String::new(),
+        Value::Array(items) => {
+            let escaped: Vec<String> = items
+                .iter()
+                .map(|item| escape_value(item, escape, separator))
+                .collect();
+            escaped.join(separator)
+        }
+        Value::Bool(_) | Value::Number(_) => escape(&value.to_string()),
+        Value::Object(_) => escape(&value.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_templates_parse() {
+        assert!(Templates::embedded().is_ok());
+    }
+
+    #[test]
+    fn unknown_override_is_an_error() {
+        let error = Templates::with_overrides(vec![("nope.tera".into(), "x".into())]).unwrap_err();
+        assert!(
+            error.to_string().contains("unknown template `nope.tera`"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn broken_override_names_the_template() {
+        let error = Templates::with_overrides(vec![(DFD.into(), "{% if %}".into())]).unwrap_err();
+        assert!(
+            error.to_string().starts_with("template `dfd.dot.tera`"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn filters_escape_strings_and_lists() {
+        let templates = Templates::with_overrides(vec![(
+            DFD.into(),
+            "{{ a | md }}/{{ l | md }}/{{ l | md(sep=\"; \") }}/{{ a | dot }}/{{ n | md }}".into(),
+        )])
+        .unwrap();
+        let context = serde_json::json!({ "a": "x|\"y\"", "l": ["a|b", "c"], "n": null });
+        assert_eq!(
+            templates.render(DFD, &context).unwrap(),
+            "x\\|\"y\"/a\\|b<br>c/a\\|b; c/x|\\\"y\\\"/\n"
+        );
+    }
+}

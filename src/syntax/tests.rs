@@ -1,0 +1,266 @@
+//! Grammar and lowering unit tests: one construct each, and expression precedence.
+
+use super::ast::*;
+use super::{parse, ParseLimits};
+use crate::diagnostics::Diagnostics;
+use crate::source::FileId;
+
+fn parse_ok(text: &str) -> File {
+    let mut sink = Diagnostics::new();
+    let file = parse(FileId(0), text, ParseLimits::default(), &mut sink);
+    let codes: Vec<String> = sink
+        .iter()
+        .map(|d| format!("{}: {}", d.code.id, d.message))
+        .collect();
+    match file {
+        Some(file) if sink.is_empty() => file,
+        _ => panic!("expected {text:?} to parse, got {codes:?}"),
+    }
+}
+
+fn parse_err(text: &str) -> Vec<String> {
+    let mut sink = Diagnostics::new();
+    let _ = parse(FileId(0), text, ParseLimits::default(), &mut sink);
+    sink.iter()
+        .map(|d| format!("{} {}", d.code.id, d.message))
+        .collect()
+}
+
+fn rule_when(text: &str) -> Expr {
+    let file = parse_ok(&format!("rule r {{\n when {text}\n}}"));
+    match file.items.into_iter().next() {
+        Some(Item::Rule(RuleDecl {
+            when: Some(expr), ..
+        })) => expr,
+        other => panic!("no when in {other:?}"),
+    }
+}
+
+/// A compact rendering of an expression's tree, with explicit parentheses.
+fn shape(expr: &Expr) -> String {
+    match expr {
+        Expr::Literal(v) => match &v.kind {
+            ValueKind::Str(s) => format!("{s:?}"),
+            ValueKind::Ident(s) => s.clone(),
+            ValueKind::Int(n) => n.to_string(),
+            ValueKind::Bool(b) => b.to_string(),
+            ValueKind::List(items) => format!("[{}]", items.len()),
+        },
+        Expr::None(_) => "none".into(),
+        Expr::Path(segments, _) => segments
+            .iter()
+            .map(|s| s.text.as_str())
+            .collect::<Vec<_>>()
+            .join("."),
+        Expr::Not(inner, _) => format!("(not {})", shape(inner)),
+        Expr::Binary(op, l, r, _) => format!("({} {} {})", shape(l), op.symbol(), shape(r)),
+    }
+}
+
+#[test]
+fn precedence_not_then_comparisons_then_and_then_or() {
+    assert_eq!(
+        shape(&rule_when("a.x or b.y and c.z")),
+        "(a.x or (b.y and c.z))"
+    );
+    assert_eq!(
+        shape(&rule_when("a.x == 1 and b.y has z")),
+        "((a.x == 1) and (b.y has z))"
+    );
+    assert_eq!(shape(&rule_when("not a.x and b.y")), "((not a.x) and b.y)");
+    assert_eq!(shape(&rule_when("not a.x has b")), "((not a.x) has b)");
+    assert_eq!(shape(&rule_when("not (a.x has b)")), "(not (a.x has b))");
+    assert_eq!(
+        shape(&rule_when("a.x or b.y or c.z")),
+        "((a.x or b.y) or c.z)"
+    );
+    assert_eq!(
+        shape(&rule_when("source.kind == actor")),
+        "(source.kind == actor)"
+    );
+    assert_eq!(shape(&rule_when("e.k in [process, store]")), "(e.k in [2])");
+    assert_eq!(
+        shape(&rule_when("f.p contains \"http\" and f.c != none")),
+        "((f.p contains \"http\") and (f.c != none))"
+    );
+    assert_eq!(
+        shape(&rule_when("e.c >= confidential")),
+        "(e.c >= confidential)"
+    );
+}
+
+#[test]
+fn expressions_may_span_lines_after_operators_and_in_parentheses() {
+    assert_eq!(shape(&rule_when("a.x and\n   b.y")), "(a.x and b.y)");
+    assert_eq!(shape(&rule_when("(\n a.x\n or b.y\n)")), "(a.x or b.y)");
+}
+
+#[test]
+fn notes_are_not_not() {
+    assert_eq!(
+        shape(&rule_when("notes.x == nothing")),
+        "(notes.x == nothing)"
+    );
+}
+
+#[test]
+fn elements_with_and_without_ids() {
+    let file = parse_ok(
+        "process api \"API\"\nprocess \"API Application\" { technology \"Go\" }\nactor admin",
+    );
+    let ids: Vec<(Option<&str>, Option<&str>)> = file
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Element(e) => Some((
+                e.id.as_ref().map(|i| i.text.as_str()),
+                e.name.as_ref().map(|n| n.value.as_str()),
+            )),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            (Some("api"), Some("API")),
+            (None, Some("API Application")),
+            (Some("admin"), None)
+        ]
+    );
+}
+
+#[test]
+fn flows_all_forms() {
+    let file =
+        parse_ok("a -> b\n\"A\" <-> \"B\" \"label\" { protocol \"HTTPS\"; data [x,] }\na->b;b-> a");
+    let flows: Vec<(String, String, bool, Option<String>)> = file
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Flow(f) => Some((
+                f.source.text().into(),
+                f.target.text().into(),
+                f.bidirectional,
+                f.label.as_ref().map(|l| l.value.clone()),
+            )),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(flows.len(), 4);
+    assert_eq!(
+        flows[1],
+        ("A".into(), "B".into(), true, Some("label".into()))
+    );
+    assert_eq!(flows[2], ("a".into(), "b".into(), false, None));
+}
+
+#[test]
+fn ids_may_contain_hyphens_but_not_eat_arrows() {
+    let file = parse_ok("process my-svc \"S\"\nmy-svc->other");
+    match file.items.get(1) {
+        Some(Item::Flow(f)) => assert_eq!((f.source.text(), f.target.text()), ("my-svc", "other")),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn strings_escapes_and_triple_quotes() {
+    let file = parse_ok("model \"M\" {\n description \"\"\"\n    two\n      lines\n  \"\"\"\n owner \"a\\\"b\\u{e9}\"\n}");
+    let Some(Item::Model(model)) = file.items.first() else {
+        panic!()
+    };
+    let values: Vec<String> = model
+        .properties
+        .iter()
+        .filter_map(|p| p.value.as_text().map(String::from))
+        .collect();
+    assert_eq!(values, ["two\n  lines", "a\"bé"]);
+}
+
+#[test]
+fn lists_nest_and_take_trailing_commas() {
+    let file = parse_ok("process p \"P\" {\n tags [a, \"b c\", 3, true, [x],\n ]\n}");
+    let Some(Item::Element(e)) = file.items.first() else {
+        panic!()
+    };
+    match &e.properties[0].value.kind {
+        ValueKind::List(items) => assert_eq!(items.len(), 5),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn comments_anywhere() {
+    parse_ok("// line\n/* block\n over lines */ process p \"P\" /* inline */ { // after brace\n tags [a] // end\n}\n");
+}
+
+#[test]
+fn threats_decisions_rules() {
+    let file = parse_ok(
+        "threat t \"T\" {\n on a -> b\n category tampering\n}\nthreat \"U\" { on c }\nmitigate \"x@y\" { by \"z\" }\naccept \"x@*\" { reason \"r\"; until \"2027-01-01\" }\nrule a.b_c { on target process, store; when flow.crosses_boundary; title \"t\" }",
+    );
+    let kinds: Vec<&str> = file
+        .items
+        .iter()
+        .map(|i| match i {
+            Item::Threat(t) if matches!(t.on, Some(ThreatOn::Flow { .. })) => "threat-flow",
+            Item::Threat(_) => "threat-element",
+            Item::Decision(d) if d.kind == DecisionKind::Accept => "accept",
+            Item::Decision(_) => "mitigate",
+            Item::Rule(r) => {
+                assert_eq!(r.id.text, "a.b_c");
+                let on = r.on.as_ref().map(|o| (o.role.text.as_str(), o.kinds.len()));
+                assert_eq!(on, Some(("target", 2)));
+                "rule"
+            }
+            _ => "other",
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "threat-flow",
+            "threat-element",
+            "mitigate",
+            "accept",
+            "rule"
+        ]
+    );
+}
+
+#[test]
+fn keywords_are_values_where_a_value_is_expected() {
+    parse_ok("process p \"P\" { kind store; role process }");
+}
+
+#[test]
+fn syntax_errors_in_words() {
+    let message = &parse_err("process p \"P\" {\n tags [a b]\n}")[0];
+    assert!(
+        message.contains("found `b`") && message.contains("`]`"),
+        "{message}"
+    );
+    let message = &parse_err("a -> ")[0];
+    assert!(
+        message.contains("expected an id or a quoted name"),
+        "{message}"
+    );
+    let message = &parse_err("flurb")[0];
+    assert!(message.starts_with("E0001"), "{message}");
+    assert!(!message.contains("Rule::"), "{message}");
+    let message = &parse_err("process p \"P\"\n{ }")[0];
+    assert!(message.contains("E0001"), "{message}");
+}
+
+#[test]
+fn unterminated_things_are_reported_at_their_start() {
+    assert_eq!(
+        parse_err("actor a \"oops\nactor b \"B\""),
+        ["E0002 unterminated string"]
+    );
+    assert_eq!(parse_err("/* open"), ["E0002 unterminated block comment"]);
+    assert_eq!(
+        parse_err("model \"M\" { description \"\"\"never"),
+        ["E0002 unterminated triple-quoted string"]
+    );
+}

@@ -1,0 +1,271 @@
+//! The `tmc` binary end to end: exit codes, output formats, hostile input.
+
+use assert_cmd::Command;
+use std::path::PathBuf;
+
+fn tmc() -> Command {
+    let mut cmd = Command::cargo_bin("tmc").unwrap_or_else(|e| panic!("{e}"));
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("NO_COLOR");
+    cmd
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("tmc-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    dir
+}
+
+#[test]
+fn check_clean_model_exits_zero() {
+    let out = tmc()
+        .args(["check", "tests/fixtures/syntax/ok-everything.tm"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ok (0 errors"));
+}
+
+#[test]
+fn check_errors_exit_one_and_render_with_source() {
+    let out = tmc()
+        .args([
+            "check",
+            "--color",
+            "never",
+            "tests/fixtures/resolve/E0004-unknown-endpoint.tm",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("error[E0004]: no element is named `api_gatway`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("tests/fixtures/resolve/E0004-unknown-endpoint.tm:4:1"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("did you mean `api_app`?"), "{stderr}");
+    assert!(!stderr.contains('\u{1b}'), "no colour with --color never");
+}
+
+#[test]
+fn color_always_uses_ansi() {
+    let out = tmc()
+        .args([
+            "check",
+            "--color",
+            "always",
+            "tests/fixtures/resolve/E0004-unknown-endpoint.tm",
+        ])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains('\u{1b}'));
+}
+
+#[test]
+fn check_json_format() {
+    let out = tmc()
+        .args([
+            "check",
+            "--format",
+            "json",
+            "tests/fixtures/resolve/E0004-unknown-endpoint.tm",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let value: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
+    let items = value.as_array().cloned().unwrap_or_default();
+    assert_eq!(items.len(), 3);
+    let first = &items[0];
+    assert_eq!(first["code"], "E0004");
+    assert_eq!(first["severity"], "error");
+    assert_eq!(
+        first["file"],
+        "tests/fixtures/resolve/E0004-unknown-endpoint.tm"
+    );
+    assert_eq!(
+        (first["line"].as_u64(), first["column"].as_u64()),
+        (Some(3), Some(1))
+    );
+    assert_eq!(
+        (first["end_line"].as_u64(), first["end_column"].as_u64()),
+        (Some(3), Some(7))
+    );
+    assert!(first["labels"].as_array().is_some_and(|l| !l.is_empty()));
+    assert_eq!(items[2]["help"], "did you mean `api_app`?");
+}
+
+#[test]
+fn warnings_pass_unless_denied() {
+    let file = "tests/fixtures/resolve/W0002-duplicate-property.tm";
+    tmc().args(["check", file]).assert().code(0);
+    tmc()
+        .args(["check", "--deny-warnings", file])
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn missing_root_file_is_an_io_error() {
+    let out = tmc().args(["check", "no/such/model.tm"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read no/such/model.tm"));
+}
+
+#[test]
+fn usage_errors_exit_two() {
+    tmc().args(["check"]).assert().code(2);
+    tmc().args(["frobnicate"]).assert().code(2);
+    tmc()
+        .args(["check", "--today", "tomorrow", "x.tm"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn help_and_version() {
+    let out = tmc().arg("--help").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("threat model compiler"));
+    let out = tmc().arg("--version").output().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        format!("tmc {}", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn empty_file_is_an_empty_model() {
+    let dir = temp_dir("empty");
+    let file = dir.join("empty.tm");
+    std::fs::write(&file, "").unwrap();
+    tmc().arg("check").arg(&file).assert().code(0);
+}
+
+#[test]
+fn hostile_inputs_fail_cleanly() {
+    let dir = temp_dir("hostile");
+    let deep_boundaries = "boundary b \"B\" {\n".repeat(20_000) + &"}\n".repeat(20_000);
+    let deep_parens = format!(
+        "rule r {{ category spoofing; on element; title \"t\"; when {}true{} }}",
+        "(".repeat(50_000),
+        ")".repeat(50_000)
+    );
+    let many_nots = format!(
+        "rule r {{ category spoofing; on element; title \"t\"; when {}true }}",
+        "not ".repeat(50_000)
+    );
+    let unbalanced = "boundary b \"B\" {\n  process p \"P\"\n".to_string();
+    let stray = "}}}}\n".to_string();
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("deep.tm", deep_boundaries.into_bytes(), "E0003"),
+        ("parens.tm", deep_parens.into_bytes(), "E0003"),
+        ("nots.tm", many_nots.into_bytes(), "E0003"),
+        ("unbalanced.tm", unbalanced.into_bytes(), "E0001"),
+        ("stray.tm", stray.into_bytes(), "E0001"),
+        (
+            "binary.tm",
+            vec![0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 0xff],
+            "E0015",
+        ),
+    ];
+    for (name, bytes, code) in cases {
+        let file = dir.join(name);
+        std::fs::write(&file, bytes).unwrap();
+        let out = tmc()
+            .args(["check", "--color", "never"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{name}: {stderr}");
+        assert!(stderr.contains(code), "{name}: expected {code}: {stderr}");
+    }
+}
+
+#[test]
+fn fifty_megabyte_file_is_refused_with_the_flag_to_raise_the_limit() {
+    let dir = temp_dir("huge");
+    let file = dir.join("huge.tm");
+    let line = "process p \"A process with a long enough name to fill the file quickly\"\n";
+    std::fs::write(&file, line.repeat(50 * 1024 * 1024 / line.len())).unwrap();
+    let out = tmc()
+        .args(["check", "--color", "never"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("E0016") && stderr.contains("--max-file-size"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn includes_may_not_escape_unless_allowed() {
+    let dir = temp_dir("escape");
+    std::fs::create_dir_all(dir.join("model")).unwrap();
+    std::fs::write(dir.join("secret.tm"), "process leaked \"Leaked\"\n").unwrap();
+    std::fs::write(dir.join("model/main.tm"), "include \"../secret.tm\"\n").unwrap();
+    let main = dir.join("model/main.tm");
+    let out = tmc()
+        .args(["check", "--color", "never"])
+        .arg(&main)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("E0008"));
+    tmc()
+        .args(["check", "--allow-outside-includes"])
+        .arg(&main)
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn debug_model_prints_resolved_json() {
+    let out = tmc()
+        .args(["debug", "model", "tests/fixtures/syntax/ok-everything.tm"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let value: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(value["model"]["name"], "Kitchen sink");
+    let flows = value["flows"].as_array().cloned().unwrap_or_default();
+    let ids: Vec<&str> = flows.iter().filter_map(|f| f["id"].as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "operator>svc",
+            "svc>db",
+            "db>svc",
+            "partner>svc",
+            "partner>svc#2"
+        ]
+    );
+    assert_eq!(flows[1]["reverse_of"], "db>svc");
+    let svc = value["elements"]
+        .as_array()
+        .and_then(|e| e.iter().find(|e| e["id"] == "svc").cloned())
+        .unwrap_or_default();
+    assert_eq!(svc["boundaries"], serde_json::json!(["inner", "outer"]));
+    assert_eq!(svc["internet_facing"], true);
+}

@@ -1,0 +1,1048 @@
+//! The renderers on hand-built reports: golden snapshots of every output, hostile text that must
+//! not break any syntax, determinism, template overrides, scopes, and the time a large model takes.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use indexmap::IndexMap;
+use tmc::report::view::{
+    DataView, DecisionKind, DecisionView, ElementView, FlowView, ModelInfo, Report, RuleView,
+    SourceSpan, ThreatView,
+};
+use tmc::report::{self, RenderError, Templates};
+use tmc::vocab::{Category, Classification, ElementKind, Level, Status};
+
+// ------------------------------------------------------------------ fixture builders
+
+fn span(file: &str, line: usize, column: usize, width: usize) -> SourceSpan {
+    SourceSpan {
+        file: file.into(),
+        line,
+        column,
+        end_line: line,
+        end_column: column + width,
+    }
+}
+
+const FILE: &str = "examples/ai-nutrition-pro.tm";
+
+fn element(
+    id: &str,
+    name: &str,
+    kind: ElementKind,
+    boundaries: &[&str],
+    line: usize,
+) -> ElementView {
+    ElementView {
+        id: id.into(),
+        name: name.into(),
+        kind,
+        boundary: boundaries.first().map(|b| b.to_string()),
+        boundaries: boundaries.iter().map(|b| b.to_string()).collect(),
+        description: None,
+        technology: None,
+        owner: None,
+        url: None,
+        tags: Vec::new(),
+        controls: Vec::new(),
+        stores: Vec::new(),
+        internet_facing: false,
+        properties: IndexMap::new(),
+        source_span: span(FILE, line, 3, 20),
+    }
+}
+
+fn flow(number: usize, source: &str, target: &str, label: Option<&str>, line: usize) -> FlowView {
+    FlowView {
+        id: format!("{source}>{target}"),
+        number,
+        source: source.into(),
+        target: target.into(),
+        label: label.map(Into::into),
+        protocol: None,
+        data: Vec::new(),
+        controls: Vec::new(),
+        tags: Vec::new(),
+        reverse_of: None,
+        crosses_boundary: false,
+        max_classification: None,
+        source_span: span(FILE, line, 1, 40),
+    }
+}
+
+struct T<'a> {
+    rule: Option<&'a str>,
+    category: Category,
+    element: Option<&'a str>,
+    flow: Option<&'a str>,
+    title: &'a str,
+    severity: Level,
+}
+
+fn threat(t: T<'_>, explanation: &str, mitigations: &[&str], line: usize) -> ThreatView {
+    let on = match (t.element, t.flow) {
+        (_, Some(flow)) => flow.to_string(),
+        (Some(element), None) => element.to_string(),
+        (None, None) => String::new(),
+    };
+    ThreatView {
+        id: match t.rule {
+            Some(rule) => format!("{rule}@{on}"),
+            None => t.title.to_lowercase().replace(' ', "_"),
+        },
+        rule: t.rule.map(Into::into),
+        category: t.category,
+        element: t.element.map(Into::into),
+        flow: t.flow.map(Into::into),
+        title: t.title.into(),
+        explanation: explanation.into(),
+        mitigations: mitigations.iter().map(|m| m.to_string()).collect(),
+        likelihood: Level::Medium,
+        impact: t.severity,
+        severity: t.severity,
+        severity_reasons: vec![format!("likelihood medium x impact {}", t.severity.word())],
+        status: Status::Open,
+        decision: None,
+        references: Vec::new(),
+        source_span: span(FILE, line, 1, 30),
+    }
+}
+
+fn rule(
+    id: &str,
+    category: Category,
+    applies_to: &str,
+    title: &str,
+    references: &[&str],
+    fired: usize,
+) -> RuleView {
+    RuleView {
+        id: id.into(),
+        pack: "stride".into(),
+        category,
+        applies_to: applies_to.into(),
+        title: title.into(),
+        explanation: format!(
+            "{{{{ target.name }}}} is exposed to {}",
+            category.display().to_lowercase()
+        ),
+        mitigations: vec!["Authenticate every caller".into()],
+        references: references.iter().map(|r| r.to_string()).collect(),
+        fired,
+        source_span: span("<stdlib/stride.tm>", 10, 1, 40),
+    }
+}
+
+fn decision(
+    kind: DecisionKind,
+    pattern: &str,
+    text: &str,
+    until: Option<&str>,
+    lapsed: bool,
+) -> DecisionView {
+    DecisionView {
+        kind,
+        pattern: pattern.into(),
+        text: text.into(),
+        until: until.map(Into::into),
+        lapsed,
+        source_span: span(FILE, 90, 1, 30),
+    }
+}
+
+/// A small AI Nutrition-Pro: three nested boundaries, a `<->` pair, every status and severity.
+pub fn nutrition_pro() -> Report {
+    use ElementKind::*;
+    let mut elements = vec![
+        element("internet", "Internet", Boundary, &[], 5),
+        element("admin", "Administrator", Actor, &["internet"], 6),
+        element(
+            "meal_planner",
+            "Meal Planner application",
+            External,
+            &["internet"],
+            7,
+        ),
+        element("chatgpt", "ChatGPT", External, &["internet"], 8),
+        element("aws", "AWS Cloud", Boundary, &[], 11),
+        element("vpc", "Application VPC", Boundary, &["aws"], 12),
+        element("api_gateway", "API Gateway", Process, &["vpc", "aws"], 13),
+        element(
+            "api_application",
+            "API Application",
+            Process,
+            &["vpc", "aws"],
+            18,
+        ),
+        element("api_db", "API Database", Store, &["vpc", "aws"], 19),
+        element(
+            "web_control_plane",
+            "Web Control Plane",
+            Process,
+            &["aws"],
+            25,
+        ),
+        element(
+            "control_plane_db",
+            "Control Plane Database",
+            Store,
+            &["aws"],
+            26,
+        ),
+    ];
+    for e in &mut elements {
+        match e.id.as_str() {
+            "api_gateway" => {
+                e.technology = Some("Kong".into());
+                e.controls = vec!["authentication".into(), "rate_limiting".into()];
+                e.internet_facing = true;
+            }
+            "api_application" => e.technology = Some("Golang, AWS ECS".into()),
+            "api_db" => {
+                e.technology = Some("Amazon RDS".into());
+                e.stores = vec!["dietitian_content".into(), "llm_requests".into()];
+            }
+            "chatgpt" => e.technology = Some("OpenAI API, gpt-4".into()),
+            _ => {}
+        }
+    }
+    let data = vec![
+        DataView {
+            id: "dietitian_content".into(),
+            name: "Dietitian content samples".into(),
+            classification: Classification::Confidential,
+            description: None,
+            tags: Vec::new(),
+            source_span: span(FILE, 30, 1, 50),
+        },
+        DataView {
+            id: "llm_requests".into(),
+            name: "LLM requests and responses".into(),
+            classification: Classification::Internal,
+            description: None,
+            tags: vec!["pii".into()],
+            source_span: span(FILE, 31, 1, 50),
+        },
+    ];
+    let mut flows = vec![
+        flow(
+            1,
+            "meal_planner",
+            "api_gateway",
+            Some("Uses for AI content generation"),
+            34,
+        ),
+        flow(
+            2,
+            "api_gateway",
+            "api_application",
+            Some("Forwards requests"),
+            39,
+        ),
+        flow(
+            3,
+            "api_application",
+            "api_gateway",
+            Some("Forwards requests"),
+            39,
+        ),
+        flow(
+            4,
+            "api_application",
+            "chatgpt",
+            Some("Generates content"),
+            40,
+        ),
+        flow(5, "api_application", "api_db", Some("read/write data"), 41),
+        flow(
+            6,
+            "admin",
+            "web_control_plane",
+            Some("Configure system properties"),
+            42,
+        ),
+        flow(7, "web_control_plane", "control_plane_db", None, 43),
+    ];
+    for f in &mut flows {
+        match f.number {
+            1 => {
+                f.protocol = Some("HTTPS/REST".into());
+                f.data = vec!["dietitian_content".into()];
+                f.crosses_boundary = true;
+                f.max_classification = Some(Classification::Confidential);
+            }
+            2 => f.reverse_of = Some("api_application>api_gateway".into()),
+            3 => f.reverse_of = Some("api_gateway>api_application".into()),
+            4 => {
+                f.protocol = Some("HTTPS/REST".into());
+                f.data = vec!["llm_requests".into()];
+                f.crosses_boundary = true;
+            }
+            5 => f.protocol = Some("TLS".into()),
+            6 => f.crosses_boundary = true,
+            _ => {}
+        }
+    }
+    let spoof = "spoofing.unauthenticated_source";
+    let mut threats = vec![
+        threat(
+            T {
+                rule: Some(spoof),
+                category: Category::Spoofing,
+                element: Some("api_gateway"),
+                flow: Some("meal_planner>api_gateway"),
+                title: "Attacker spoofs Meal Planner application to gain unauthorized access to API Gateway",
+                severity: Level::High,
+            },
+            "API Gateway accepts requests from outside Application VPC without authentication",
+            &["Authenticate every caller (OAuth 2.0, mTLS or signed API keys)"],
+            34,
+        ),
+        threat(
+            T {
+                rule: Some("tampering.unvalidated_input"),
+                category: Category::Tampering,
+                element: Some("api_gateway"),
+                flow: Some("meal_planner>api_gateway"),
+                title: "Attacker sends malformed input to API Gateway",
+                severity: Level::Medium,
+            },
+            "Input from Meal Planner application is parsed by API Gateway",
+            &["Validate input against a schema", "Reject oversized payloads"],
+            34,
+        ),
+        threat(
+            T {
+                rule: Some("information_disclosure.cleartext_channel"),
+                category: Category::InformationDisclosure,
+                element: None,
+                flow: Some("api_application>chatgpt"),
+                title: "Requests to ChatGPT are read in transit",
+                severity: Level::Critical,
+            },
+            "The channel crosses the Internet boundary",
+            &["Use TLS 1.2 or higher"],
+            40,
+        ),
+        threat(
+            T {
+                rule: Some(spoof),
+                category: Category::Spoofing,
+                element: Some("web_control_plane"),
+                flow: Some("admin>web_control_plane"),
+                title: "Attacker spoofs Administrator to gain unauthorized access to Web Control Plane",
+                severity: Level::High,
+            },
+            "Web Control Plane accepts requests from outside AWS Cloud without authentication",
+            &["Authenticate every caller (OAuth 2.0, mTLS or signed API keys)"],
+            42,
+        ),
+        threat(
+            T {
+                rule: Some("denial_of_service.flood"),
+                category: Category::DenialOfService,
+                element: Some("api_gateway"),
+                flow: None,
+                title: "Attacker floods API Gateway",
+                severity: Level::High,
+            },
+            "API Gateway is internet facing",
+            &["Rate limiting", "DDoS protection at the edge"],
+            13,
+        ),
+        threat(
+            T {
+                rule: Some("repudiation.no_audit_log"),
+                category: Category::Repudiation,
+                element: Some("web_control_plane"),
+                flow: None,
+                title: "Administrators deny changes to Web Control Plane",
+                severity: Level::Low,
+            },
+            "Web Control Plane keeps no audit log",
+            &[],
+            25,
+        ),
+        threat(
+            T {
+                rule: None,
+                category: Category::Tampering,
+                element: None,
+                flow: Some("api_application>chatgpt"),
+                title: "Prompt injection through dietitian samples",
+                severity: Level::High,
+            },
+            "Samples are passed to the model verbatim",
+            &["Strip instructions from samples", "Constrain the output format"],
+            60,
+        ),
+    ];
+    threats[1].references = vec!["CWE-20".into()];
+    if let Some(t) = threats.get_mut(3) {
+        t.status = Status::Mitigated;
+        t.decision = Some(decision(
+            DecisionKind::Mitigate,
+            "spoofing.*@admin>web_control_plane",
+            "SSO with hardware keys for administrators",
+            None,
+            false,
+        ));
+    }
+    if let Some(t) = threats.get_mut(4) {
+        t.status = Status::Accepted;
+        t.decision = Some(decision(
+            DecisionKind::Accept,
+            "denial_of_service.flood@api_gateway",
+            "Covered by AWS Shield Advanced at the edge",
+            Some("2027-06-30"),
+            false,
+        ));
+    }
+    if let Some(t) = threats.get_mut(5) {
+        t.decision = Some(decision(
+            DecisionKind::Accept,
+            "*@web_control_plane",
+            "Audit logging ships next quarter",
+            Some("2024-01-31"),
+            true,
+        ));
+    }
+    threats[6].id = "prompt_injection".into();
+    let rules = vec![
+        rule(
+            "denial_of_service.flood",
+            Category::DenialOfService,
+            "element process",
+            "Attacker floods {{ element.name }}",
+            &["CAPEC-125"],
+            1,
+        ),
+        rule(
+            "information_disclosure.cleartext_channel",
+            Category::InformationDisclosure,
+            "flow",
+            "Requests to {{ target.name }} are read in transit",
+            &["CWE-319"],
+            1,
+        ),
+        rule(
+            "repudiation.no_audit_log",
+            Category::Repudiation,
+            "element process",
+            "Users deny changes to {{ element.name }}",
+            &[],
+            1,
+        ),
+        rule(
+            spoof,
+            Category::Spoofing,
+            "target process, store",
+            "Attacker spoofs {{ source.name }} to gain unauthorized access to {{ target.name }}",
+            &["CAPEC-151", "CWE-287"],
+            2,
+        ),
+        rule(
+            "tampering.unvalidated_input",
+            Category::Tampering,
+            "target process",
+            "Attacker sends malformed input to {{ target.name }}",
+            &["CWE-20"],
+            1,
+        ),
+    ];
+    Report {
+        model: ModelInfo {
+            name: "AI Nutrition-Pro".into(),
+            description: Some("Backend that generates diet content with an LLM".into()),
+            version: Some("1.2".into()),
+            owner: Some("platform-security@example.com".into()),
+            file: FILE.into(),
+        },
+        elements,
+        data,
+        flows,
+        threats,
+        rules,
+    }
+}
+
+/// Text that tries to break every syntax we write.
+const HOSTILE: &str = "Evil \"quoted\" | pipe \\ back <b>tag</b> & amp {{ brace }} {% x %} #35; semi; `tick` ``two`` \
+                       \nnew line\r\n# heading 😈 ünï 中文 [link](x) *em* _u_ -- %%{init: {}}%% end";
+
+/// The fixture with every name, label, description and text replaced by hostile ones.
+fn hostile() -> Report {
+    let mut report = nutrition_pro();
+    let evil = |what: &str| format!("{what}: {HOSTILE}");
+    report.model.name = evil("model");
+    report.model.description = Some(evil("description"));
+    report.model.owner = Some(evil("owner"));
+    report.model.file = "models/my \"app\" #1.tm".into();
+    for e in &mut report.elements {
+        e.name = evil(&e.id);
+        e.technology = e.technology.as_ref().map(|_| evil("tech"));
+        e.source_span.file = report.model.file.clone();
+    }
+    for d in &mut report.data {
+        d.name = evil(&d.id);
+    }
+    for f in &mut report.flows {
+        f.label = Some(evil("label"));
+        f.protocol = Some(evil("protocol"));
+    }
+    for t in &mut report.threats {
+        t.title = evil("title");
+        t.explanation = evil("explanation");
+        t.mitigations = vec![evil("mitigation 1"), evil("mitigation 2")];
+        t.severity_reasons = vec![evil("reason")];
+        if let Some(d) = &mut t.decision {
+            d.text = evil("decision");
+        }
+        t.source_span.file = report.model.file.clone();
+    }
+    report.threats[6].id = "weird`id|x".into();
+    for r in &mut report.rules {
+        r.title = evil("rule title");
+        r.applies_to = evil("applies");
+        r.references.push(evil("reference"));
+    }
+    report
+}
+
+fn templates() -> Templates {
+    Templates::embedded().expect("embedded templates parse")
+}
+
+// ------------------------------------------------------------------ golden outputs
+
+#[test]
+fn markdown_snapshot() {
+    insta::assert_snapshot!(
+        "nutrition_pro.md",
+        report::markdown(&nutrition_pro(), &templates()).unwrap()
+    );
+}
+
+#[test]
+fn dot_snapshot() {
+    insta::assert_snapshot!(
+        "nutrition_pro.dot",
+        report::dot(&nutrition_pro(), &templates(), None).unwrap()
+    );
+}
+
+#[test]
+fn dot_scoped_snapshot() {
+    insta::assert_snapshot!(
+        "nutrition_pro.vpc.dot",
+        report::dot(&nutrition_pro(), &templates(), Some("vpc")).unwrap()
+    );
+}
+
+#[test]
+fn mermaid_snapshot() {
+    insta::assert_snapshot!(
+        "nutrition_pro.mmd",
+        report::mermaid(&nutrition_pro(), None).unwrap()
+    );
+}
+
+#[test]
+fn mermaid_scoped_snapshot() {
+    insta::assert_snapshot!(
+        "nutrition_pro.vpc.mmd",
+        report::mermaid(&nutrition_pro(), Some("vpc")).unwrap()
+    );
+}
+
+#[test]
+fn sarif_snapshot() {
+    insta::assert_snapshot!(
+        "nutrition_pro.sarif",
+        report::sarif(&nutrition_pro()).unwrap()
+    );
+}
+
+#[test]
+fn json_snapshot() {
+    insta::assert_snapshot!(
+        "nutrition_pro.json",
+        report::json(&nutrition_pro()).unwrap()
+    );
+}
+
+// ------------------------------------------------------------------ structure of the Markdown
+
+#[test]
+fn markdown_sections_follow_the_reference_format() {
+    let report = nutrition_pro();
+    let md = report::markdown(&report, &templates()).unwrap();
+    assert!(md.starts_with("# Threat Model: AI Nutrition-Pro\n"));
+    assert!(md.contains("\n```mermaid\nflowchart LR\n"));
+    let header = "| Threat Id | Component name | Threat Name | STRIDE category | Explanation | Mitigations | Risk severity |";
+    let mut last = 0;
+    for f in &report.flows {
+        let heading = format!("\n### Data flow {}: ", f.number);
+        assert_eq!(
+            md.matches(&heading).count(),
+            1,
+            "one section for flow {}",
+            f.number
+        );
+        let at = md.find(&heading).unwrap();
+        assert!(at > last, "flow sections are in flow order");
+        last = at;
+    }
+    assert!(md.contains("### Data flow 1: Meal Planner application -> API Gateway\n"));
+    // A flow with no threats says so, and has no table.
+    let flow7 = md
+        .split("### Data flow 7: ")
+        .nth(1)
+        .unwrap()
+        .split("\n## ")
+        .next()
+        .unwrap();
+    assert!(flow7.contains("No threats were found for this data flow."));
+    assert!(!flow7.contains(header));
+    // Threat Id restarts per table, the stable id is shown.
+    let flow1 = md
+        .split("### Data flow 1: ")
+        .nth(1)
+        .unwrap()
+        .split("### ")
+        .next()
+        .unwrap();
+    assert!(flow1.contains(header));
+    assert!(flow1.contains("\n| 1 | API Gateway |"));
+    assert!(flow1.contains("\n| 2 | API Gateway |"));
+    assert!(flow1.contains("`spoofing.unauthenticated_source@meal_planner>api_gateway`"));
+    let flow4 = md
+        .split("### Data flow 4: ")
+        .nth(1)
+        .unwrap()
+        .split("### ")
+        .next()
+        .unwrap();
+    assert!(flow4.contains("\n| 1 | Data flow 4 |"));
+    assert!(flow4.contains("Hand-written threats on this flow: `prompt_injection`."));
+    // Every category is counted, even at zero; no other category appears.
+    for category in Category::ALL {
+        assert!(
+            md.contains(&format!("\n| {} | ", category.display())),
+            "{category}"
+        );
+    }
+    assert!(md.contains("**Lapsed**"));
+    assert!(md.contains("Open (acceptance lapsed)"));
+    assert!(md.contains("| `denial_of_service.flood` | stride | Denial of Service | element process | CAPEC-125 | 1 |"));
+    assert!(
+        !md.contains("## Contents"),
+        "small models get no table of contents"
+    );
+}
+
+/// Splits a GFM table row into cells the way GitHub does: on `|` not preceded by a backslash.
+fn cells(row: &str) -> usize {
+    let mut count = 0usize;
+    let mut escaped = false;
+    for c in row.trim().chars() {
+        match c {
+            '|' if !escaped => count += 1,
+            _ => {}
+        }
+        escaped = c == '\\' && !escaped;
+    }
+    count.saturating_sub(1)
+}
+
+/// Every table keeps its header's cell count on every row; returns how many rows were checked.
+fn assert_tables_are_rectangular(md: &str) -> usize {
+    let mut checked = 0;
+    let mut header: Option<usize> = None;
+    let mut in_fence = false;
+    for line in md.lines() {
+        if line.starts_with("```") {
+            in_fence = !in_fence;
+        }
+        if in_fence || !line.starts_with('|') {
+            header = None;
+            continue;
+        }
+        let n = cells(line);
+        match header {
+            None => header = Some(n),
+            Some(h) => {
+                assert_eq!(n, h, "row has {n} cells, header {h}: {line}");
+                checked += 1;
+            }
+        }
+    }
+    checked
+}
+
+#[test]
+fn markdown_escapes_hostile_text() {
+    let md = report::markdown(&hostile(), &templates()).unwrap();
+    if let Ok(path) = std::env::var("TMC_DUMP") {
+        std::fs::write(path, &md).unwrap();
+    }
+    assert!(assert_tables_are_rectangular(&md) > 20);
+    let prose: String = md.split("```").step_by(2).collect();
+    assert!(!prose.contains("<b>"), "names never become HTML");
+    assert!(!prose.contains("[link](x)"), "names never become links");
+    assert!(!prose.contains("*em*"), "names never become emphasis");
+    // Headings stay on one line and keep the exact prefix.
+    assert!(md.contains("\n### Data flow 1: meal_planner: Evil \"quoted\" \\| pipe"));
+    for line in md.lines().filter(|l| l.starts_with('#')) {
+        assert!(!line.contains("<br>"), "{line}");
+    }
+    // The Mermaid block cannot be closed early.
+    let mermaid = md
+        .split("```mermaid\n")
+        .nth(1)
+        .unwrap()
+        .split("```")
+        .next()
+        .unwrap();
+    assert!(mermaid.ends_with('\n') && mermaid.contains("flowchart LR"));
+    assert!(!mermaid.contains('`'));
+    // A backtick in an id gets a longer fence.
+    assert!(md.contains("``weird`id\\|x``"));
+}
+
+#[test]
+fn markdown_of_an_empty_model() {
+    let mut report = nutrition_pro();
+    report.threats.clear();
+    report.rules.clear();
+    report.flows.truncate(1);
+    report.model.description = None;
+    let md = report::markdown(&report, &templates()).unwrap();
+    assert!(md.contains("No threats were found for this data flow."));
+    assert!(md.contains("No threats were found on elements alone."));
+    assert!(md.contains("The model has no hand-written threats."));
+    assert!(md.contains("No rule fired."));
+    assert!(!md.contains("\n\n\n"), "no runs of blank lines");
+    assert_tables_are_rectangular(&md);
+}
+
+// ------------------------------------------------------------------ DOT and Mermaid
+
+/// Renders DOT with Graphviz and fails on any stderr output. Without `dot`, fails under CI and
+/// skips (with a note) elsewhere.
+fn assert_graphviz_renders(source: &str) {
+    let child = Command::new("dot")
+        .arg("-Tsvg")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn();
+    let mut child = match child {
+        Ok(child) => child,
+        Err(error) => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "Graphviz `dot` is required under CI: {error}"
+            );
+            eprintln!(
+                "skipped: Graphviz `dot` is not installed ({error}); apt-get install graphviz"
+            );
+            return;
+        }
+    };
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(source.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success() && stderr.is_empty(),
+        "dot failed: {stderr}\n{source}"
+    );
+    assert!(String::from_utf8_lossy(&output.stdout).contains("<svg"));
+}
+
+#[test]
+fn dot_renders_with_graphviz() {
+    let report = nutrition_pro();
+    assert_graphviz_renders(&report::dot(&report, &templates(), None).unwrap());
+    assert_graphviz_renders(&report::dot(&report, &templates(), Some("aws")).unwrap());
+    assert_graphviz_renders(&report::dot(&hostile(), &templates(), None).unwrap());
+    assert_graphviz_renders(&report::dot(&hostile(), &templates(), Some("vpc")).unwrap());
+}
+
+#[test]
+fn dot_draws_the_dfd_notation() {
+    let dot = report::dot(&nutrition_pro(), &templates(), None).unwrap();
+    assert!(dot.starts_with("digraph dfd {\n"));
+    assert!(dot.contains("\"admin\" [label=\"Administrator\", shape=box]"));
+    assert!(dot.contains(
+        "\"api_application\" [label=\"API Application\\n[Golang, AWS ECS]\", shape=ellipse]"
+    ));
+    assert!(dot.contains("shape=cylinder"));
+    // Nested boundaries nest: the VPC cluster opens inside the AWS one.
+    let aws = dot.find("label=\"AWS Cloud\"").unwrap();
+    let vpc = dot.find("label=\"Application VPC\"").unwrap();
+    assert!(aws < vpc);
+    assert_eq!(dot.matches("style=dashed").count(), 3);
+    // The `<->` pair is one two-headed edge labelled with both numbers.
+    assert!(dot.contains(
+        "\"api_gateway\" -> \"api_application\" [label=\"2, 3. Forwards requests\", dir=both]"
+    ));
+    // Open high and critical threats colour their element and flow; mitigated ones do not.
+    assert!(dot.contains(
+        "\"api_gateway\" [label=\"API Gateway\\n[Kong]\", shape=ellipse, color=\"#d62728\""
+    ));
+    assert!(dot.contains(
+        "\"api_application\" -> \"chatgpt\" [label=\"4. Generates content\\n[HTTPS/REST]\", color="
+    ));
+    assert!(dot.contains("\"web_control_plane\" [label=\"Web Control Plane\", shape=ellipse]"));
+}
+
+#[test]
+fn scopes_draw_one_boundary() {
+    let report = nutrition_pro();
+    let dot = report::dot(&report, &templates(), Some("vpc")).unwrap();
+    assert!(
+        !dot.contains("AWS Cloud\";"),
+        "the enclosing boundary is not drawn"
+    );
+    assert!(dot.contains(
+        "\"meal_planner\" [label=\"Meal Planner application\", shape=box, color=\"#999999\"]"
+    ));
+    assert!(
+        !dot.contains("web_control_plane"),
+        "flows not touching the scope are left out"
+    );
+    let mermaid = report::mermaid(&report, Some("vpc")).unwrap();
+    assert!(!mermaid.contains("Control Plane"));
+    for bad in ["nope", "api_gateway"] {
+        assert!(matches!(
+            report::dot(&report, &templates(), Some(bad)),
+            Err(RenderError::UnknownScope(_))
+        ));
+        assert!(matches!(
+            report::mermaid(&report, Some(bad)),
+            Err(RenderError::UnknownScope(_))
+        ));
+    }
+}
+
+/// Removes Mermaid entity codes (`#35;`) and `<br>` from a label, leaving the literal text.
+fn strip_mermaid_codes(label: &str) -> String {
+    let mut out = String::new();
+    let mut rest = label.replace("<br>", "\n");
+    while let Some(at) = rest.find('#') {
+        out.push_str(&rest[..at]);
+        let digits = rest[at + 1..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .count();
+        assert!(
+            digits > 0 && rest[at + 1 + digits..].starts_with(';'),
+            "stray # in {label}"
+        );
+        rest = rest[at + digits + 2..].to_string();
+    }
+    out + &rest
+}
+
+#[test]
+fn mermaid_labels_stay_quoted() {
+    let mermaid = report::mermaid(&hostile(), None).unwrap();
+    for line in mermaid.lines() {
+        assert_eq!(line.matches('"').count() % 2, 0, "{line}");
+        for label in line.split('"').skip(1).step_by(2) {
+            let literal = strip_mermaid_codes(label);
+            for c in ['<', '>', '&', '{', '}', '`', '|', ';', ':', '%', '\\'] {
+                assert!(!literal.contains(c), "{c} in {label}");
+            }
+        }
+    }
+    assert!(mermaid.contains("#34;quoted#34;"));
+}
+
+// ------------------------------------------------------------------ SARIF and JSON
+
+#[test]
+fn sarif_has_the_required_fields() {
+    for report in [nutrition_pro(), hostile()] {
+        let text = report::sarif(&report).unwrap();
+        let log: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(log["version"], "2.1.0");
+        assert_eq!(
+            log["$schema"],
+            "https://json.schemastore.org/sarif-2.1.0.json"
+        );
+        let run = &log["runs"][0];
+        assert_eq!(run["tool"]["driver"]["name"], "tmc");
+        let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+        let results = run["results"].as_array().unwrap();
+        let open = report
+            .threats
+            .iter()
+            .filter(|t| t.status == Status::Open)
+            .count();
+        assert_eq!(results.len(), open);
+        for result in results {
+            let index = result["ruleIndex"].as_u64().unwrap() as usize;
+            assert_eq!(rules[index]["id"], result["ruleId"]);
+            assert!(rules[index]["help"]["text"].as_str().is_some());
+            assert!(["error", "warning", "note"].contains(&result["level"].as_str().unwrap()));
+            assert!(!result["message"]["text"].as_str().unwrap().is_empty());
+            let location = &result["locations"][0]["physicalLocation"];
+            assert_eq!(location["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+            assert!(location["region"]["startLine"].as_u64().unwrap() >= 1);
+            assert!(result["partialFingerprints"]["tmcThreatId/v1"].is_string());
+        }
+    }
+    let log: serde_json::Value = serde_json::from_str(&report::sarif(&hostile()).unwrap()).unwrap();
+    let uri = &log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+        ["uri"];
+    assert_eq!(uri, "models/my%20%22app%22%20%231.tm");
+}
+
+#[test]
+fn json_round_trips() {
+    for report in [nutrition_pro(), hostile()] {
+        let text = report::json(&report).unwrap();
+        assert!(text.ends_with("}\n"));
+        let back: Report = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, report);
+    }
+}
+
+// ------------------------------------------------------------------ determinism and templates
+
+fn render_all(report: &Report, templates: &Templates) -> Vec<String> {
+    vec![
+        report::markdown(report, templates).unwrap(),
+        report::dot(report, templates, None).unwrap(),
+        report::dot(report, templates, Some("aws")).unwrap(),
+        report::mermaid(report, None).unwrap(),
+        report::sarif(report).unwrap(),
+        report::json(report).unwrap(),
+    ]
+}
+
+#[test]
+fn rendering_is_deterministic() {
+    for report in [nutrition_pro(), hostile()] {
+        assert_eq!(
+            render_all(&report, &templates()),
+            render_all(&report, &Templates::embedded().unwrap())
+        );
+    }
+}
+
+#[test]
+fn templates_can_be_overridden() {
+    let templates = Templates::with_overrides(vec![(
+        "threat-table.md.tera".into(),
+        "{% for t in rows %}* {{ t.id | md_code }}: {{ t.title | md }}\n{% endfor %}".into(),
+    )])
+    .unwrap();
+    let md = report::markdown(&nutrition_pro(), &templates).unwrap();
+    assert!(md.contains("* `denial_of_service.flood@api_gateway`: Attacker floods API Gateway\n"));
+    assert!(!md.contains("| Threat Id |"));
+
+    let error = Templates::with_overrides(vec![("threats.md".into(), String::new())]).unwrap_err();
+    assert!(matches!(error, RenderError::UnknownTemplate { .. }));
+    let broken =
+        Templates::with_overrides(vec![("dfd.dot.tera".into(), "{{ nope.field }}".into())])
+            .unwrap();
+    let error = report::dot(&nutrition_pro(), &broken, None).unwrap_err();
+    assert!(error.to_string().contains("dfd.dot.tera"), "{error}");
+}
+
+#[test]
+fn the_embedded_table_template_and_its_fast_path_agree() {
+    // Without an override, tables are written by Rust code that must match the template exactly.
+    let same = Templates::with_overrides(vec![(
+        "threat-table.md.tera".into(),
+        include_str!("../../src/report/templates/threat-table.md.tera").into(),
+    )])
+    .unwrap();
+    for report in [nutrition_pro(), hostile()] {
+        assert_eq!(
+            report::markdown(&report, &same).unwrap(),
+            report::markdown(&report, &templates()).unwrap()
+        );
+    }
+}
+
+// ------------------------------------------------------------------ large models
+
+/// `boundaries` boundaries of `per` processes each, chained by flows, three threats per flow.
+fn large(boundaries: usize, per: usize) -> Report {
+    let mut report = nutrition_pro();
+    report.elements.clear();
+    report.flows.clear();
+    report.threats.clear();
+    let template = nutrition_pro().threats;
+    let mut previous: Option<String> = None;
+    for b in 0..boundaries {
+        let boundary = format!("zone_{b}");
+        report.elements.push(element(
+            &boundary,
+            &format!("Zone {b}"),
+            ElementKind::Boundary,
+            &[],
+            1,
+        ));
+        for p in 0..per {
+            let id = format!("svc_{b}_{p}");
+            let kind = if p % 5 == 4 {
+                ElementKind::Store
+            } else {
+                ElementKind::Process
+            };
+            report.elements.push(element(
+                &id,
+                &format!("Service {b}.{p}"),
+                kind,
+                &[&boundary],
+                2,
+            ));
+            if let Some(prev) = previous.replace(id.clone()) {
+                let number = report.flows.len() + 1;
+                let f = flow(number, &prev, &id, Some("calls"), 3);
+                for t in template.iter().take(3) {
+                    let mut t = t.clone();
+                    t.id = format!("{}@{}", t.rule.clone().unwrap_or_default(), f.id);
+                    t.flow = Some(f.id.clone());
+                    t.element = t.element.as_ref().map(|_| id.clone());
+                    report.threats.push(t);
+                }
+                report.flows.push(f);
+            }
+        }
+    }
+    report
+}
+
+#[test]
+fn large_models_get_a_table_of_contents() {
+    let md = report::markdown(&large(2, 12), &templates()).unwrap();
+    assert!(md.contains("## Contents\n"));
+    assert!(
+        !md.contains("[Other threats]"),
+        "only listed when there are such threats"
+    );
+    assert!(md.contains("  - [Data flow 21: Service 1.8 -> Service 1.9](#flow-21)\n"));
+    assert!(md.contains("<a id=\"flow-21\"></a>\n\n### Data flow 21: Service 1.8 -> Service 1.9\n"));
+    assert_tables_are_rectangular(&md);
+}
+
+#[test]
+fn large_models_draw_one_mermaid_diagram_per_boundary() {
+    // Speed is measured in benches/, not here; this checks the fallback for diagrams over
+    // Mermaid's size limit.
+    let big = large(40, 100);
+    let md = report::markdown(&big, &templates()).unwrap();
+    assert!(md.contains("### Trust boundary: Zone 0\n"));
+    assert_tables_are_rectangular(&md);
+}

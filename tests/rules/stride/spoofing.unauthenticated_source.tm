@@ -1,0 +1,13 @@
+// spoofing.unauthenticated_source: fires on a boundary-crossing flow into a process without authentication; silent when the target authenticates.
+// fires: spoofing.unauthenticated_source@partner>internal_api
+// silent: spoofing.unauthenticated_source@partner>gateway
+
+boundary internet "Internet" {
+  external partner "Partner system"
+}
+boundary dc "Data centre" {
+  process gateway "Gateway" { controls [authentication] }
+  process internal_api "Internal API"
+}
+partner -> gateway "Calls the API" { protocol "HTTPS" }
+partner -> internal_api "Calls the API directly" { protocol "HTTPS" }
