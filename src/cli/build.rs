@@ -65,20 +65,17 @@ pub fn build(args: &BuildArgs) -> i32 {
 }
 
 /// Writes one output; the path written, or the path and why it could not be.
-fn emit(kind: Emit, report: &Report, dir: &Path) -> Result<PathBuf, (PathBuf, std::io::Error)> {
-    let (name, text) = match kind {
-        Emit::Json => ("threats.json", json(report)),
+fn emit(kind: Emit, report: &Report, dir: &Path) -> Result<PathBuf, (PathBuf, String)> {
+    let (name, rendered) = match kind {
+        Emit::Json => ("threats.json", tmc::report::json(report)),
     };
     let path = dir.join(name);
+    let text = match rendered {
+        Ok(text) => text,
+        Err(error) => return Err((path, error.to_string())),
+    };
     match std::fs::write(&path, text) {
         Ok(()) => Ok(path),
-        Err(error) => Err((path, error)),
+        Err(error) => Err((path, error.to_string())),
     }
-}
-
-/// threats.json: the report, pretty-printed, with a final newline.
-fn json(report: &Report) -> String {
-    let mut text = serde_json::to_string_pretty(report).unwrap_or_else(|_| "{}".into());
-    text.push('\n');
-    text
 }

@@ -159,13 +159,19 @@ pub fn check(source: &RuleSource, sink: &mut Diagnostics) -> Option<CompiledRule
         );
     }
     let p = Props::check(&known, props::RULE, &format!("rule `{id}`"), sink);
-    let category = p.word("category", Category::from_word, &Category::words(), sink);
+    let category = word(
+        &p,
+        "category",
+        Category::from_word,
+        &Category::words(),
+        sink,
+    );
     if p.get("category").is_none() {
         sink.push(missing(decl, "category", "category spoofing"));
     }
-    let likelihood = p.word("likelihood", Level::from_word, &Level::words(), sink);
-    let impact = p.word("impact", Level::from_word, &Level::words(), sink);
-    let severity = p.word("severity", Level::from_word, &Level::words(), sink);
+    let likelihood = word(&p, "likelihood", Level::from_word, &Level::words(), sink);
+    let impact = word(&p, "impact", Level::from_word, &Level::words(), sink);
+    let severity = word(&p, "severity", Level::from_word, &Level::words(), sink);
     let header = on(decl, sink);
     let title_source = text_property(&p, "title");
     if p.get("title").is_none() {
@@ -218,6 +224,31 @@ pub fn check(source: &RuleSource, sink: &mut Diagnostics) -> Option<CompiledRule
         impact: impact.unwrap_or(Level::Medium),
         severity,
     })
+}
+
+/// A word from a closed vocabulary (`category`, the levels); anything else is E0101.
+fn word<T>(
+    p: &Props,
+    key: &str,
+    parse: impl Fn(&str) -> Option<T>,
+    allowed: &[&str],
+    sink: &mut Diagnostics,
+) -> Option<T> {
+    let property = p.get(key)?;
+    let text = property.value.as_text()?;
+    let parsed = parse(text);
+    if parsed.is_none() {
+        sink.push(
+            Diagnostic::new(
+                codes::E0101,
+                property.value.span,
+                format!("`{text}` is not a {key}"),
+            )
+            .label(format!("expected one of {}", allowed.join(", ")))
+            .with_suggestion(text, allowed.iter().copied()),
+        );
+    }
+    parsed
 }
 
 fn text_property(p: &Props, key: &str) -> Option<(String, Span)> {

@@ -131,11 +131,31 @@ impl<'t> Index<'t> {
     }
 }
 
+/// What failed before decisions were matched: a decision about it matching nothing is no news.
+pub struct Broken<'a> {
+    /// Ids of rules with errors.
+    pub rules: &'a [String],
+    /// The model itself had errors (a hand-written threat may be missing).
+    pub model: bool,
+}
+
+impl Broken<'_> {
+    fn explains(&self, pattern: &str) -> bool {
+        let parts = split(pattern);
+        let about_broken_rule = parts
+            .parts
+            .first()
+            .is_some_and(|rule| self.rules.iter().any(|b| glob(rule, b)));
+        let about_hand_written = parts.shape.is_empty();
+        about_broken_rule || self.model && about_hand_written
+    }
+}
+
 /// Applies the model's decisions to `threats` (already in output order).
 pub fn decide(
     model: &Model,
     options: &RuleOptions,
-    broken: &[String],
+    broken: &Broken,
     threats: &mut [Threat],
     sink: &mut Diagnostics,
 ) {
@@ -149,11 +169,7 @@ pub fn decide(
             let pattern = renamed(model, decision, sink);
             let found = index.find(&pattern);
             if found.is_empty() {
-                let about_broken_rule = split(&pattern)
-                    .parts
-                    .first()
-                    .is_some_and(|rule| broken.iter().any(|b| glob(rule, b)));
-                if !about_broken_rule {
+                if !broken.explains(&pattern) {
                     sink.push(no_match(decision, &pattern, threats));
                 }
                 continue;
