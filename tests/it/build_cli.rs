@@ -3,7 +3,7 @@
 use assert_cmd::Command;
 use std::path::PathBuf;
 
-const SHOP: &str = "tests/fixtures/engine/shop.tm";
+const SHOP: &str = "tests/golden/shop.tm";
 
 fn tmc() -> Command {
     match Command::cargo_bin("tmc") {
@@ -92,7 +92,7 @@ fn build_fails_with_deny_warnings_and_usage_errors_exit_2() {
         .code(1);
     assert!(!out.exists());
     tmc()
-        .args(["build", "tests/fixtures/engine/missing.tm", "-o"])
+        .args(["build", "tests/golden/missing.tm", "-o"])
         .arg(&out)
         .assert()
         .code(2);
@@ -187,10 +187,7 @@ fn explain_prints_a_rule_with_its_location() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let text = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        text.starts_with("tests/fixtures/engine/shop-rules.tm:16"),
-        "{text}"
-    );
+    assert!(text.starts_with("tests/golden/shop-rules.tm:16"), "{text}");
     assert!(text.contains("rule shop.dos.flood {\n  category denial_of_service"));
 
     let output = tmc()

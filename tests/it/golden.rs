@@ -64,6 +64,6 @@ fn without_builtin_rules(text: &str) -> String {
 
 #[test]
 fn the_engine_fixture_matches_its_golden_threats_json() {
-    let text = build(Path::new("tests/fixtures/engine/shop.tm"), "shop");
+    let text = build(Path::new("tests/golden/shop.tm"), "shop");
     insta::assert_snapshot!("shop.threats.json", without_builtin_rules(&text));
 }

@@ -9,6 +9,5 @@ mod json_schema;
 mod perf;
 mod render;
 mod reorder;
-mod rule_fixtures;
 mod rules;
 mod support;

@@ -95,7 +95,7 @@ fn a_large_model_compiles_quickly() {
     let mut sink = tmc::diagnostics::Diagnostics::new();
     let threats = tmc::rules::apply(
         &compilation.model,
-        &crate::rules::options().rules,
+        &crate::support::options().rules,
         &mut sink,
     );
     let rules = started.elapsed();
