@@ -61,6 +61,9 @@ pub fn build(args: &BuildArgs) -> i32 {
         tally(&compilation),
         written.join(", ")
     );
+    // The process ends next; freeing a large model string by string can take longer than
+    // compiling it did.
+    std::mem::forget(compilation);
     OK
 }
 

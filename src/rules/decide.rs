@@ -13,6 +13,25 @@ use std::collections::HashMap;
 
 const SEPARATORS: [char; 3] = ['@', '>', '#'];
 
+/// The separators of an id or pattern, in order, two bits each; `None` past 31 of them (no
+/// threat id has more than three). Ids are compared by shape without cutting them up.
+fn shape(id: &str) -> Option<u64> {
+    let mut code: u64 = 1;
+    for byte in id.bytes() {
+        let bits = match byte {
+            b'@' => 1,
+            b'>' => 2,
+            b'#' => 3,
+            _ => continue,
+        };
+        if code >> 62 != 0 {
+            return None;
+        }
+        code = code << 2 | bits;
+    }
+    Some(code)
+}
+
 /// An id or a pattern cut into its parts: the separators in order, and the parts between them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Parts<'a> {
@@ -57,46 +76,53 @@ fn glob(pattern: &str, text: &str) -> bool {
         .is_some_and(|rest| rest.iter().all(|c| *c == b'*'))
 }
 
-fn matches(pattern: &Parts, id: &Parts) -> bool {
-    pattern.shape == id.shape
-        && pattern.parts.len() == id.parts.len()
+/// True when `id` matches the pattern (already cut into parts).
+fn matches(pattern: &Parts, id: &str) -> bool {
+    pattern
+        .shape
+        .chars()
+        .eq(id.chars().filter(|c| SEPARATORS.contains(c)))
         && pattern
             .parts
             .iter()
-            .zip(&id.parts)
+            .zip(id.split(SEPARATORS))
             .all(|(p, part)| glob(p, part))
 }
 
-/// Threat ids, split once, with the indexes decisions are looked up in.
+/// The indexes decisions are looked up in, each built the first time a decision needs it.
 struct Index<'t> {
-    ids: Vec<Parts<'t>>,
-    exact: HashMap<&'t str, usize>,
-    /// (shape, part position) → part text → threats; built on first use.
-    by_part: HashMap<(String, usize), HashMap<&'t str, Vec<usize>>>,
+    threats: &'t [Threat],
+    /// id → threat, for patterns without `*`.
+    exact: Option<HashMap<&'t str, usize>>,
+    /// (shape, part position) → part text → threats, for patterns with an exact part.
+    by_part: HashMap<(u64, usize), HashMap<&'t str, Vec<usize>>>,
 }
 
 impl<'t> Index<'t> {
     fn new(threats: &'t [Threat]) -> Index<'t> {
         Index {
-            ids: threats.iter().map(|t| split(&t.id)).collect(),
-            exact: threats
-                .iter()
-                .enumerate()
-                .map(|(i, t)| (t.id.as_str(), i))
-                .collect(),
+            threats,
+            exact: None,
             by_part: HashMap::new(),
         }
     }
 
     /// Indices of the threats the pattern matches, in threat order.
     fn find(&mut self, pattern: &str) -> Vec<usize> {
+        let threats = self.threats;
         if !pattern.contains('*') {
-            return self
-                .exact
-                .get(pattern)
-                .map(|i| vec![*i])
-                .unwrap_or_default();
+            let exact = self.exact.get_or_insert_with(|| {
+                threats
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| (t.id.as_str(), i))
+                    .collect()
+            });
+            return exact.get(pattern).map(|i| vec![*i]).unwrap_or_default();
         }
+        let Some(wanted_shape) = shape(pattern) else {
+            return Vec::new();
+        };
         let wanted = split(pattern);
         let exact_part = wanted
             .parts
@@ -105,15 +131,14 @@ impl<'t> Index<'t> {
             .find(|(_, part)| !part.contains('*'));
         let candidates: Vec<usize> = match exact_part {
             Some((position, part)) => {
-                let ids = &self.ids;
                 let index = self
                     .by_part
-                    .entry((wanted.shape.clone(), position))
+                    .entry((wanted_shape, position))
                     .or_insert_with(|| {
                         let mut map: HashMap<&str, Vec<usize>> = HashMap::new();
-                        for (i, id) in ids.iter().enumerate() {
-                            if id.shape == wanted.shape {
-                                if let Some(part) = id.parts.get(position) {
+                        for (i, threat) in threats.iter().enumerate() {
+                            if shape(&threat.id) == Some(wanted_shape) {
+                                if let Some(part) = threat.id.split(SEPARATORS).nth(position) {
                                     map.entry(part).or_default().push(i);
                                 }
                             }
@@ -122,11 +147,11 @@ impl<'t> Index<'t> {
                     });
                 index.get(part).cloned().unwrap_or_default()
             }
-            None => (0..self.ids.len()).collect(),
+            None => (0..threats.len()).collect(),
         };
         candidates
             .into_iter()
-            .filter(|i| self.ids.get(*i).is_some_and(|id| matches(&wanted, id)))
+            .filter(|i| threats.get(*i).is_some_and(|t| matches(&wanted, &t.id)))
             .collect()
     }
 }
@@ -347,7 +372,7 @@ mod tests {
     use super::*;
 
     fn is_match(pattern: &str, id: &str) -> bool {
-        matches(&split(pattern), &split(id))
+        matches(&split(pattern), id)
     }
 
     #[test]
@@ -367,6 +392,10 @@ mod tests {
         assert!(!is_match("*@*", "r.x@a>b"));
         assert!(is_match("prompt_injection", "prompt_injection"));
         assert!(is_match("prompt_*", "prompt_injection"));
+        assert_ne!(shape("a@b>c"), shape("a>b@c"));
+        assert_ne!(shape("a"), shape("a@b"));
+        assert_eq!(shape("r@a>b#2"), shape("x@y>z#9"));
+        assert_eq!(shape(&"@".repeat(40)), None);
     }
 
     #[test]

@@ -16,6 +16,8 @@ enum Part {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Template {
     parts: Vec<Part>,
+    /// A guess at the rendered length, so rendering allocates once.
+    capacity: usize,
 }
 
 /// Maps byte offsets in a string's value back to the source: exact for strings without
@@ -109,7 +111,14 @@ impl Template {
         if rest < text.len() {
             parts.push(Part::Text(text.get(rest..).unwrap_or_default().to_string()));
         }
-        ok.then_some(Template { parts })
+        let capacity = parts
+            .iter()
+            .map(|part| match part {
+                Part::Text(text) => text.len(),
+                Part::Path(_) => 24,
+            })
+            .sum();
+        ok.then_some(Template { parts, capacity })
     }
 
     /// Appends the rendered text to `out`.
@@ -123,7 +132,7 @@ impl Template {
     }
 
     pub fn render<'a>(&'a self, scope: &Scope<'a>) -> String {
-        let mut out = String::new();
+        let mut out = String::with_capacity(self.capacity);
         self.render_into(scope, &mut out);
         out
     }

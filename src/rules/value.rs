@@ -7,6 +7,7 @@
 
 use crate::model::{DataIdx, ElementIdx, Model, PropValue};
 use crate::vocab::{Classification, Level};
+use std::fmt::Write;
 
 /// A literal in a rule, owned by the compiled rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -153,7 +154,9 @@ impl<'a> Value<'a> {
         match self {
             Value::None => {}
             Value::Bool(b) => out.push_str(if b { "true" } else { "false" }),
-            Value::Int(n) => out.push_str(&n.to_string()),
+            Value::Int(n) => {
+                let _ = write!(out, "{n}");
+            }
             Value::Text(s) => out.push_str(s),
             Value::Element(e) => {
                 if let Some(element) = model.element(e) {

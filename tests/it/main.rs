@@ -9,5 +9,6 @@ mod json_schema;
 mod perf;
 mod render;
 mod reorder;
+mod rule_packs;
 mod rules;
 mod support;
