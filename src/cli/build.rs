@@ -2,21 +2,14 @@
 //! On errors nothing is written. Adding an output is one `Emit` variant and one match arm.
 
 use super::args::{BuildArgs, Emit, Format};
-use super::check::{compile_file, fails, options, print_human, tally};
+use super::check::{compile_one, fails, print_human, tally};
 use super::{FAILED, OK, USAGE};
 use std::path::{Path, PathBuf};
 use tmc::diagnostics::to_json_values;
 use tmc::report::view::Report;
 
 pub fn build(args: &BuildArgs) -> i32 {
-    let options = match options(&args.options) {
-        Ok(options) => options,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return USAGE;
-        }
-    };
-    let compilation = match compile_file(&args.file, &options) {
+    let compilation = match compile_one(&args.file, &args.options) {
         Ok(compilation) => compilation,
         Err(code) => return code,
     };

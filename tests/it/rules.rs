@@ -136,6 +136,21 @@ rule t.flow { category information_disclosure; on flow; when flow.crosses_bounda
     assert_eq!(threat(&c, "t.flow@checkout>psp#2").title, "Sniff Refunds");
 }
 
+/// For each `when`, the subjects a rule `on ROLE` fires on in the shop (ids without `r@`).
+fn fires_where(role: &str, cases: &[(&str, &[&str])]) {
+    for (when, expected) in cases {
+        let c = shop_with(&format!(
+            "rule r {{ category tampering; on {role}; when {when}; title \"t\" }}"
+        ));
+        clean(&c);
+        let fired: Vec<&str> = ids(&c)
+            .into_iter()
+            .map(|id| id.trim_start_matches("r@"))
+            .collect();
+        assert_eq!(fired, *expected, "when {when}");
+    }
+}
+
 #[test]
 fn when_follows_the_contract() {
     let cases: &[(&str, &[&str])] = &[
@@ -180,17 +195,7 @@ fn when_follows_the_contract() {
             &["checkout", "db"],
         ),
     ];
-    for (when, expected) in cases {
-        let c = shop_with(&format!(
-            "rule r {{ category tampering; on element; when {when}; title \"t\" }}"
-        ));
-        clean(&c);
-        let fired: Vec<&str> = ids(&c)
-            .into_iter()
-            .map(|id| id.trim_start_matches("r@"))
-            .collect();
-        assert_eq!(fired, *expected, "when {when}");
-    }
+    fires_where("element", cases);
 }
 
 #[test]
@@ -224,17 +229,7 @@ fn flow_fields_and_precedence() {
         ),
         ("flow.id == \"checkout>psp#2\"", &["checkout>psp#2"]),
     ];
-    for (when, expected) in cases {
-        let c = shop_with(&format!(
-            "rule r {{ category tampering; on flow; when {when}; title \"t\" }}"
-        ));
-        clean(&c);
-        let fired: Vec<&str> = ids(&c)
-            .into_iter()
-            .map(|id| id.trim_start_matches("r@"))
-            .collect();
-        assert_eq!(fired, *expected, "when {when}");
-    }
+    fires_where("flow", cases);
 }
 
 #[test]
