@@ -109,12 +109,3 @@ pub fn apply(model: &Model, options: &RuleOptions, sink: &mut Diagnostics) -> Th
         rules: checked.rules.into_iter().map(|rule| rule.info).collect(),
     }
 }
-
-/// Checks the model's rules without applying them: what `tmc rules` lists.
-pub fn check_rules(model: &Model, sink: &mut Diagnostics) -> Vec<RuleInfo> {
-    check::check_all(model, sink)
-        .rules
-        .into_iter()
-        .map(|rule| rule.info)
-        .collect()
-}
