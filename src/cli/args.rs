@@ -22,6 +22,12 @@ pub enum Command {
     Check(CheckArgs),
     /// Rewrite .tm files in the canonical layout (--check for CI)
     Fmt(FmtArgs),
+    /// Compile a model and write its threat model (threats.json) into a directory
+    Build(BuildArgs),
+    /// List the rules of the built-in packs (and of a model's own packs)
+    Rules(RulesArgs),
+    /// Print a rule's source, with where it is declared
+    Explain(ExplainArgs),
     /// Print internal views of a model, for tests and bug reports
     Debug {
         #[command(subcommand)]
@@ -90,6 +96,56 @@ pub struct FmtArgs {
     /// When to colour diagnostics
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+}
+
+#[derive(Args, Debug)]
+pub struct BuildArgs {
+    /// The root `.tm` file of the model
+    pub file: PathBuf,
+    /// The directory to write into (created when missing)
+    #[arg(short = 'o', long = "out", value_name = "DIR", default_value = "out")]
+    pub out: PathBuf,
+    /// What to write, comma-separated
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "json",
+        value_name = "FORMATS"
+    )]
+    pub emit: Vec<Emit>,
+    #[command(flatten)]
+    pub options: SharedOptions,
+}
+
+/// An output of `tmc build`.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Emit {
+    /// threats.json: the report view-model (docs/json.md)
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct RulesArgs {
+    /// Only the rules of this pack (`stride`, `llm`, or a path a model `use`s)
+    #[arg(long, value_name = "NAME")]
+    pub pack: Option<String>,
+    /// Also list the rules of the packs this model uses
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<PathBuf>,
+    /// How the list is printed
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(Args, Debug)]
+pub struct ExplainArgs {
+    /// The rule's id, e.g. `spoofing.unauthenticated_source`
+    #[arg(value_name = "RULE_ID")]
+    pub rule: String,
+    /// Also look in the packs this model uses
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<PathBuf>,
 }
 
 /// The `CompileArgs` options without the file, for commands taking several files.

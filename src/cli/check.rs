@@ -130,15 +130,17 @@ pub fn check(args: &CheckArgs) -> i32 {
     status
 }
 
+/// Compiles one model with the shared options; the exit code when that cannot start.
+pub fn compile_one(file: &Path, shared: &SharedOptions) -> Result<Compilation, i32> {
+    let options = options(shared).map_err(|message| {
+        eprintln!("error: {message}");
+        USAGE
+    })?;
+    compile_file(file, &options)
+}
+
 pub fn debug_model(args: &CompileArgs) -> i32 {
-    let options = match options(&args.options) {
-        Ok(options) => options,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return USAGE;
-        }
-    };
-    let compilation = match compile_file(&args.file, &options) {
+    let compilation = match compile_one(&args.file, &args.options) {
         Ok(compilation) => compilation,
         Err(code) => return code,
     };

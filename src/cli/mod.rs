@@ -1,9 +1,11 @@
 //! Command-line parsing and dispatch.
 
 mod args;
+mod build;
 mod check;
 mod fmt;
 mod fs;
+mod rules;
 mod today;
 
 use args::{Cli, Command, DebugCommand};
@@ -26,6 +28,9 @@ pub fn run() -> i32 {
     match cli.command {
         Command::Check(args) => check::check(&args),
         Command::Fmt(args) => fmt::fmt(&args),
+        Command::Build(args) => build::build(&args),
+        Command::Rules(args) => rules::list(&args),
+        Command::Explain(args) => rules::explain(&args),
         Command::Debug {
             command: DebugCommand::Model(args),
         } => check::debug_model(&args),

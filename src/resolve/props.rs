@@ -62,7 +62,6 @@ pub const THREAT: Schema = &[
 ];
 pub const MITIGATE: Schema = &[("by", Shape::Text)];
 pub const ACCEPT: Schema = &[("reason", Shape::Text), ("until", Shape::Text)];
-#[allow(dead_code)] // read by the rules stage
 pub const RULE: Schema = &[
     ("category", Shape::Word),
     ("title", Shape::Text),

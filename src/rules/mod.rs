@@ -4,6 +4,18 @@
 //!
 //! Invariants: threat ids come from (rule id, element or flow id), never from an index, so they
 //! survive unrelated edits; the output order is flow number, then element order, then rule id.
+//! The semantics are documented for users in docs/rules-language.md.
+
+pub mod check;
+mod decide;
+pub mod eval;
+mod fire;
+mod order;
+pub mod path;
+pub mod severity;
+pub mod template;
+pub mod value;
+mod when;
 
 use crate::diagnostics::Diagnostics;
 use crate::model::{ElementIdx, FlowIdx, Model};
@@ -80,6 +92,20 @@ pub struct RuleOptions {
 
 /// Checks the model's rules and applies them. Rule and decision errors go to `sink`.
 pub fn apply(model: &Model, options: &RuleOptions, sink: &mut Diagnostics) -> Threats {
-    let _ = (model, options, sink);
-    Threats::default()
+    // A hand-written threat with errors is not in the model, so a decision about it would
+    // match nothing; that second error is noise.
+    let model_failed = sink.has_errors();
+    let checked = check::check_all(model, sink);
+    let mut threats = fire::fire(model, &checked.rules);
+    threats.extend(model.threats.iter().map(|m| fire::manual(model, m)));
+    order::sort(model, &mut threats);
+    let broken = decide::Broken {
+        rules: &checked.broken,
+        model: model_failed,
+    };
+    decide::decide(model, options, &broken, &mut threats, sink);
+    Threats {
+        threats,
+        rules: checked.rules.into_iter().map(|rule| rule.info).collect(),
+    }
 }

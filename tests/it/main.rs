@@ -1,8 +1,14 @@
 //! The one integration test binary (one link keeps `cargo test` fast).
 
+mod build_cli;
 mod cli;
 mod clients;
 mod fixtures;
 mod fmt;
+mod golden;
+mod json_schema;
 mod render;
+mod reorder;
+mod rule_packs;
+mod rules;
 mod support;

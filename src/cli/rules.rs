@@ -1,0 +1,226 @@
+//! `tmc rules` lists rules; `tmc explain RULE_ID` prints one with where it is declared.
+//! Both read the built-in packs, plus the packs a model uses when given `--model`.
+
+use super::args::{ExplainArgs, Format, RulesArgs};
+use super::check::compile_file;
+use super::{FAILED, OK, USAGE};
+use std::path::Path;
+use tmc::compile::{compile, Compilation, Options};
+use tmc::diagnostics::{closest, render_human, ColorChoice};
+use tmc::load::{MemoryLoader, STDLIB};
+use tmc::report::build::source_span;
+use tmc::rules::RuleInfo;
+use tmc::source::SourceMap;
+
+/// The root of the model that uses every built-in pack and declares nothing else.
+const CATALOGUE: &str = "<every built-in pack>";
+
+/// Rules with the sources their spans point into.
+struct Catalogue {
+    compilations: Vec<Compilation>,
+}
+
+impl Catalogue {
+    fn load(model: Option<&Path>) -> Result<Catalogue, i32> {
+        let options = Options::default();
+        let text: String = STDLIB
+            .iter()
+            .map(|(name, _)| format!("use {name}\n"))
+            .collect();
+        let loader = MemoryLoader::new().with(CATALOGUE, text);
+        let stdlib = compile(Path::new(CATALOGUE), &loader, &options).map_err(|error| {
+            eprintln!("error: {error}");
+            USAGE
+        })?;
+        let mut compilations = vec![stdlib];
+        if let Some(model) = model {
+            compilations.push(compile_file(model, &options)?);
+        }
+        Ok(Catalogue { compilations })
+    }
+
+    /// Prints the diagnostics of every compilation; true when there were errors.
+    fn report(&self) -> bool {
+        let mut failed = false;
+        for compilation in &self.compilations {
+            if !compilation.diagnostics.is_empty() {
+                eprint!(
+                    "{}",
+                    render_human(
+                        &compilation.sources,
+                        &compilation.diagnostics,
+                        ColorChoice::Never
+                    )
+                );
+            }
+            failed |= compilation.has_errors();
+        }
+        failed
+    }
+
+    /// Every rule once, sorted by id: the built-in packs first, then the model's own packs.
+    fn rules(&self) -> Vec<(&RuleInfo, &SourceMap)> {
+        let mut rules: Vec<(&RuleInfo, &SourceMap)> = Vec::new();
+        for (index, compilation) in self.compilations.iter().enumerate() {
+            for rule in &compilation.threats.rules {
+                let builtin = STDLIB.iter().any(|(name, _)| *name == rule.pack);
+                if index == 0 || !builtin {
+                    rules.push((rule, &compilation.sources));
+                }
+            }
+        }
+        rules.sort_by(|a, b| (&a.0.id, &a.0.pack).cmp(&(&b.0.id, &b.0.pack)));
+        rules
+    }
+
+    fn packs(&self) -> Vec<String> {
+        let mut packs: Vec<String> = STDLIB.iter().map(|(n, _)| n.to_string()).collect();
+        for compilation in &self.compilations {
+            for pack in &compilation.model.packs {
+                if !packs.contains(pack) {
+                    packs.push(pack.clone());
+                }
+            }
+        }
+        packs
+    }
+}
+
+pub fn list(args: &RulesArgs) -> i32 {
+    let catalogue = match Catalogue::load(args.model.as_deref()) {
+        Ok(catalogue) => catalogue,
+        Err(code) => return code,
+    };
+    let failed = catalogue.report();
+    if let Some(pack) = &args.pack {
+        let packs = catalogue.packs();
+        if !packs.contains(pack) {
+            eprintln!("error: there is no pack `{pack}`");
+            match closest(pack, packs.iter().map(String::as_str)) {
+                Some(best) => eprintln!("help: did you mean `{best}`?"),
+                None => eprintln!("help: the packs are {}", packs.join(", ")),
+            }
+            return USAGE;
+        }
+    }
+    let rules: Vec<(&RuleInfo, &SourceMap)> = catalogue
+        .rules()
+        .into_iter()
+        .filter(|(rule, _)| args.pack.as_ref().map_or(true, |p| *p == rule.pack))
+        .collect();
+    match args.format {
+        Format::Human => print!("{}", table(&rules)),
+        Format::Json => {
+            let items: Vec<serde_json::Value> = rules
+                .iter()
+                .map(|(rule, sources)| {
+                    serde_json::json!({
+                        "id": rule.id,
+                        "pack": rule.pack,
+                        "category": rule.category,
+                        "applies_to": rule.applies_to,
+                        "title": rule.title,
+                        "explanation": rule.explanation,
+                        "mitigations": rule.mitigations,
+                        "mitigated_by": rule.mitigated_by,
+                        "references": rule.references,
+                        "source_span": source_span(sources, rule.span),
+                    })
+                })
+                .collect();
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&items).unwrap_or_else(|_| "[]".into())
+            );
+        }
+    }
+    if failed {
+        FAILED
+    } else {
+        OK
+    }
+}
+
+/// Columns: id, category, applies to, title.
+fn table(rules: &[(&RuleInfo, &SourceMap)]) -> String {
+    let header = ["ID", "CATEGORY", "APPLIES TO", "TITLE"];
+    let rows: Vec<[&str; 4]> = rules
+        .iter()
+        .map(|(rule, _)| {
+            [
+                rule.id.as_str(),
+                rule.category.word(),
+                rule.applies_to.as_str(),
+                rule.title.as_str(),
+            ]
+        })
+        .collect();
+    let mut widths = header.map(|h| h.chars().count());
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for row in std::iter::once(header).chain(rows) {
+        let mut line = String::new();
+        for (i, (cell, width)) in row.iter().zip(widths).enumerate() {
+            if i + 1 == row.len() {
+                line.push_str(cell);
+            } else {
+                line.push_str(&format!("{cell:<width$}  "));
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+pub fn explain(args: &ExplainArgs) -> i32 {
+    let catalogue = match Catalogue::load(args.model.as_deref()) {
+        Ok(catalogue) => catalogue,
+        Err(code) => return code,
+    };
+    let rules = catalogue.rules();
+    let Some((rule, sources)) = rules.iter().find(|(rule, _)| rule.id == args.rule) else {
+        catalogue.report();
+        eprintln!("error: there is no rule `{}`", args.rule);
+        match closest(&args.rule, rules.iter().map(|(r, _)| r.id.as_str())) {
+            Some(best) => eprintln!("help: did you mean `{best}`?"),
+            None => eprintln!("help: `tmc rules` lists every rule"),
+        }
+        return FAILED;
+    };
+    let at = sources.line_col(rule.span.file, rule.span.start);
+    println!(
+        "{}:{}  (rule {}, pack {})",
+        sources.name(rule.span.file),
+        at.line,
+        rule.id,
+        rule.pack
+    );
+    println!();
+    println!("{}", with_comments(sources, rule));
+    OK
+}
+
+/// The rule's text, with the comment lines right above it (packs document rules there).
+fn with_comments(sources: &SourceMap, rule: &RuleInfo) -> String {
+    let text = sources.text(rule.span.file);
+    let before = text.get(..rule.span.start).unwrap_or_default();
+    let mut start = before.rfind('\n').map_or(0, |i| i + 1);
+    // Step back one line at a time while the line above is a comment.
+    while let Some(end) = start.checked_sub(1) {
+        let above = text.get(..end).unwrap_or_default();
+        let line_start = above.rfind('\n').map_or(0, |i| i + 1);
+        let line = above.get(line_start..).unwrap_or_default();
+        if !line.trim_start().starts_with("//") {
+            break;
+        }
+        start = line_start;
+    }
+    text.get(start..rule.span.end)
+        .unwrap_or_else(|| sources.slice(rule.span))
+        .to_string()
+}

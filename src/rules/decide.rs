@@ -1,0 +1,407 @@
+//! Decisions: `mitigate` and `accept` matched against threat ids and applied as statuses.
+//!
+//! An id is parts separated by `@`, `>` and `#`; a pattern matches an id with the same
+//! separators in the same order, each part matched on its own, where `*` stands for any run of
+//! characters within the part. Exact patterns are looked up directly; a pattern with a `*` is
+//! looked up by one of its exact parts, and only scans when every part has a `*`.
+
+use super::{AppliedDecision, RuleOptions, Threat};
+use crate::diagnostics::{codes, Diagnostic, Diagnostics};
+use crate::model::{Decision, DecisionKind, Model};
+use crate::vocab::Status;
+use std::collections::HashMap;
+
+const SEPARATORS: [char; 3] = ['@', '>', '#'];
+
+/// The separators of an id or pattern, in order, two bits each; `None` past 31 of them (no
+/// threat id has more than three). Ids are compared by shape without cutting them up.
+fn shape(id: &str) -> Option<u64> {
+    let mut code: u64 = 1;
+    for byte in id.bytes() {
+        let bits = match byte {
+            b'@' => 1,
+            b'>' => 2,
+            b'#' => 3,
+            _ => continue,
+        };
+        if code >> 62 != 0 {
+            return None;
+        }
+        code = code << 2 | bits;
+    }
+    Some(code)
+}
+
+/// An id or a pattern cut into its parts: the separators in order, and the parts between them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Parts<'a> {
+    shape: String,
+    parts: Vec<&'a str>,
+}
+
+fn split(id: &str) -> Parts<'_> {
+    Parts {
+        shape: id.chars().filter(|c| SEPARATORS.contains(c)).collect(),
+        parts: id.split(SEPARATORS).collect(),
+    }
+}
+
+/// `*` matches any run of characters (within one part: parts never hold a separator).
+fn glob(pattern: &str, text: &str) -> bool {
+    let (pattern, text) = (pattern.as_bytes(), text.as_bytes());
+    let (mut p, mut t) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while t < text.len() {
+        match pattern.get(p) {
+            Some(b'*') => {
+                star = Some((p, t));
+                p += 1;
+            }
+            Some(c) if Some(c) == text.get(t) => {
+                p += 1;
+                t += 1;
+            }
+            _ => match star {
+                Some((star_p, star_t)) => {
+                    p = star_p + 1;
+                    t = star_t + 1;
+                    star = Some((star_p, star_t + 1));
+                }
+                None => return false,
+            },
+        }
+    }
+    pattern
+        .get(p..)
+        .is_some_and(|rest| rest.iter().all(|c| *c == b'*'))
+}
+
+/// True when `id` matches the pattern (already cut into parts).
+fn matches(pattern: &Parts, id: &str) -> bool {
+    pattern
+        .shape
+        .chars()
+        .eq(id.chars().filter(|c| SEPARATORS.contains(c)))
+        && pattern
+            .parts
+            .iter()
+            .zip(id.split(SEPARATORS))
+            .all(|(p, part)| glob(p, part))
+}
+
+/// The indexes decisions are looked up in, each built the first time a decision needs it.
+struct Index<'t> {
+    threats: &'t [Threat],
+    /// id → threat, for patterns without `*`.
+    exact: Option<HashMap<&'t str, usize>>,
+    /// (shape, part position) → part text → threats, for patterns with an exact part.
+    by_part: HashMap<(u64, usize), HashMap<&'t str, Vec<usize>>>,
+}
+
+impl<'t> Index<'t> {
+    fn new(threats: &'t [Threat]) -> Index<'t> {
+        Index {
+            threats,
+            exact: None,
+            by_part: HashMap::new(),
+        }
+    }
+
+    /// Indices of the threats the pattern matches, in threat order.
+    fn find(&mut self, pattern: &str) -> Vec<usize> {
+        let threats = self.threats;
+        if !pattern.contains('*') {
+            let exact = self.exact.get_or_insert_with(|| {
+                threats
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| (t.id.as_str(), i))
+                    .collect()
+            });
+            return exact.get(pattern).map(|i| vec![*i]).unwrap_or_default();
+        }
+        let Some(wanted_shape) = shape(pattern) else {
+            return Vec::new();
+        };
+        let wanted = split(pattern);
+        let exact_part = wanted
+            .parts
+            .iter()
+            .enumerate()
+            .find(|(_, part)| !part.contains('*'));
+        let candidates: Vec<usize> = match exact_part {
+            Some((position, part)) => {
+                let index = self
+                    .by_part
+                    .entry((wanted_shape, position))
+                    .or_insert_with(|| {
+                        let mut map: HashMap<&str, Vec<usize>> = HashMap::new();
+                        for (i, threat) in threats.iter().enumerate() {
+                            if shape(&threat.id) == Some(wanted_shape) {
+                                if let Some(part) = threat.id.split(SEPARATORS).nth(position) {
+                                    map.entry(part).or_default().push(i);
+                                }
+                            }
+                        }
+                        map
+                    });
+                index.get(part).cloned().unwrap_or_default()
+            }
+            None => (0..threats.len()).collect(),
+        };
+        candidates
+            .into_iter()
+            .filter(|i| threats.get(*i).is_some_and(|t| matches(&wanted, &t.id)))
+            .collect()
+    }
+}
+
+/// What failed before decisions were matched: a decision about it matching nothing is no news.
+pub struct Broken<'a> {
+    /// Ids of rules with errors.
+    pub rules: &'a [String],
+    /// The model itself had errors (a hand-written threat may be missing).
+    pub model: bool,
+}
+
+impl Broken<'_> {
+    fn explains(&self, pattern: &str) -> bool {
+        let parts = split(pattern);
+        let about_broken_rule = parts
+            .parts
+            .first()
+            .is_some_and(|rule| self.rules.iter().any(|b| glob(rule, b)));
+        let about_hand_written = parts.shape.is_empty();
+        about_broken_rule || self.model && about_hand_written
+    }
+}
+
+/// Applies the model's decisions to `threats` (already in output order).
+pub fn decide(
+    model: &Model,
+    options: &RuleOptions,
+    broken: &Broken,
+    threats: &mut [Threat],
+    sink: &mut Diagnostics,
+) {
+    if model.decisions.is_empty() {
+        return;
+    }
+    let mut decided: Vec<Option<usize>> = vec![None; threats.len()];
+    {
+        let mut index = Index::new(threats);
+        for (number, decision) in model.decisions.iter().enumerate() {
+            let pattern = renamed(model, decision, sink);
+            let found = index.find(&pattern);
+            if found.is_empty() {
+                if !broken.explains(&pattern) {
+                    sink.push(no_match(decision, &pattern, threats));
+                }
+                continue;
+            }
+            let mut overlaps: Vec<(usize, &str, usize)> = Vec::new();
+            for &threat in &found {
+                match decided.get(threat).copied().flatten() {
+                    Some(earlier) => match overlaps.iter_mut().find(|(e, _, _)| *e == earlier) {
+                        Some(entry) => entry.2 += 1,
+                        None => overlaps.push((
+                            earlier,
+                            threats.get(threat).map_or("", |t| t.id.as_str()),
+                            0,
+                        )),
+                    },
+                    None => {
+                        if let Some(slot) = decided.get_mut(threat) {
+                            *slot = Some(number);
+                        }
+                    }
+                }
+            }
+            for (earlier, id, more) in overlaps {
+                if let Some(first) = model.decisions.get(earlier) {
+                    sink.push(twice(decision, first, id, more));
+                }
+            }
+            if lapsed(decision, options) {
+                sink.push(
+                    Diagnostic::new(
+                        codes::W0003,
+                        decision.pattern_span,
+                        format!(
+                            "the acceptance of `{}` lapsed on {}",
+                            decision.pattern,
+                            decision.until.as_deref().unwrap_or_default()
+                        ),
+                    )
+                    .label("no longer accepted: the threat is open again")
+                    .with_help("review the risk, then mitigate it or renew the acceptance with a new `until`"),
+                );
+            }
+        }
+    }
+    for (threat, decision) in threats.iter_mut().zip(decided) {
+        let Some(number) = decision else {
+            continue;
+        };
+        let Some(decision) = model.decisions.get(number) else {
+            continue;
+        };
+        let lapsed = lapsed(decision, options);
+        threat.status = match decision.kind {
+            DecisionKind::Mitigate => Status::Mitigated,
+            DecisionKind::Accept if lapsed => Status::Open,
+            DecisionKind::Accept => Status::Accepted,
+        };
+        threat.decision = Some(AppliedDecision {
+            decision: number,
+            lapsed,
+        });
+    }
+}
+
+fn lapsed(decision: &Decision, options: &RuleOptions) -> bool {
+    // `YYYY-MM-DD` dates order as text.
+    decision.kind == DecisionKind::Accept
+        && matches!((&decision.until, &options.today), (Some(until), Some(today)) if until < today)
+}
+
+/// The pattern with renamed element ids replaced by the current ones (W0008 for each).
+fn renamed(model: &Model, decision: &Decision, sink: &mut Diagnostics) -> String {
+    let pattern = &decision.pattern;
+    let mut out = String::with_capacity(pattern.len());
+    let mut changed = Vec::new();
+    let mut separator = None;
+    let mut rest = pattern.as_str();
+    loop {
+        let end = rest.find(SEPARATORS).unwrap_or(rest.len());
+        let part = rest.get(..end).unwrap_or_default();
+        // Parts after `@` and `>` are element ids; the rule id and `#N` are not renamed.
+        let element_part = matches!(separator, Some('@' | '>'));
+        let current = (element_part && model.element_by_id(part).is_none())
+            .then(|| model.renamed.get(part))
+            .flatten()
+            .and_then(|idx| model.element(*idx));
+        match current {
+            Some(element) => {
+                out.push_str(&element.id);
+                changed.push((part.to_string(), element.id.clone()));
+            }
+            None => out.push_str(part),
+        }
+        let Some(next) = rest.get(end..).and_then(|r| r.chars().next()) else {
+            break;
+        };
+        out.push(next);
+        separator = Some(next);
+        rest = rest.get(end + next.len_utf8()..).unwrap_or_default();
+    }
+    for (old, new) in changed {
+        sink.push(
+            Diagnostic::new(
+                codes::W0008,
+                decision.pattern_span,
+                format!("`{old}` was renamed to `{new}`"),
+            )
+            .label(format!("`{old}` is an old id (`formerly`)"))
+            .with_help(format!("write the current id: \"{out}\"")),
+        );
+    }
+    out
+}
+
+fn no_match(decision: &Decision, pattern: &str, threats: &[Threat]) -> Diagnostic {
+    let kind = match decision.kind {
+        DecisionKind::Mitigate => "mitigate",
+        DecisionKind::Accept => "accept",
+    };
+    let mut scored: Vec<(usize, &str)> = threats
+        .iter()
+        .map(|t| (strsim::levenshtein(pattern, &t.id), t.id.as_str()))
+        .collect();
+    scored.sort_unstable();
+    let closest: Vec<String> = scored
+        .iter()
+        .take(3)
+        .map(|(_, id)| format!("`{id}`"))
+        .collect();
+    let diagnostic = Diagnostic::new(
+        codes::E0106,
+        decision.pattern_span,
+        format!("`{kind} \"{}\"` matches no threat", decision.pattern),
+    )
+    .label("no threat has this id");
+    // Naming the element where the threat is named after a flow is the likeliest slip.
+    let shape = split(pattern).shape;
+    let flow_hint = if shape == "@"
+        && scored
+            .first()
+            .is_some_and(|(_, id)| split(id).shape.contains('>'))
+    {
+        "; threats of `on source`, `on target` and `on flow` rules are named after the flow, `RULE@SOURCE>TARGET`"
+    } else {
+        "; `*` matches any run of characters within one part"
+    };
+    match closest.as_slice() {
+        [] => diagnostic.with_help("the model has no threats to decide on"),
+        [one] => diagnostic.with_help(format!("the closest id is {one}{flow_hint}")),
+        more => diagnostic.with_help(format!(
+            "the closest ids are {}{flow_hint}",
+            more.join(", ")
+        )),
+    }
+}
+
+fn twice(decision: &Decision, first: &Decision, id: &str, more: usize) -> Diagnostic {
+    let others = match more {
+        0 => String::new(),
+        1 => " (and 1 more threat)".to_string(),
+        n => format!(" (and {n} more threats)"),
+    };
+    Diagnostic::new(
+        codes::W0006,
+        decision.pattern_span,
+        format!("`{id}`{others} is already decided by an earlier decision"),
+    )
+    .label("this decision does not apply to it")
+    .with_secondary(first.pattern_span, "decided here first")
+    .with_help("the first decision in source order wins; narrow one of the patterns")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn is_match(pattern: &str, id: &str) -> bool {
+        matches(&split(pattern), id)
+    }
+
+    #[test]
+    fn stars_stay_within_a_part() {
+        assert!(glob("*", ""));
+        assert!(glob("spoofing.*", "spoofing.unauthenticated_source"));
+        assert!(glob("*.flood", "denial_of_service.flood"));
+        assert!(glob("a*b*c", "aXXbYYc"));
+        assert!(!glob("a*b*c", "aXXbYY"));
+        assert!(glob("**", "x"));
+        assert!(!glob("x", "xy"));
+        assert!(is_match("*@api_gateway", "dos.flood@api_gateway"));
+        assert!(!is_match("*@api_gateway", "dos.flood@client>api_gateway"));
+        assert!(is_match("*@checkout>psp#2", "r.x@checkout>psp#2"));
+        assert!(!is_match("*@checkout>psp#2", "r.x@checkout>psp"));
+        assert!(is_match("*@*>*", "r.x@a>b"));
+        assert!(!is_match("*@*", "r.x@a>b"));
+        assert!(is_match("prompt_injection", "prompt_injection"));
+        assert!(is_match("prompt_*", "prompt_injection"));
+        assert_ne!(shape("a@b>c"), shape("a>b@c"));
+        assert_ne!(shape("a"), shape("a@b"));
+        assert_eq!(shape("r@a>b#2"), shape("x@y>z#9"));
+        assert_eq!(shape(&"@".repeat(40)), None);
+    }
+
+    #[test]
+    fn long_patterns_stay_fast() {
+        let text = "a".repeat(5000);
+        let pattern = format!("{}b", "*a".repeat(50));
+        assert!(!glob(&pattern, &text));
+    }
+}

@@ -1,0 +1,21 @@
+//! The output order of threats: threats in a flow's context first, by flow number; then threats
+//! on an element alone, in the element's source order. Within one place, generated threats by
+//! rule id, then hand-written ones by their id. Ids break any remaining tie, so the order is total.
+
+use super::Threat;
+use crate::model::Model;
+
+pub fn sort(model: &Model, threats: &mut [Threat]) {
+    threats.sort_by(|a, b| key(model, a).cmp(&key(model, b)));
+}
+
+fn key<'t>(model: &Model, threat: &'t Threat) -> (u8, usize, bool, &'t str, &'t str) {
+    let (group, position) = match (threat.subject.flow, threat.subject.element) {
+        (Some(flow), _) => (0, model.flow(flow).map_or(flow.0, |f| f.number)),
+        (None, Some(element)) => (1, element.0),
+        (None, None) => (2, 0),
+    };
+    let manual = threat.rule.is_none();
+    let name = threat.rule.as_deref().unwrap_or(&threat.id);
+    (group, position, manual, name, &threat.id)
+}

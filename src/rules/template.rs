@@ -1,0 +1,222 @@
+//! Text templates in rules (`title`, `explanation`, `mitigations`): literal text with
+//! `{{ path }}` holes over the same names as `when`. Checked and compiled once per rule, so an
+//! unknown name is an error at its place in the rule file, not when the rule fires.
+
+use super::path::{self, Path, PathSite, Role, Scope};
+use crate::diagnostics::{codes, Diagnostic, Diagnostics};
+use crate::source::Span;
+
+#[derive(Debug, Clone, PartialEq)]
+enum Part {
+    Text(String),
+    Path(Path),
+}
+
+/// A compiled template.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Template {
+    parts: Vec<Part>,
+    /// A guess at the rendered length, so rendering allocates once.
+    capacity: usize,
+}
+
+/// Maps byte offsets in a string's value back to the source: exact for strings without
+/// escapes, the whole literal otherwise (escapes and dedenting move offsets).
+#[derive(Debug, Clone, Copy)]
+struct Locator {
+    span: Span,
+    base: Option<usize>,
+}
+
+impl Locator {
+    fn new(text: &str, span: Span) -> Locator {
+        let written = span.end.saturating_sub(span.start);
+        let base = if written == text.len() + 2 {
+            Some(span.start + 1)
+        } else if written == text.len() + 6 {
+            Some(span.start + 3)
+        } else {
+            None
+        };
+        Locator { span, base }
+    }
+
+    fn at(self, start: usize, end: usize) -> Span {
+        match self.base {
+            Some(base) => Span::new(self.span.file, base + start, base + end),
+            None => self.span,
+        }
+    }
+}
+
+impl Template {
+    /// Checks and compiles `text`, the value of the string literal at `span`.
+    pub fn compile(text: &str, span: Span, role: Role, sink: &mut Diagnostics) -> Option<Template> {
+        let locate = Locator::new(text, span);
+        let mut parts = Vec::new();
+        let mut ok = true;
+        let mut rest = 0;
+        while let Some(found) = text.get(rest..).and_then(|t| t.find("{{")) {
+            let open = rest + found;
+            if open > rest {
+                parts.push(Part::Text(
+                    text.get(rest..open).unwrap_or_default().to_string(),
+                ));
+            }
+            let inner_start = open + 2;
+            let Some(close) = text
+                .get(inner_start..)
+                .and_then(|t| t.find("}}"))
+                .map(|i| inner_start + i)
+            else {
+                sink.push(
+                    Diagnostic::new(codes::E0105, locate.at(open, open + 2), "unclosed `{{`")
+                        .label("this `{{` has no `}}`")
+                        .with_help("close it: `{{ target.name }}`"),
+                );
+                return None;
+            };
+            let inner = text.get(inner_start..close).unwrap_or_default();
+            let lead = inner.len() - inner.trim_start().len();
+            let trimmed = inner.trim();
+            let path_start = inner_start + lead;
+            match segments(trimmed, path_start) {
+                Some(found) => {
+                    let located: Vec<(&str, Span)> = found
+                        .iter()
+                        .map(|(s, start)| (*s, locate.at(*start, start + s.len())))
+                        .collect();
+                    match path::compile(&located, role, PathSite::Template, sink) {
+                        Some(path) => parts.push(Part::Path(path)),
+                        None => ok = false,
+                    }
+                }
+                None => {
+                    sink.push(
+                        Diagnostic::new(
+                            codes::E0105,
+                            locate.at(open, close + 2),
+                            format!("`{{{{{inner}}}}}` is not a path"),
+                        )
+                        .label("expected a path such as `target.name`")
+                        .with_help(
+                            "a template hole holds one path, `{{ source.name }}`; there are no filters or expressions",
+                        ),
+                    );
+                    ok = false;
+                }
+            }
+            rest = close + 2;
+        }
+        if rest < text.len() {
+            parts.push(Part::Text(text.get(rest..).unwrap_or_default().to_string()));
+        }
+        let capacity = parts
+            .iter()
+            .map(|part| match part {
+                Part::Text(text) => text.len(),
+                Part::Path(_) => 24,
+            })
+            .sum();
+        ok.then_some(Template { parts, capacity })
+    }
+
+    /// Appends the rendered text to `out`.
+    pub fn render_into<'a>(&'a self, scope: &Scope<'a>, out: &mut String) {
+        for part in &self.parts {
+            match part {
+                Part::Text(text) => out.push_str(text),
+                Part::Path(path) => scope.read(path).render(scope.model, out),
+            }
+        }
+    }
+
+    pub fn render<'a>(&'a self, scope: &Scope<'a>) -> String {
+        let mut out = String::with_capacity(self.capacity);
+        self.render_into(scope, &mut out);
+        out
+    }
+}
+
+/// Splits `a.b.c` (starting at byte `start` of the template) into identifiers with their
+/// offsets; `None` when it is not a path.
+fn segments(text: &str, start: usize) -> Option<Vec<(&str, usize)>> {
+    let mut out = Vec::new();
+    let mut offset = start;
+    for segment in text.split('.') {
+        let mut chars = segment.chars();
+        let first_ok = chars
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+        if !first_ok || !chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+            return None;
+        }
+        out.push((segment, offset));
+        offset += segment.len() + 1;
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::FileId;
+
+    fn span_of(text: &str) -> Span {
+        Span::new(FileId(0), 100, 100 + text.len() + 2)
+    }
+
+    fn check(text: &str, role: Role) -> (Option<Template>, Diagnostics) {
+        let mut sink = Diagnostics::new();
+        let template = Template::compile(text, span_of(text), role, &mut sink);
+        (template, sink)
+    }
+
+    #[test]
+    fn splits_text_and_holes() {
+        let (template, sink) = check(
+            "Spoof {{source.name}} to reach {{ target.name }}!",
+            Role::Target,
+        );
+        assert!(sink.is_empty());
+        let parts = template.map(|t| t.parts.len());
+        assert_eq!(parts, Some(5));
+        let (template, _) = check("no holes at all", Role::Flow);
+        assert_eq!(template.map(|t| t.parts.len()), Some(1));
+    }
+
+    #[test]
+    fn unknown_names_are_reported_where_they_are() {
+        let text = "Reach {{ tagret.name }}";
+        let (template, sink) = check(text, Role::Target);
+        assert!(template.is_none());
+        let diagnostic = sink.iter().next().cloned();
+        let diagnostic = diagnostic.map(|d| (d.code.id, d.primary.span.start, d.help));
+        // `tagret` starts at byte 9 of the value, 10 of the literal (after the quote).
+        assert_eq!(
+            diagnostic,
+            Some(("E0105", 110, Some("did you mean `target`?".to_string())))
+        );
+    }
+
+    #[test]
+    fn unclosed_and_malformed_holes() {
+        let (template, sink) = check("Reach {{ target.name", Role::Target);
+        assert!(template.is_none());
+        assert_eq!(sink.iter().next().map(|d| d.primary.span.start), Some(107));
+        let (template, sink) = check("{{ target.name | upper }}", Role::Target);
+        assert!(template.is_none());
+        assert_eq!(sink.iter().next().map(|d| d.code.id), Some("E0105"));
+        let (template, _) = check("{{}}", Role::Target);
+        assert!(template.is_none());
+    }
+
+    #[test]
+    fn element_is_not_bound_in_flow_rules() {
+        let (template, sink) = check("{{ element.name }}", Role::Flow);
+        assert!(template.is_none());
+        assert!(sink
+            .iter()
+            .any(|d| d.message.contains("not bound in an `on flow` rule")));
+    }
+}
