@@ -105,15 +105,16 @@ pub struct BuildArgs {
     /// The directory to write into (created when missing)
     #[arg(short = 'o', long = "out", value_name = "DIR", default_value = "out")]
     pub out: PathBuf,
-    /// What to write, comma-separated
-    #[arg(
-        long,
-        value_enum,
-        value_delimiter = ',',
-        default_value = "json",
-        value_name = "FORMATS"
-    )]
+    /// What to write, comma-separated [default: md,dot,json, and svg when Graphviz's `dot` is on PATH]
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "FORMATS")]
     pub emit: Vec<Emit>,
+    /// Read templates from this directory, overriding the embedded ones with the same name
+    /// (threat-model.md.tera, threat-table.md.tera, dfd.dot.tera)
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// Draw the diagrams of one trust boundary only (its elements and the flows that touch them)
+    #[arg(long, value_name = "BOUNDARY_ID")]
+    pub diagram_scope: Option<String>,
     #[command(flatten)]
     pub options: SharedOptions,
 }
@@ -121,8 +122,16 @@ pub struct BuildArgs {
 /// An output of `tmc build`.
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Emit {
+    /// threat-model.md: the Markdown threat model
+    Md,
+    /// dfd.dot: the Graphviz data-flow diagram
+    Dot,
+    /// dfd.svg: the diagram rendered by Graphviz's `dot` (which must be on PATH)
+    Svg,
     /// threats.json: the report view-model (docs/json.md)
     Json,
+    /// threats.sarif: SARIF 2.1.0 for code scanning
+    Sarif,
 }
 
 #[derive(Args, Debug)]

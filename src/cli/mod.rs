@@ -5,6 +5,7 @@ mod build;
 mod check;
 mod fmt;
 mod fs;
+mod graphviz;
 mod rules;
 mod today;
 

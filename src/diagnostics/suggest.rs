@@ -16,7 +16,7 @@ pub fn closest_many<'a>(
         .into_iter()
         .enumerate()
         .filter_map(|(order, candidate)| {
-            let distance = strsim::levenshtein(&wanted_lower, &candidate.to_lowercase());
+            let distance = strsim::osa_distance(&wanted_lower, &candidate.to_lowercase());
             let allowed = (wanted.chars().count().max(candidate.chars().count()) / 3).max(1);
             let prefix = candidate.len() >= 3
                 && (candidate.starts_with(wanted) || wanted.starts_with(candidate));

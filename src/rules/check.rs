@@ -75,12 +75,28 @@ pub struct Checked {
     pub broken: Vec<String>,
 }
 
-/// Checks every rule once. Duplicate ids are reported at the later declaration; the first wins.
+/// True for the packs embedded in the compiler.
+fn is_builtin(pack: &str) -> bool {
+    crate::load::STDLIB.iter().any(|(name, _)| *name == pack)
+}
+
+/// Checks every rule once. A rule of the model or of a user's pack with the id of a built-in
+/// rule replaces the built-in one (that is how a team tailors the stdlib); other duplicate ids
+/// are reported at the later declaration, and the first wins.
 pub fn check_all(model: &Model, sink: &mut Diagnostics) -> Checked {
     let mut checked = Checked::default();
     let mut first: HashMap<&str, &RuleSource> = HashMap::new();
+    let overridden: std::collections::HashSet<&str> = model
+        .rules
+        .iter()
+        .filter(|source| !is_builtin(&source.pack))
+        .map(|source| source.decl.id.text.as_str())
+        .collect();
     for source in &model.rules {
         let id = source.decl.id.text.as_str();
+        if is_builtin(&source.pack) && overridden.contains(id) {
+            continue;
+        }
         let compiled = check(source, sink);
         if let Some(earlier) = first.get(id) {
             sink.push(

@@ -197,3 +197,135 @@ fn explain_prints_a_rule_with_its_location() {
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("did you mean `shop.dos.flood`?"));
 }
+
+#[test]
+fn build_writes_the_default_outputs() {
+    let out = scratch("build-defaults");
+    let output = tmc()
+        .args([
+            "build",
+            "examples/ai-nutrition-pro.tm",
+            "--color",
+            "never",
+            "-o",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    for file in ["threat-model.md", "dfd.dot", "threats.json"] {
+        assert!(out.join(file).is_file(), "{file} missing");
+    }
+    assert!(!out.join("threats.sarif").exists(), "sarif only when asked");
+    let has_dot = crate::clients::dot_available().is_ok();
+    assert_eq!(
+        out.join("dfd.svg").is_file(),
+        has_dot,
+        "svg exactly when Graphviz is there"
+    );
+    if has_dot {
+        let svg = std::fs::read_to_string(out.join("dfd.svg")).unwrap_or_default();
+        assert!(svg.contains("<svg") && svg.contains("API Gateway"));
+    }
+}
+
+#[test]
+fn svg_without_graphviz_is_a_clear_error() {
+    let out = scratch("build-no-dot");
+    let output = tmc()
+        .env("PATH", "/nonexistent")
+        .args(["build", SHOP, "--emit", "svg", "-o"])
+        .arg(&out)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("needs Graphviz"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!out.exists(), "nothing written");
+}
+
+#[test]
+fn templates_can_be_overridden_from_a_directory() {
+    let dir = scratch("build-templates");
+    let templates = dir.join("templates");
+    std::fs::create_dir_all(&templates).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(
+        templates.join("threat-model.md.tera"),
+        "# {{ model.name }}: {{ totals.total }} threats\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let out = dir.join("out");
+    let output = tmc()
+        .args(["build", SHOP, "--emit", "md", "--templates"])
+        .arg(&templates)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = std::fs::read_to_string(out.join("threat-model.md")).unwrap_or_default();
+    assert!(
+        text.starts_with("# ") && text.contains(" threats\n"),
+        "{text}"
+    );
+
+    std::fs::write(templates.join("nonsense.tera"), "x").unwrap_or_else(|e| panic!("{e}"));
+    let output = tmc()
+        .args(["build", SHOP, "--templates"])
+        .arg(&templates)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("nonsense.tera"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn diagram_scope_draws_one_boundary() {
+    let out = scratch("build-scope");
+    let output = tmc()
+        .args([
+            "build",
+            "examples/ai-nutrition-pro.tm",
+            "--emit",
+            "dot",
+            "--diagram-scope",
+            "vpc",
+            "-o",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let dot = std::fs::read_to_string(out.join("dfd.dot")).unwrap_or_default();
+    assert!(
+        dot.contains("API Gateway") && !dot.contains("Dietitian"),
+        "{dot}"
+    );
+
+    let output = tmc()
+        .args([
+            "build",
+            "examples/ai-nutrition-pro.tm",
+            "--diagram-scope",
+            "vcp",
+            "-o",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("did you mean `vpc`?"),
+        "{}",
+        stderr(&output)
+    );
+}

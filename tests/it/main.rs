@@ -3,6 +3,8 @@
 mod build_cli;
 mod cli;
 mod clients;
+mod docs_blocks;
+mod docs_example;
 mod fixtures;
 mod fmt;
 mod golden;

@@ -1,0 +1,28 @@
+// A model built to break renderers: every name, label and description carries characters that
+// mean something in Markdown, HTML, DOT, Mermaid or JSON. Every output must stay well-formed.
+model "Hostile | <model> & \"quotes\" {braces}" {
+  description "Line one\nLine two with | pipe, <b>tag</b>, `tick`, #hash; semicolon & ampersand \\ backslash 😀"
+}
+
+boundary zone "Zone \"A\" | <internet> {x}" {
+  actor user "User <script>alert(1)</script>" { description "Name with\nnewline" }
+  external partner "Partner [x] (y) {z} #1;" { tags [partner, internet_facing] }
+}
+boundary inner "Inner ``zone`` & café" {
+  process "API | Gateway \\ \"v2\"" { technology "Kong <3.0>"; controls [authentication] }
+  store db "Data|base —\t🗄️" { stores [secret] }
+}
+data secret "Secrets \"&\" <keys>" { classification restricted }
+
+user -> "API | Gateway \\ \"v2\"" "Calls | with <html> & \"quotes\"\nand a newline" { protocol "HTTP/1.1 -> \"raw\""; data [secret] }
+partner <-> api_gateway_v2 "Syncs ```code``` %%{init}%% -->|x|" { protocol "HTTPS" }
+api_gateway_v2 -> db "Writes ; end" { protocol "Native/TLS"; data [secret] }
+
+threat weird "Threat | with <tags> & \"quotes\"\nover lines" {
+  on api_gateway_v2 -> db
+  category tampering
+  severity critical
+  explanation "Explained with | pipes and <angle> brackets & `ticks`"
+  mitigations ["Mitigation | one", "Mitigation <two>\nsecond line"]
+}
+mitigate "spoofing.*@api_gateway_v2" { by "Fixed | with <care> & \"quotes\"" }
