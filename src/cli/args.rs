@@ -28,6 +28,8 @@ pub enum Command {
     Rules(RulesArgs),
     /// Print a rule's source, with where it is declared
     Explain(ExplainArgs),
+    /// Compare the threats of two versions of a model (for pull-request comments)
+    Diff(DiffArgs),
     /// Print internal views of a model, for tests and bug reports
     Debug {
         #[command(subcommand)]
@@ -45,6 +47,26 @@ pub enum DebugCommand {
 pub enum Format {
     Human,
     Json,
+}
+
+/// A severity on the command line.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SeverityArg {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl SeverityArg {
+    pub fn level(self) -> tmc::vocab::Level {
+        match self {
+            SeverityArg::Low => tmc::vocab::Level::Low,
+            SeverityArg::Medium => tmc::vocab::Level::Medium,
+            SeverityArg::High => tmc::vocab::Level::High,
+            SeverityArg::Critical => tmc::vocab::Level::Critical,
+        }
+    }
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,6 +90,10 @@ pub struct CheckArgs {
     /// The root `.tm` files of the models to check
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
+    /// Fail (exit 1) when an open threat is at or above this severity, and list those threats;
+    /// lapsed acceptances count as open
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<SeverityArg>,
     #[command(flatten)]
     pub options: SharedOptions,
 }
@@ -96,6 +122,21 @@ pub struct FmtArgs {
     /// When to colour diagnostics
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+}
+
+#[derive(Args, Debug)]
+pub struct DiffArgs {
+    /// The old and the new version of the model's root file; with --base, only the new one
+    #[arg(required = true, num_args = 1..=2, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Compare FILE with its version (and its includes') at this git revision
+    #[arg(long, value_name = "GIT_REV")]
+    pub base: Option<String>,
+    /// Fail (exit 1) when an added open threat is at or above this severity
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on_new: Option<SeverityArg>,
+    #[command(flatten)]
+    pub options: SharedOptions,
 }
 
 #[derive(Args, Debug)]

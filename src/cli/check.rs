@@ -8,6 +8,7 @@ use std::path::Path;
 use tmc::compile::{compile, Compilation, Options};
 use tmc::diagnostics::{render_human, to_json_values, ColorChoice, Severity};
 use tmc::load::LoadOptions;
+use tmc::report::view::ThreatView;
 use tmc::rules::RuleOptions;
 use tmc::syntax::ParseLimits;
 
@@ -92,8 +93,10 @@ pub fn check(args: &CheckArgs) -> i32 {
             return USAGE;
         }
     };
+    let gate = args.fail_on.map(|s| s.level());
     let mut status = OK;
     let mut json = Vec::new();
+    let mut gated = Vec::new();
     for file in &args.files {
         let compilation = match compile_file(file, &options) {
             Ok(compilation) => compilation,
@@ -105,11 +108,21 @@ pub fn check(args: &CheckArgs) -> i32 {
         if fails(&compilation, &args.options) {
             status = status.max(FAILED);
         }
+        let failing: Vec<&ThreatView> = match (gate, &compilation.report) {
+            (Some(level), Some(report)) => super::gate::failing(report, level),
+            _ => Vec::new(),
+        };
+        if !failing.is_empty() {
+            status = status.max(FAILED);
+        }
         match args.options.format {
-            Format::Json => json.extend(to_json_values(
-                &compilation.sources,
-                &compilation.diagnostics,
-            )),
+            Format::Json => {
+                json.extend(to_json_values(
+                    &compilation.sources,
+                    &compilation.diagnostics,
+                ));
+                gated.extend(failing.iter().map(|t| super::gate::json(t)));
+            }
             Format::Human => {
                 print_human(&compilation, &args.options);
                 let verdict = if compilation.has_errors() {
@@ -118,13 +131,24 @@ pub fn check(args: &CheckArgs) -> i32 {
                     "ok"
                 };
                 eprintln!("{}: {verdict} ({})", file.display(), tally(&compilation));
+                if let Some(level) = gate {
+                    print!("{}", super::gate::human(file, level, &failing));
+                }
             }
         }
     }
     if args.options.format == Format::Json {
+        let value = match gate {
+            // With a gate the output is an object, so the threats have somewhere to go.
+            Some(level) => serde_json::json!({
+                "diagnostics": json,
+                "gate": { "fail_on": level.word(), "passed": gated.is_empty(), "threats": gated },
+            }),
+            None => serde_json::Value::Array(json),
+        };
         println!(
             "{}",
-            serde_json::to_string_pretty(&json).unwrap_or_else(|_| "[]".into())
+            serde_json::to_string_pretty(&value).unwrap_or_else(|_| "[]".into())
         );
     }
     status

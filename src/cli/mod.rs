@@ -3,8 +3,10 @@
 mod args;
 mod build;
 mod check;
+mod diff;
 mod fmt;
 mod fs;
+mod gate;
 mod graphviz;
 mod rules;
 mod today;
@@ -29,6 +31,7 @@ pub fn run() -> i32 {
     match cli.command {
         Command::Check(args) => check::check(&args),
         Command::Fmt(args) => fmt::fmt(&args),
+        Command::Diff(args) => diff::diff(&args),
         Command::Build(args) => build::build(&args),
         Command::Rules(args) => rules::list(&args),
         Command::Explain(args) => rules::explain(&args),

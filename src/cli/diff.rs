@@ -1,0 +1,131 @@
+//! `tmc diff OLD NEW` and `tmc diff --base GIT_REV FILE`: the threats added, removed and changed
+//! between two versions of a model, as Markdown for a pull-request comment or as JSON.
+
+use super::args::{DiffArgs, Format};
+use super::check::{options, print_human, tally};
+use super::fs::FsLoader;
+use super::{FAILED, OK, USAGE};
+use std::path::Path;
+use std::process::Command;
+use tmc::compile::{compile, Compilation, Options};
+use tmc::load::Loader;
+
+/// Reads files as they were at a git revision (`git show REV:./path`, relative to the current
+/// directory), so includes are taken from the same revision as the root.
+struct GitLoader {
+    revision: String,
+}
+
+impl Loader for GitLoader {
+    fn read(&self, path: &Path) -> Result<Vec<u8>, String> {
+        let relative = path.to_string_lossy().replace('\\', "/");
+        let spec = if relative.starts_with('/')
+            || relative.starts_with("./")
+            || relative.starts_with("../")
+        {
+            format!("{}:{relative}", self.revision)
+        } else {
+            format!("{}:./{relative}", self.revision)
+        };
+        let output = Command::new("git")
+            .args(["show", &spec])
+            .output()
+            .map_err(|e| format!("cannot run git: {e}"))?;
+        if output.status.success() {
+            Ok(output.stdout)
+        } else {
+            Err(String::from_utf8_lossy(&output.stderr).trim().to_string())
+        }
+    }
+}
+
+fn compile_side(
+    label: &str,
+    file: &Path,
+    loader: &dyn Loader,
+    options: &Options,
+) -> Result<Compilation, i32> {
+    compile(file, loader, options).map_err(|error| {
+        eprintln!("error: {label}: {error}");
+        USAGE
+    })
+}
+
+pub fn diff(args: &DiffArgs) -> i32 {
+    let options = match options(&args.options) {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return USAGE;
+        }
+    };
+    let (old, new): (Result<Compilation, i32>, Result<Compilation, i32>) = match (
+        &args.base,
+        args.files.as_slice(),
+    ) {
+        (Some(revision), [file]) => {
+            let git = GitLoader {
+                revision: revision.clone(),
+            };
+            (
+                compile_side(
+                    &format!("{revision}:{}", file.display()),
+                    file,
+                    &git,
+                    &options,
+                ),
+                compile_side("new", file, &FsLoader, &options),
+            )
+        }
+        (None, [old, new]) => (
+            compile_side("old", old, &FsLoader, &options),
+            compile_side("new", new, &FsLoader, &options),
+        ),
+        (Some(_), _) => {
+            eprintln!("error: with --base, give one FILE: the model to compare with its version at that revision");
+            return USAGE;
+        }
+        (None, _) => {
+            eprintln!("error: give two files (OLD NEW), or one FILE with --base GIT_REV");
+            return USAGE;
+        }
+    };
+    let (old, new) = match (old, new) {
+        (Ok(old), Ok(new)) => (old, new),
+        (Err(code), _) | (_, Err(code)) => return code,
+    };
+    let mut reports = Vec::new();
+    for (side, compilation) in [("old", &old), ("new", &new)] {
+        if !compilation.diagnostics.is_empty() {
+            print_human(compilation, &args.options);
+        }
+        match &compilation.report {
+            Some(report) => reports.push(report),
+            None => {
+                eprintln!("{side} version: failed ({})", tally(compilation));
+                return FAILED;
+            }
+        }
+    }
+    let [old_report, new_report] = reports.as_slice() else {
+        return FAILED;
+    };
+    let diff = tmc::diff::diff(old_report, new_report);
+    match args.options.format {
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&diff).unwrap_or_default()
+        ),
+        Format::Human => print!("{}", diff.markdown(&new_report.model.name)),
+    }
+    match args.fail_on_new.map(|s| s.level()) {
+        Some(level) if !diff.new_open_at_or_above(level).is_empty() => {
+            eprintln!(
+                "{} new open threat(s) at or above {level}",
+                diff.new_open_at_or_above(level).len()
+            );
+            FAILED
+        }
+        _ => OK,
+    }
+}

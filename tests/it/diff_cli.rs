@@ -1,0 +1,263 @@
+//! `tmc diff` and the `tmc check --fail-on` gate, end to end through the binary.
+
+use crate::build_cli::scratch;
+use assert_cmd::Command;
+
+fn tmc() -> Command {
+    let mut command = Command::cargo_bin("tmc").unwrap_or_else(|e| panic!("{e}"));
+    command.env("NO_COLOR", "1");
+    command
+}
+
+fn run(command: &mut Command) -> (Option<i32>, String, String) {
+    let output = command.output().unwrap_or_else(|e| panic!("{e}"));
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn diff_of_two_files_as_json() {
+    let (code, stdout, stderr) = run(tmc().args([
+        "diff",
+        "tests/diff/before.tm",
+        "tests/diff/after.tm",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(code, Some(0), "{stderr}");
+    let diff: serde_json::Value =
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    let ids = |key: &str| -> Vec<String> {
+        diff[key]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|t| t["id"].as_str().map(String::from))
+            .collect()
+    };
+    // The added flow brings threats on it; the removed element takes its threats away.
+    assert!(
+        ids("added").iter().any(|id| id.ends_with("@web>psp")),
+        "{stdout}"
+    );
+    assert!(ids("added")
+        .iter()
+        .any(|id| id == "spoofing.external_impersonation@psp"));
+    assert!(ids("removed")
+        .iter()
+        .any(|id| id.ends_with("@legacy>orders")));
+    assert!(
+        !ids("removed").iter().any(|id| id.contains("web")),
+        "web's threats stay"
+    );
+    let changed = diff["changed"].as_array().cloned().unwrap_or_default();
+    let mitigated = changed
+        .iter()
+        .find(|c| c["id"] == "tampering.process_integrity@web")
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert_eq!(mitigated["status"], "mitigated");
+    let status_change = mitigated["changes"]
+        .as_array()
+        .and_then(|c| c.iter().find(|f| f["field"] == "status"))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        (status_change["from"].as_str(), status_change["to"].as_str()),
+        (Some("open"), Some("mitigated"))
+    );
+    for entry in diff["added"].as_array().into_iter().flatten() {
+        for key in ["id", "title", "severity", "status"] {
+            assert!(!entry[key].is_null(), "{key} missing in {entry}");
+        }
+    }
+}
+
+#[test]
+fn diff_markdown_is_a_pull_request_comment() {
+    let (code, stdout, _) =
+        run(tmc().args(["diff", "tests/diff/before.tm", "tests/diff/after.tm"]));
+    assert_eq!(code, Some(0));
+    assert!(
+        stdout.starts_with("## Threat model changes: Shop\n"),
+        "{stdout}"
+    );
+    for heading in ["### Added", "### Removed", "### Changed"] {
+        assert!(stdout.contains(heading), "{heading} missing");
+    }
+    assert!(stdout.contains("| `tampering.process_integrity@web` |"));
+    let (code, stdout, _) = run(tmc().args(["diff", "tests/diff/after.tm", "tests/diff/after.tm"]));
+    assert_eq!(code, Some(0));
+    assert!(stdout.contains("No threats were added, removed or changed."));
+}
+
+#[test]
+fn diff_fails_on_new_threats_at_or_above_a_severity() {
+    let (code, _, stderr) = run(tmc().args([
+        "diff",
+        "tests/diff/before.tm",
+        "tests/diff/after.tm",
+        "--fail-on-new",
+        "high",
+    ]));
+    assert_eq!(
+        code,
+        Some(1),
+        "a new high threat: spoofing.stolen_outbound_credentials@web>psp"
+    );
+    assert!(stderr.contains("at or above high"), "{stderr}");
+    let (code, _, _) = run(tmc().args([
+        "diff",
+        "tests/diff/before.tm",
+        "tests/diff/after.tm",
+        "--fail-on-new",
+        "critical",
+    ]));
+    assert_eq!(code, Some(0));
+}
+
+#[test]
+fn diff_against_a_git_revision() {
+    let dir = scratch("diff-git");
+    std::fs::create_dir_all(dir.join("models")).unwrap_or_else(|e| panic!("{e}"));
+    let git = |args: &[&str]| {
+        let output = std::process::Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            output.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    };
+    let before = std::fs::read_to_string("tests/diff/before.tm").unwrap_or_default();
+    let after = std::fs::read_to_string("tests/diff/after.tm").unwrap_or_default();
+    // The flows live in an included file, so the old version's include must come from git too.
+    let split = |text: &str| {
+        let (head, flows) = text.split_at(text.find("customer -> web").unwrap_or(text.len()));
+        (format!("{head}include \"flows.tm\"\n"), flows.to_string())
+    };
+    let (main_before, flows_before) = split(&before);
+    let (main_after, flows_after) = split(&after);
+    git(&["init", "-q"]);
+    std::fs::write(dir.join("models/shop.tm"), main_before).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(dir.join("models/flows.tm"), flows_before).unwrap_or_else(|e| panic!("{e}"));
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "v1"]);
+    std::fs::write(dir.join("models/shop.tm"), main_after).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(dir.join("models/flows.tm"), flows_after).unwrap_or_else(|e| panic!("{e}"));
+    let (code, stdout, stderr) = run(tmc().current_dir(&dir).args([
+        "diff",
+        "--base",
+        "HEAD",
+        "models/shop.tm",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(code, Some(0), "{stderr}");
+    let diff: serde_json::Value =
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    assert!(
+        diff["added"].as_array().is_some_and(|a| a
+            .iter()
+            .any(|t| t["id"] == "spoofing.external_impersonation@psp")),
+        "{stdout}"
+    );
+    assert!(diff["removed"].as_array().is_some_and(|a| !a.is_empty()));
+    let (code, _, stderr) =
+        run(tmc()
+            .current_dir(&dir)
+            .args(["diff", "--base", "no-such-rev", "models/shop.tm"]));
+    assert_eq!(code, Some(2), "{stderr}");
+}
+
+#[test]
+fn gate_fails_on_open_threats_at_or_above_the_severity() {
+    let (code, stdout, _) = run(tmc().args(["check", "tests/diff/before.tm", "--fail-on", "high"]));
+    assert_eq!(code, Some(1));
+    assert!(stdout.contains("gate failed"), "{stdout}");
+    assert!(
+        stdout.contains("information_disclosure.unencrypted_channel@legacy>orders"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("tests/diff/before.tm:14:1"),
+        "where it is declared: {stdout}"
+    );
+    let (code, stdout, _) =
+        run(tmc().args(["check", "tests/diff/before.tm", "--fail-on", "critical"]));
+    assert_eq!(code, Some(0), "{stdout}");
+    assert!(stdout.contains("gate passed"));
+}
+
+#[test]
+fn decisions_change_the_gate() {
+    let dir = scratch("gate-decisions");
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let before = std::fs::read_to_string("tests/diff/before.tm").unwrap_or_default();
+    let model = dir.join("model.tm");
+    let high = "information_disclosure.unencrypted_channel@legacy>orders";
+    let accepted = format!("{before}accept \"*@legacy>orders\" {{ reason \"Decommissioned in Q1\"; until \"2027-01-31\" }}\n");
+    std::fs::write(&model, &accepted).unwrap_or_else(|e| panic!("{e}"));
+    let (_, stdout, stderr) = run(tmc()
+        .args(["check", "--today", "2026-12-01", "--fail-on", "high"])
+        .arg(&model));
+    assert!(
+        !stdout.contains(high),
+        "accepted until 2027: {stdout}{stderr}"
+    );
+    // After `until` the acceptance lapses: the threat counts as open again.
+    let (code, stdout, stderr) = run(tmc()
+        .args(["check", "--today", "2027-02-01", "--fail-on", "high"])
+        .arg(&model));
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(
+        stdout.contains(high) && stderr.contains("W0003"),
+        "{stdout}{stderr}"
+    );
+    let mitigated =
+        format!("{before}mitigate \"{high}\" {{ by \"TLS enabled on the ODBC driver\" }}\n");
+    std::fs::write(&model, mitigated).unwrap_or_else(|e| panic!("{e}"));
+    let (_, stdout, _) = run(tmc().args(["check", "--fail-on", "high"]).arg(&model));
+    assert!(
+        stdout.contains("gate failed") && !stdout.contains(high),
+        "{stdout}"
+    );
+    // Mitigating everything at or above high passes the gate.
+    let all = format!("{before}mitigate \"*@legacy>orders\" {{ by \"Retired\" }}\nmitigate \"*@web\" {{ by \"Hardened\" }}\nmitigate \"*@customer>web\" {{ by \"Hardened\" }}\nmitigate \"*@web>orders\" {{ by \"Hardened\" }}\nmitigate \"*@legacy\" {{ by \"Retired\" }}\nmitigate \"*@orders\" {{ by \"Hardened\" }}\nmitigate \"*@customer\" {{ by \"SSO\" }}\n");
+    std::fs::write(&model, all).unwrap_or_else(|e| panic!("{e}"));
+    let (code, stdout, stderr) = run(tmc().args(["check", "--fail-on", "high"]).arg(&model));
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    assert!(stdout.contains("gate passed"));
+}
+
+#[test]
+fn gate_as_json() {
+    let (code, stdout, _) = run(tmc().args([
+        "check",
+        "tests/diff/before.tm",
+        "--fail-on",
+        "high",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(code, Some(1));
+    let value: serde_json::Value =
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    assert_eq!(value["gate"]["fail_on"], "high");
+    assert_eq!(value["gate"]["passed"], false);
+    let threats = value["gate"]["threats"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(!threats.is_empty());
+    for key in ["id", "severity", "title", "file", "line"] {
+        assert!(!threats[0][key].is_null(), "{key}");
+    }
+    assert!(value["diagnostics"].is_array());
+}
