@@ -62,6 +62,19 @@ impl NameIndex {
             _ => {}
         }
         if let Some(index) = model.renamed.get(text) {
+            let new_id = model
+                .element(*index)
+                .map(|e| e.id.as_str())
+                .unwrap_or_default();
+            sink.push(
+                Diagnostic::new(
+                    codes::W0008,
+                    endpoint.span(),
+                    format!("`{text}` was renamed to `{new_id}`"),
+                )
+                .label("old id, listed in `formerly`")
+                .with_help(format!("write `{new_id}`")),
+            );
             return Some(*index);
         }
         // One candidate per element: its id when the id is close, else its name.
