@@ -261,3 +261,45 @@ fn gate_as_json() {
     }
     assert!(value["diagnostics"].is_array());
 }
+
+#[test]
+fn renaming_a_component_keeps_its_decisions() {
+    let dir = scratch("rename-formerly");
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let before = std::fs::read_to_string("tests/diff/before.tm").unwrap_or_default();
+    let decided = format!(
+        "{before}mitigate \"tampering.process_integrity@web\" {{ by \"Signed images\" }}\n"
+    );
+    let renamed = decided
+        .replace(
+            "process web \"Web shop\" { controls [authentication] }",
+            "process storefront \"Storefront\" { controls [authentication]; formerly [web] }",
+        )
+        .replace("customer -> web", "customer -> storefront")
+        .replace("web -> orders", "storefront -> orders");
+    let model = dir.join("model.tm");
+    std::fs::write(&model, &renamed).unwrap_or_else(|e| panic!("{e}"));
+    let out = dir.join("out");
+    let (code, _, stderr) = run(tmc()
+        .args(["build", "--emit", "json", "-o"])
+        .arg(&out)
+        .arg(&model));
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stderr.contains("W0008") && stderr.contains("storefront"),
+        "{stderr}"
+    );
+    let report: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("threats.json")).unwrap_or_default(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let threat = report["threats"]
+        .as_array()
+        .and_then(|t| {
+            t.iter()
+                .find(|t| t["id"] == "tampering.process_integrity@storefront")
+                .cloned()
+        })
+        .unwrap_or_else(|| panic!("renamed threat missing"));
+    assert_eq!(threat["status"], "mitigated");
+}
