@@ -302,7 +302,8 @@ impl LoadState<'_> {
         }
         let file = self.sources.add(format!("<stdlib/{pack}.tm>"), *text);
         self.stdlib_loaded.insert(pack, file);
-        if let Some(ast) = syntax::parse(file, text, self.options.parse, self.sink) {
+        // The stdlib ships inside the binary: the user's limits are for their files, not for it.
+        if let Some(ast) = syntax::parse(file, text, ParseLimits::default(), self.sink) {
             self.loaded.files.push(LoadedFile {
                 id: file,
                 origin: Origin::Pack((*pack).to_string()),

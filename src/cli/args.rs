@@ -210,6 +210,9 @@ pub struct SharedOptions {
     /// Largest file to read, in bytes
     #[arg(long, value_name = "BYTES", default_value_t = 16 * 1024 * 1024)]
     pub max_file_size: usize,
+    /// Longest string literal, in bytes
+    #[arg(long, value_name = "BYTES", default_value_t = 1024 * 1024)]
+    pub max_string_length: usize,
     /// Most files one model may load
     #[arg(long, value_name = "N", default_value_t = 1000)]
     pub max_files: usize,

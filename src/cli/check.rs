@@ -24,6 +24,7 @@ pub fn options(shared: &SharedOptions) -> Result<Options, String> {
         load: LoadOptions {
             parse: ParseLimits {
                 max_depth: shared.max_depth,
+                max_string_length: shared.max_string_length,
             },
             allow_outside_includes: shared.allow_outside_includes,
             max_file_size: shared.max_file_size,

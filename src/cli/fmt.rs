@@ -88,6 +88,7 @@ fn format_text(name: &str, text: &str, args: &FmtArgs) -> Result<String, i32> {
     let file = sources.add(name, text);
     let limits = ParseLimits {
         max_depth: args.max_depth,
+        ..ParseLimits::default()
     };
     match format_file(file, text, limits) {
         Ok(formatted) => Ok(formatted),

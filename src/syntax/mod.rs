@@ -19,11 +19,16 @@ use crate::source::FileId;
 pub struct ParseLimits {
     /// Deepest nesting of `{`, `(`, `[` and `not`.
     pub max_depth: usize,
+    /// Longest string literal, in bytes.
+    pub max_string_length: usize,
 }
 
 impl Default for ParseLimits {
     fn default() -> Self {
-        ParseLimits { max_depth: 64 }
+        ParseLimits {
+            max_depth: 64,
+            max_string_length: 1024 * 1024,
+        }
     }
 }
 
@@ -38,7 +43,7 @@ pub fn parse(
     limits: ParseLimits,
     sink: &mut Diagnostics,
 ) -> Option<ast::File> {
-    if !precheck::precheck(file, text, limits.max_depth, sink) {
+    if !precheck::precheck(file, text, limits, sink) {
         return None;
     }
     match <TmParser as pest::Parser<Rule>>::parse(Rule::file, text) {

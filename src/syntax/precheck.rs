@@ -6,7 +6,13 @@ use crate::diagnostics::{codes, Diagnostic, Diagnostics};
 use crate::source::{FileId, Span};
 
 /// Returns false when the file must not be handed to the parser.
-pub fn precheck(file: FileId, text: &str, max_depth: usize, sink: &mut Diagnostics) -> bool {
+pub fn precheck(
+    file: FileId,
+    text: &str,
+    limits: super::ParseLimits,
+    sink: &mut Diagnostics,
+) -> bool {
+    let max_depth = limits.max_depth;
     let bytes = text.as_bytes();
     let mut ok = true;
     let mut depth = 0usize;
@@ -56,7 +62,12 @@ pub fn precheck(file: FileId, text: &str, max_depth: usize, sink: &mut Diagnosti
                 }
             },
             [b'"', b'"', b'"', ..] => match find(bytes, i + 3, b"\"\"\"") {
-                Some(end) => i = end + 3,
+                Some(end) => {
+                    if !within_string_limit(file, i, end + 3, limits, sink) {
+                        return false;
+                    }
+                    i = end + 3
+                }
                 None => {
                     sink.push(
                         Diagnostic::new(
@@ -78,6 +89,9 @@ pub fn precheck(file: FileId, text: &str, max_depth: usize, sink: &mut Diagnosti
                         Some(b'\\') => i += 2,
                         Some(b'"') => {
                             i += 1;
+                            if !within_string_limit(file, start, i, limits, sink) {
+                                return false;
+                            }
                             break;
                         }
                         None | Some(b'\n') => {
@@ -117,6 +131,33 @@ pub fn precheck(file: FileId, text: &str, max_depth: usize, sink: &mut Diagnosti
         }
     }
     ok
+}
+
+/// Reports a string literal longer than the limit.
+fn within_string_limit(
+    file: FileId,
+    start: usize,
+    end: usize,
+    limits: super::ParseLimits,
+    sink: &mut Diagnostics,
+) -> bool {
+    let length = end.saturating_sub(start);
+    if length <= limits.max_string_length {
+        return true;
+    }
+    sink.push(
+        Diagnostic::new(
+            codes::E0016,
+            Span::new(file, start, start + 1),
+            format!(
+                "a string of {length} bytes, over the limit of {} bytes",
+                limits.max_string_length
+            ),
+        )
+        .label("this string")
+        .with_help("shorten it, or raise the limit with `--max-string-length`"),
+    );
+    false
 }
 
 fn find(haystack: &[u8], from: usize, needle: &[u8]) -> Option<usize> {

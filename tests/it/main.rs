@@ -10,6 +10,7 @@ mod fixtures;
 mod fmt;
 mod golden;
 mod json_schema;
+mod properties;
 mod render;
 mod reorder;
 mod rule_packs;
