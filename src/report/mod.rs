@@ -5,15 +5,7 @@
 //! (and, for Markdown and DOT, of the [`Templates`]): the same report gives byte-identical text.
 //! The library never reads template files itself; the CLI reads `--templates DIR` and passes the
 //! contents to [`Templates::with_overrides`].
-#![cfg_attr(
-    not(test),
-    deny(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::panic,
-        clippy::indexing_slicing
-    )
-)]
+//! (Like the whole library, it denies unwrap, expect, panic and indexing: see `src/lib.rs`.)
 
 pub mod build;
 mod dot;

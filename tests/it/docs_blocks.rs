@@ -7,11 +7,16 @@ use tmc::load::MemoryLoader;
 
 /// The ```tm blocks of a Markdown file.
 fn tm_blocks(markdown: &str) -> Vec<String> {
+    fenced_blocks(markdown, "```tm")
+}
+
+/// The blocks of a Markdown file whose opening fence (indentation aside) is exactly `opening`.
+fn fenced_blocks(markdown: &str, opening: &str) -> Vec<String> {
     let mut blocks = Vec::new();
     let mut current: Option<String> = None;
     for line in markdown.lines() {
         match (&mut current, line.trim_start()) {
-            (None, fence) if fence.starts_with("```tm") => current = Some(String::new()),
+            (None, fence) if fence == opening => current = Some(String::new()),
             (Some(block), "```") => {
                 blocks.push(std::mem::take(block));
                 current = None;
@@ -112,22 +117,8 @@ fn the_contract_copy_is_current() {
     let Ok(contract) = std::fs::read_to_string("../shared/LANGUAGE.md") else {
         return;
     };
-    let mut blocks = Vec::new();
-    let mut current: Option<String> = None;
-    for line in contract.lines() {
-        match (&mut current, line) {
-            (None, "```") => current = Some(String::new()),
-            (Some(block), "```") => {
-                blocks.push(std::mem::take(block));
-                current = None;
-            }
-            (Some(block), _) => {
-                block.push_str(line);
-                block.push('\n');
-            }
-            _ => {}
-        }
-    }
+    let blocks = fenced_blocks(&contract, "```");
+    assert!(blocks.len() >= 5, "the contract's examples were not found");
     for block in blocks {
         assert!(
             CONTRACT_EXAMPLES.contains(block.trim()),

@@ -115,29 +115,7 @@ fn examples() -> Vec<std::path::PathBuf> {
 
 /// `tmc build` on a model, returning threats.json as written.
 fn build(model: &Path, name: &str) -> String {
-    let out = scratch(&format!("golden-{name}"));
-    let mut command = Command::cargo_bin("tmc").unwrap_or_else(|e| panic!("{e}"));
-    let output = command
-        .args([
-            "build",
-            "--today",
-            "2026-06-01",
-            "--color",
-            "never",
-            "--emit",
-            "json",
-            "-o",
-        ])
-        .arg(&out)
-        .arg(model)
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let out = build_all(model, name);
     std::fs::read_to_string(out.join("threats.json")).unwrap_or_default()
 }
 
