@@ -22,7 +22,7 @@ pub enum Command {
     Check(CheckArgs),
     /// Rewrite .tm files in the canonical layout (--check for CI)
     Fmt(FmtArgs),
-    /// Compile a model and write its threat model (threats.json) into a directory
+    /// Compile a model (or every model in a folder) and write its threat model into a directory
     Build(BuildArgs),
     /// List the rules of the built-in packs (and of a model's own packs)
     Rules(RulesArgs),
@@ -100,7 +100,9 @@ pub struct FmtArgs {
 
 #[derive(Args, Debug)]
 pub struct BuildArgs {
-    /// The root `.tm` file of the model
+    /// The root `.tm` file of the model, or a folder: then every `.tm` file in it that no other
+    /// includes or uses is built into OUT/<its path without .tm>/, with OUT/index.md and index.html
+    #[arg(value_name = "FILE_OR_DIR")]
     pub file: PathBuf,
     /// The directory to write into (created when missing)
     #[arg(short = 'o', long = "out", value_name = "DIR", default_value = "out")]
@@ -109,10 +111,12 @@ pub struct BuildArgs {
     #[arg(long, value_enum, value_delimiter = ',', value_name = "FORMATS")]
     pub emit: Vec<Emit>,
     /// Read templates from this directory, overriding the embedded ones with the same name
-    /// (threat-model.md.tera, threat-table.md.tera, dfd.dot.tera)
+    /// (threat-model.md.tera, threat-table.md.tera, dfd.dot.tera, threat-model.html.tera,
+    /// index.md.tera, index.html.tera)
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
-    /// Draw the diagrams of one trust boundary only (its elements and the flows that touch them)
+    /// Draw the diagrams of one trust boundary only (its elements and the flows that touch them);
+    /// single models only
     #[arg(long, value_name = "BOUNDARY_ID")]
     pub diagram_scope: Option<String>,
     #[command(flatten)]
@@ -132,6 +136,8 @@ pub enum Emit {
     Json,
     /// threats.sarif: SARIF 2.1.0 for code scanning
     Sarif,
+    /// threat-model.html: one self-contained page with the diagram and a filterable threat table
+    Html,
 }
 
 #[derive(Args, Debug)]

@@ -4,6 +4,7 @@ mod args;
 mod build;
 mod check;
 mod fmt;
+mod folder;
 mod fs;
 mod graphviz;
 mod rules;
