@@ -28,6 +28,8 @@ pub enum Command {
     Rules(RulesArgs),
     /// Print a rule's source, with where it is declared
     Explain(ExplainArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish) to stdout
+    Completions(CompletionsArgs),
     /// Print internal views of a model, for tests and bug reports
     Debug {
         #[command(subcommand)]
@@ -138,6 +140,13 @@ pub enum Emit {
     Sarif,
     /// threat-model.html: one self-contained page with the diagram and a filterable threat table
     Html,
+}
+
+#[derive(Args, Debug)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Args, Debug)]
