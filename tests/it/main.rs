@@ -8,6 +8,7 @@ mod docs_example;
 mod fixtures;
 mod fmt;
 mod golden;
+mod html;
 mod json_schema;
 mod render;
 mod reorder;
