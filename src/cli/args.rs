@@ -67,7 +67,8 @@ pub struct CompileArgs {
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
-    /// The root `.tm` files of the models to check
+    /// The root `.tm` files of the models to check; a folder stands for every `.tm` file in it
+    /// that no other file there includes or uses
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
     #[command(flatten)]

@@ -92,9 +92,17 @@ pub fn check(args: &CheckArgs) -> i32 {
             return USAGE;
         }
     };
+    // A folder stands for the root models in it, as for `tmc build`.
+    let files = match super::folder::expand(&args.files, args.options.max_depth) {
+        Ok(files) => files,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return USAGE;
+        }
+    };
     let mut status = OK;
     let mut json = Vec::new();
-    for file in &args.files {
+    for file in &files {
         let compilation = match compile_file(file, &options) {
             Ok(compilation) => compilation,
             Err(code) => {

@@ -30,29 +30,13 @@ pub fn build(args: &BuildArgs, emits: &[Emit], templates: &Templates) -> i32 {
         eprintln!("error: {message}");
         return USAGE;
     }
-    let mut files = Vec::new();
-    if let Err(message) = walk(folder, Path::new(""), &mut files) {
-        eprintln!("error: {message}");
-        return USAGE;
-    }
-    if files.is_empty() {
-        eprintln!("error: there is no .tm file under {}", folder.display());
-        return USAGE;
-    }
-    let roots = match roots(folder, &files, args.options.max_depth) {
+    let roots = match roots_of(folder, args.options.max_depth) {
         Ok(roots) => roots,
         Err(message) => {
             eprintln!("error: {message}");
             return USAGE;
         }
     };
-    if roots.is_empty() {
-        eprintln!(
-            "error: every .tm file under {} is included or used by another one (an include cycle?), so there is no model to build",
-            folder.display()
-        );
-        return USAGE;
-    }
 
     // Compile every model before writing anything.
     let mut models: Vec<(PathBuf, Compilation)> = Vec::with_capacity(roots.len());
@@ -161,6 +145,41 @@ pub fn build(args: &BuildArgs, emits: &[Emit], templates: &Templates) -> i32 {
     // As for a single build: the process ends next, so skip freeing the models.
     std::mem::forget(models);
     OK
+}
+
+/// The root models under `folder`, relative to it, in sorted order; an error when there is no
+/// `.tm` file, or no root, under it.
+pub fn roots_of(folder: &Path, max_depth: usize) -> Result<Vec<PathBuf>, String> {
+    let mut files = Vec::new();
+    walk(folder, Path::new(""), &mut files)?;
+    if files.is_empty() {
+        return Err(format!("there is no .tm file under {}", folder.display()));
+    }
+    let roots = roots(folder, &files, max_depth)?;
+    if roots.is_empty() {
+        return Err(format!(
+            "every .tm file under {} is included or used by another one (an include cycle?), so there is no root model",
+            folder.display()
+        ));
+    }
+    Ok(roots)
+}
+
+/// `paths` with each folder replaced by the root models under it (see [`roots_of`]).
+pub fn expand(paths: &[PathBuf], max_depth: usize) -> Result<Vec<PathBuf>, String> {
+    let mut out = Vec::with_capacity(paths.len());
+    for path in paths {
+        if path.is_dir() {
+            out.extend(
+                roots_of(path, max_depth)?
+                    .into_iter()
+                    .map(|root| path.join(root)),
+            );
+        } else {
+            out.push(path.clone());
+        }
+    }
+    Ok(out)
 }
 
 /// Appends the `.tm` files under `root.join(dir)` to `files`, as paths relative to `root`, in

@@ -563,7 +563,7 @@ fn folder_build_usage_errors() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(output.status.code(), Some(2));
     assert!(
-        stderr(&output).contains("no model to build"),
+        stderr(&output).contains("no root model"),
         "{}",
         stderr(&output)
     );
@@ -602,4 +602,26 @@ fn completions_are_generated_for_each_shell() {
         );
     }
     tmc().args(["completions", "tcsh"]).assert().code(2);
+}
+
+#[test]
+fn check_takes_a_folder_of_models() {
+    let site = site("check-folder");
+    let output = tmc()
+        .args(["check", "--today", "2026-06-01", "--color", "never"])
+        .arg(&site)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(0), "{err}");
+    // The roots only, in path order: not the rule pack, the included file or the drafts.
+    let verdicts: Vec<&str> = err.lines().filter(|l| l.contains(": ok (")).collect();
+    assert_eq!(verdicts.len(), 2, "{err}");
+    assert!(
+        verdicts[0].contains("shop.tm") && verdicts[1].contains("billing.tm"),
+        "{err}"
+    );
+    let empty = scratch("check-folder-empty");
+    std::fs::create_dir_all(&empty).unwrap_or_else(|e| panic!("{e}"));
+    tmc().arg("check").arg(&empty).assert().code(2);
 }
