@@ -625,3 +625,58 @@ fn check_takes_a_folder_of_models() {
     std::fs::create_dir_all(&empty).unwrap_or_else(|e| panic!("{e}"));
     tmc().arg("check").arg(&empty).assert().code(2);
 }
+
+/// The commands of examples/ci/ run as written (with the models folder swapped in).
+#[test]
+fn the_ci_examples_commands_run() {
+    let workflow =
+        std::fs::read_to_string("examples/ci/github-actions.yml").unwrap_or_else(|e| panic!("{e}"));
+    let build = workflow
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("run: tmc build \"$MODELS\" "))
+        .unwrap_or_else(|| panic!("no tmc build step in the workflow"));
+    let mut words: Vec<String> = build.split_whitespace().map(str::to_string).collect();
+    assert_eq!(words.first().map(String::as_str), Some("-o"), "{build}");
+    let emit = words
+        .iter()
+        .position(|w| w == "--emit")
+        .unwrap_or_else(|| panic!("{build}"));
+    assert_eq!(words[emit + 1], "md,dot,svg,json,sarif,html");
+    if crate::clients::dot_available().is_err() {
+        words[emit + 1] = "md,dot,json,sarif,html".into();
+    }
+    let site = site("ci-example");
+    let dir = site
+        .parent()
+        .unwrap_or_else(|| panic!("{}", site.display()));
+    let output = tmc()
+        .current_dir(dir)
+        .args(["build", "site", "--today", "2026-06-01"])
+        .args(&words)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let out = dir.join(&words[1]);
+    for file in ["index.html", "shop/threats.sarif", "shop/threat-model.html"] {
+        assert!(out.join(file).is_file(), "{file}");
+    }
+
+    let hooks = std::fs::read_to_string("examples/ci/pre-commit-hooks.yaml")
+        .unwrap_or_else(|e| panic!("{e}"));
+    for needed in [
+        "- id: tmc-fmt\n",
+        "  entry: tmc fmt --check\n",
+        "- id: tmc-check\n",
+        "  entry: tmc check --color never\n",
+        "  args: [threat-models]\n",
+        "  files: \\.tm$\n",
+    ] {
+        assert!(hooks.contains(needed), "{needed:?} missing from the hooks");
+    }
+    // The hook's command on a folder of models, as pre-commit runs it.
+    tmc()
+        .current_dir(dir)
+        .args(["check", "--color", "never", "--today", "2026-06-01", "site"])
+        .assert()
+        .code(0);
+}
