@@ -222,7 +222,17 @@ pub fn render_all(
             Emit::Html => {
                 // The page shows the Graphviz drawing when it can, else the Mermaid source.
                 let drawn = if graphviz::available() {
-                    Some(svg_text(&mut svg)?)
+                    match svg_text(&mut svg) {
+                        Ok(text) => Some(text),
+                        // Graphviz gives up on some very large graphs; the page still works.
+                        Err(message) => {
+                            let first = message.lines().next().unwrap_or_default();
+                            eprintln!(
+                                "warning: {first}\n  threat-model.html shows the diagram's Mermaid source instead"
+                            );
+                            None
+                        }
+                    }
                 } else {
                     None
                 };

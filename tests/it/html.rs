@@ -215,3 +215,47 @@ fn the_folder_index_loads_in_chromium() {
         "Threat Model: Billing <internal> & \"co\""
     );
 }
+
+/// Graphviz gives up on some very large graphs: the page falls back to the Mermaid source (with a
+/// warning) rather than failing the build, while an explicit `--emit svg` still fails.
+#[cfg(unix)]
+#[test]
+fn a_failing_graphviz_leaves_the_mermaid_source_in_the_page() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scratch("html-dot-fails");
+    let bin = dir.join("bin");
+    std::fs::create_dir_all(&bin).unwrap_or_else(|e| panic!("{e}"));
+    let dot = bin.join("dot");
+    std::fs::write(
+        &dot,
+        "#!/bin/sh\n[ \"$1\" = -V ] && exit 0\necho 'Error: trouble in init_rank' >&2\necho 'more detail' >&2\nexit 1\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    std::fs::set_permissions(&dot, std::fs::Permissions::from_mode(0o755))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let out = dir.join("out");
+    let output = tmc()
+        .env("PATH", &bin)
+        .args(["build", "tests/golden/shop.tm", "--emit", "html", "-o"])
+        .arg(&out)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("warning: `dot -Tsvg` failed: Error: trouble in init_rank\n  threat-model.html shows the diagram's Mermaid source instead"),
+        "{err}"
+    );
+    assert!(!err.contains("more detail"), "{err}");
+    let html = read(&out.join("threat-model.html"));
+    assert!(html.contains("<pre class=\"mermaid-source\">flowchart LR"));
+
+    let again = dir.join("again");
+    tmc()
+        .env("PATH", &bin)
+        .args(["build", "tests/golden/shop.tm", "--emit", "svg,html", "-o"])
+        .arg(&again)
+        .assert()
+        .code(2);
+    assert!(!again.exists());
+}
