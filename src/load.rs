@@ -144,6 +144,37 @@ pub fn normalize(path: &Path) -> PathBuf {
     out
 }
 
+/// The files a `.tm` file names with `include "..."` and `use "..."` (at any depth), resolved
+/// against the file's directory and normalized, in source order; `path` is where the file is
+/// (relative paths give relative results). Built-in packs (`use stride`) are not files and are
+/// left out. A file that does not parse names nothing: its errors show when it is compiled.
+pub fn referenced_files(path: &Path, text: &str, limits: ParseLimits) -> Vec<PathBuf> {
+    let mut sources = SourceMap::new();
+    let mut sink = Diagnostics::new();
+    let file = sources.add(path.display().to_string(), text);
+    let Some(ast) = syntax::parse(file, text, limits, &mut sink) else {
+        return Vec::new();
+    };
+    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let mut out = Vec::new();
+    collect_references(&ast.items, &dir, &mut out);
+    out
+}
+
+fn collect_references(items: &[ast::Item], dir: &Path, out: &mut Vec<PathBuf>) {
+    for item in items {
+        match item {
+            ast::Item::Include(include) => out.push(normalize(&dir.join(&include.path.value))),
+            ast::Item::Use(ast::Use {
+                target: ast::UseTarget::File(path),
+                ..
+            }) => out.push(normalize(&dir.join(&path.value))),
+            ast::Item::Element(element) => collect_references(&element.children, dir, out),
+            _ => {}
+        }
+    }
+}
+
 struct LoadState<'a> {
     loader: &'a dyn Loader,
     options: LoadOptions,
@@ -385,5 +416,31 @@ impl LoadState<'_> {
             (Some(root), Some(real)) => real.starts_with(root),
             _ => true,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn referenced_files_resolve_against_the_file() {
+        let text = "include \"common/actors.tm\"\nuse stride\nuse \"../rules/shop.tm\"\n\
+                    process p \"P\"\ninclude \"./inner.tm\"\n";
+        let found = referenced_files(Path::new("models/shop.tm"), text, ParseLimits::default());
+        assert_eq!(
+            found,
+            [
+                PathBuf::from("models/common/actors.tm"),
+                PathBuf::from("rules/shop.tm"),
+                PathBuf::from("models/inner.tm"),
+            ]
+        );
+        let broken = referenced_files(
+            Path::new("x.tm"),
+            "include \"a.tm\"\n}}}",
+            ParseLimits::default(),
+        );
+        assert!(broken.is_empty());
     }
 }

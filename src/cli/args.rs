@@ -22,7 +22,7 @@ pub enum Command {
     Check(CheckArgs),
     /// Rewrite .tm files in the canonical layout (--check for CI)
     Fmt(FmtArgs),
-    /// Compile a model and write its threat model (threats.json) into a directory
+    /// Compile a model (or every model in a folder) and write its threat model into a directory
     Build(BuildArgs),
     /// List the rules of the built-in packs (and of a model's own packs)
     Rules(RulesArgs),
@@ -30,6 +30,8 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Compare the threats of two versions of a model (for pull-request comments)
     Diff(DiffArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish) to stdout
+    Completions(CompletionsArgs),
     /// Print internal views of a model, for tests and bug reports
     Debug {
         #[command(subcommand)]
@@ -87,7 +89,8 @@ pub struct CompileArgs {
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
-    /// The root `.tm` files of the models to check
+    /// The root `.tm` files of the models to check; a folder stands for every `.tm` file in it
+    /// that no other file there includes or uses
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// Fail (exit 1) when an open threat is at or above this severity, and list those threats;
@@ -141,7 +144,9 @@ pub struct DiffArgs {
 
 #[derive(Args, Debug)]
 pub struct BuildArgs {
-    /// The root `.tm` file of the model
+    /// The root `.tm` file of the model, or a folder: then every `.tm` file in it that no other
+    /// includes or uses is built into OUT/<its path without .tm>/, with OUT/index.md and index.html
+    #[arg(value_name = "FILE_OR_DIR")]
     pub file: PathBuf,
     /// The directory to write into (created when missing)
     #[arg(short = 'o', long = "out", value_name = "DIR", default_value = "out")]
@@ -150,10 +155,12 @@ pub struct BuildArgs {
     #[arg(long, value_enum, value_delimiter = ',', value_name = "FORMATS")]
     pub emit: Vec<Emit>,
     /// Read templates from this directory, overriding the embedded ones with the same name
-    /// (threat-model.md.tera, threat-table.md.tera, dfd.dot.tera)
+    /// (threat-model.md.tera, threat-table.md.tera, dfd.dot.tera, threat-model.html.tera,
+    /// index.md.tera, index.html.tera)
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
-    /// Draw the diagrams of one trust boundary only (its elements and the flows that touch them)
+    /// Draw the diagrams of one trust boundary only (its elements and the flows that touch them);
+    /// single models only
     #[arg(long, value_name = "BOUNDARY_ID")]
     pub diagram_scope: Option<String>,
     #[command(flatten)]
@@ -173,6 +180,15 @@ pub enum Emit {
     Json,
     /// threats.sarif: SARIF 2.1.0 for code scanning
     Sarif,
+    /// threat-model.html: one self-contained page with the diagram and a filterable threat table
+    Html,
+}
+
+#[derive(Args, Debug)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Args, Debug)]

@@ -1,11 +1,14 @@
 //! `tmc build FILE -o DIR`: compile, and on success write each requested output into DIR.
-//! On errors nothing is written. Adding an output is one `Emit` variant and one match arm.
+//! `tmc build FOLDER -o DIR`: the same for every root model in FOLDER (see [`super::folder`]).
+//! On errors nothing is written: everything is rendered in memory first, then written.
+//! Adding an output is one `Emit` variant and one match arm in [`render_all`].
 
-use super::args::{BuildArgs, Emit, Format};
+use super::args::{BuildArgs, Emit, Format, SharedOptions};
 use super::check::{compile_one, fails, print_human, tally};
 use super::graphviz;
 use super::{FAILED, OK, USAGE};
 use std::path::{Path, PathBuf};
+use tmc::compile::Compilation;
 use tmc::diagnostics::to_json_values;
 use tmc::report::view::Report;
 use tmc::report::Templates;
@@ -63,7 +66,8 @@ pub fn check_scope(report: &Report, scope: Option<&str>) -> Result<(), String> {
     ))
 }
 
-pub fn build(args: &BuildArgs) -> i32 {
+/// The outputs asked for, sorted and deduplicated; `Err` (the exit code) when one cannot be made.
+fn emits(args: &BuildArgs) -> Result<Vec<Emit>, i32> {
     let mut emits = if args.emit.is_empty() {
         default_emits()
     } else {
@@ -75,8 +79,39 @@ pub fn build(args: &BuildArgs) -> i32 {
         eprintln!(
             "error: --emit svg needs Graphviz's `dot` on PATH (install graphviz, or leave svg out)"
         );
-        return USAGE;
+        return Err(USAGE);
     }
+    Ok(emits)
+}
+
+/// Prints a compilation's diagnostics in the chosen format (JSON goes to `json` for the caller
+/// to print once).
+pub fn report_diagnostics(
+    compilation: &Compilation,
+    options: &SharedOptions,
+    json: &mut Vec<serde_json::Value>,
+) {
+    match options.format {
+        Format::Human => print_human(compilation, options),
+        Format::Json => json.extend(to_json_values(
+            &compilation.sources,
+            &compilation.diagnostics,
+        )),
+    }
+}
+
+pub fn print_json(json: &[serde_json::Value]) {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(json).unwrap_or_else(|_| "[]".into())
+    );
+}
+
+pub fn build(args: &BuildArgs) -> i32 {
+    let emits = match emits(args) {
+        Ok(emits) => emits,
+        Err(code) => return code,
+    };
     let templates = match read_templates(args.templates.as_deref()) {
         Ok(templates) => templates,
         Err(message) => {
@@ -84,20 +119,17 @@ pub fn build(args: &BuildArgs) -> i32 {
             return USAGE;
         }
     };
+    if args.file.is_dir() {
+        return super::folder::build(args, &emits, &templates);
+    }
     let compilation = match compile_one(&args.file, &args.options) {
         Ok(compilation) => compilation,
         Err(code) => return code,
     };
-    match args.options.format {
-        Format::Human => print_human(&compilation, &args.options),
-        Format::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&to_json_values(
-                &compilation.sources,
-                &compilation.diagnostics
-            ))
-            .unwrap_or_else(|_| "[]".into())
-        ),
+    let mut json = Vec::new();
+    report_diagnostics(&compilation, &args.options, &mut json);
+    if args.options.format == Format::Json {
+        print_json(&json);
     }
     let file = args.file.display();
     let report = match &compilation.report {
@@ -113,29 +145,24 @@ pub fn build(args: &BuildArgs) -> i32 {
         return USAGE;
     }
     // Render everything first, so a failing renderer leaves no half-written directory.
-    let mut outputs = Vec::new();
-    for kind in emits {
-        match render(kind, report, &templates, scope) {
-            Ok(output) => outputs.push(output),
-            Err(message) => {
-                eprintln!("error: {message}");
-                return USAGE;
-            }
-        }
-    }
-    if let Err(error) = std::fs::create_dir_all(&args.out) {
-        eprintln!("error: cannot create {}: {error}", args.out.display());
-        return USAGE;
-    }
-    let mut written = Vec::new();
-    for (name, text) in outputs {
-        let path: PathBuf = args.out.join(name);
-        if let Err(error) = std::fs::write(&path, text) {
-            eprintln!("error: cannot write {}: {error}", path.display());
+    let outputs = match render_all(&emits, report, &templates, scope) {
+        Ok(outputs) => outputs,
+        Err(message) => {
+            eprintln!("error: {message}");
             return USAGE;
         }
-        written.push(path.display().to_string());
-    }
+    };
+    let outputs: Vec<(PathBuf, String)> = outputs
+        .into_iter()
+        .map(|(name, text)| (args.out.join(name), text))
+        .collect();
+    let written = match write_all(&outputs) {
+        Ok(written) => written,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return USAGE;
+        }
+    };
     eprintln!(
         "{file}: ok ({}); wrote {}",
         tally(&compilation),
@@ -147,25 +174,76 @@ pub fn build(args: &BuildArgs) -> i32 {
     OK
 }
 
-/// Renders one output: its file name and text.
-pub fn render(
-    kind: Emit,
+/// Writes each (path, text), creating directories as needed; the paths written, for the log.
+pub fn write_all(outputs: &[(PathBuf, String)]) -> Result<Vec<String>, String> {
+    let mut written = Vec::with_capacity(outputs.len());
+    for (path, text) in outputs {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|error| format!("cannot create {}: {error}", dir.display()))?;
+        }
+        std::fs::write(path, text)
+            .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
+        written.push(path.display().to_string());
+    }
+    Ok(written)
+}
+
+/// Renders the outputs `kinds` of one model: each file's name and text, in `kinds` order.
+/// Graphviz runs at most once, for both `dfd.svg` and the diagram of `threat-model.html`.
+pub fn render_all(
+    kinds: &[Emit],
     report: &Report,
     templates: &Templates,
     scope: Option<&str>,
-) -> Result<(&'static str, String), String> {
-    let rendered = match kind {
-        Emit::Md => ("threat-model.md", tmc::report::markdown(report, templates)),
-        Emit::Dot => ("dfd.dot", tmc::report::dot(report, templates, scope)),
-        Emit::Json => ("threats.json", tmc::report::json(report)),
-        Emit::Sarif => ("threats.sarif", tmc::report::sarif(report)),
-        Emit::Svg => {
-            let dot = tmc::report::dot(report, templates, scope).map_err(|e| e.to_string())?;
-            return graphviz::svg(&dot).map(|svg| ("dfd.svg", svg));
+) -> Result<Vec<(&'static str, String)>, String> {
+    let mut svg: Option<String> = None;
+    let svg_text = |svg: &mut Option<String>| -> Result<String, String> {
+        if let Some(text) = svg {
+            return Ok(text.clone());
         }
+        let dot = tmc::report::dot(report, templates, scope)
+            .map_err(|e| format!("cannot render dfd.dot: {e}"))?;
+        let text = graphviz::svg(&dot)?;
+        *svg = Some(text.clone());
+        Ok(text)
     };
-    match rendered {
-        (name, Ok(text)) => Ok((name, text)),
-        (name, Err(error)) => Err(format!("cannot render {name}: {error}")),
+    let mut outputs = Vec::with_capacity(kinds.len());
+    for &kind in kinds {
+        let rendered = match kind {
+            Emit::Md => ("threat-model.md", tmc::report::markdown(report, templates)),
+            Emit::Dot => ("dfd.dot", tmc::report::dot(report, templates, scope)),
+            Emit::Json => ("threats.json", tmc::report::json(report)),
+            Emit::Sarif => ("threats.sarif", tmc::report::sarif(report)),
+            Emit::Svg => {
+                outputs.push(("dfd.svg", svg_text(&mut svg)?));
+                continue;
+            }
+            Emit::Html => {
+                // The page shows the Graphviz drawing when it can, else the Mermaid source.
+                let drawn = if graphviz::available() {
+                    match svg_text(&mut svg) {
+                        Ok(text) => Some(text),
+                        // Graphviz gives up on some very large graphs; the page still works.
+                        Err(message) => {
+                            let first = message.lines().next().unwrap_or_default();
+                            eprintln!(
+                                "warning: {first}\n  threat-model.html shows the diagram's Mermaid source instead"
+                            );
+                            None
+                        }
+                    }
+                } else {
+                    None
+                };
+                let page = tmc::report::html(report, templates, drawn.as_deref(), scope);
+                ("threat-model.html", page)
+            }
+        };
+        match rendered {
+            (name, Ok(text)) => outputs.push((name, text)),
+            (name, Err(error)) => return Err(format!("cannot render {name}: {error}")),
+        }
     }
+    Ok(outputs)
 }

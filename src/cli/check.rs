@@ -95,10 +95,18 @@ pub fn check(args: &CheckArgs) -> i32 {
         }
     };
     let gate = args.fail_on.map(|s| s.level());
+    // A folder stands for the root models in it, as for `tmc build`.
+    let files = match super::folder::expand(&args.files, args.options.max_depth) {
+        Ok(files) => files,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return USAGE;
+        }
+    };
     let mut status = OK;
     let mut json = Vec::new();
     let mut gated = Vec::new();
-    for file in &args.files {
+    for file in &files {
         let compilation = match compile_file(file, &options) {
             Ok(compilation) => compilation,
             Err(code) => {

@@ -3,8 +3,10 @@
 mod args;
 mod build;
 mod check;
+mod completions;
 mod diff;
 mod fmt;
+mod folder;
 mod fs;
 mod gate;
 mod graphviz;
@@ -35,6 +37,7 @@ pub fn run() -> i32 {
         Command::Build(args) => build::build(&args),
         Command::Rules(args) => rules::list(&args),
         Command::Explain(args) => rules::explain(&args),
+        Command::Completions(args) => completions::print(&args),
         Command::Debug {
             command: DebugCommand::Model(args),
         } => check::debug_model(&args),

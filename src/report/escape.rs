@@ -11,6 +11,10 @@
 //! - [`dot`]: safe between the double quotes of a Graphviz string; `\n` stands for a line break.
 //! - [`mermaid`]: safe between the double quotes of a Mermaid label; never closes the quotes,
 //!   starts a Markdown string, a directive or an HTML tag, or forms a stray entity code.
+//! - [`html`]: safe as HTML text and inside a double- or single-quoted attribute; never forms a
+//!   tag, an entity or a comment (the escaping of every `.html.tera` template).
+//! - [`url_path`]: a relative URL path whose segments are only unreserved characters, safe in an
+//!   `href` and as a Markdown link destination.
 //!
 //! Control characters other than tab and line breaks have no meaning in any target and break
 //! XML-based renderings (Graphviz SVG), so every function turns them into U+FFFD.
@@ -219,6 +223,44 @@ pub fn mermaid(text: &str) -> String {
     out
 }
 
+/// HTML text or attribute value: `&`, `<`, `>`, `"` and `'` become entities. Line breaks stay
+/// (CSS decides whether they show); other control characters become U+FFFD.
+pub fn html(text: &str) -> String {
+    if is_plain(text, b"&<>\"'") {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\n' | '\r' => out.push(c),
+            c if is_control(c) => out.push(REPLACEMENT),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A relative path (`/`-separated) as a URL path: every byte but ASCII letters, digits, `-`, `.`,
+/// `_`, `~` and the `/` separators is percent-encoded, so no file name can end the link, start a
+/// query or a fragment, or be read as a scheme.
+pub fn url_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(char::from(byte));
+        } else {
+            out.push('%');
+            out.push_str(&format!("{byte:02X}"));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -292,6 +334,25 @@ mod tests {
         assert_eq!(mermaid("Ünïcode 🚀 ok."), "Ünïcode 🚀 ok.");
     }
 
+    #[test]
+    fn html_escapes_markup_and_quotes() {
+        assert_eq!(
+            html("<script>alert('x')</script> & \"q\""),
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"
+        );
+        assert_eq!(html("a\nb\u{0}c 🚀 é"), "a\nb\u{FFFD}c 🚀 é");
+        assert_eq!(html("<!-- x -->"), "&lt;!-- x --&gt;");
+    }
+
+    #[test]
+    fn url_path_encodes_everything_but_unreserved() {
+        assert_eq!(
+            url_path("team a/api.v2/threat-model.md"),
+            "team%20a/api.v2/threat-model.md"
+        );
+        assert_eq!(url_path("x)(y)#?:\"<é"), "x%29%28y%29%23%3F%3A%22%3C%C3%A9");
+    }
+
     /// Every `|` in the output of `md` is escaped (an odd run of backslashes before it).
     fn pipes_escaped(out: &str) -> bool {
         let bytes = out.as_bytes();
@@ -325,6 +386,12 @@ mod tests {
             let mermaid_out = mermaid(&text).replace("<br>", "");
             let forbidden = ['"', '<', '>', '`', '\n', '\r', '{', '}'];
             proptest::prop_assert!(!mermaid_out.contains(forbidden), "{mermaid_out}");
+            let html_out = html(&text);
+            proptest::prop_assert!(!html_out.contains(['<', '>', '"', '\'']), "{html_out}");
+            proptest::prop_assert!(html_out.replace("&amp;", "").replace("&lt;", "").replace("&gt;", "")
+                .replace("&quot;", "").replace("&#39;", "").find('&').is_none());
+            let url = url_path(&text);
+            proptest::prop_assert!(url.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~/%".contains(&b)));
         }
     }
 }

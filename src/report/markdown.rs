@@ -10,12 +10,13 @@
 
 use super::escape;
 use super::graph::Layout;
+use super::summary::{status_name, CountRow, Counts, SEVERITIES};
 use super::templates::{Templates, THREAT_MODEL, THREAT_TABLE};
 use super::view::{
     DataView, DecisionKind, ElementView, FlowView, ModelInfo, Report, RuleView, ThreatView,
 };
 use super::{mermaid, RenderError};
-use crate::vocab::{Category, ElementKind, Level, Status};
+use crate::vocab::{Category, ElementKind};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -55,37 +56,6 @@ struct Context<'a> {
 struct Tool {
     name: &'static str,
     version: &'static str,
-}
-
-#[derive(Serialize, Default, Clone, Copy)]
-struct Counts {
-    open: usize,
-    mitigated: usize,
-    accepted: usize,
-    total: usize,
-    /// Open threats of high or critical severity.
-    open_high: usize,
-}
-
-impl Counts {
-    fn add(&mut self, threat: &ThreatView) {
-        self.total += 1;
-        match threat.status {
-            Status::Open => self.open += 1,
-            Status::Mitigated => self.mitigated += 1,
-            Status::Accepted => self.accepted += 1,
-        }
-        if threat.status == Status::Open && threat.severity >= Level::High {
-            self.open_high += 1;
-        }
-    }
-}
-
-#[derive(Serialize)]
-struct CountRow {
-    name: &'static str,
-    #[serde(flatten)]
-    counts: Counts,
 }
 
 #[derive(Serialize)]
@@ -169,21 +139,6 @@ struct Rule<'a> {
     #[serde(flatten)]
     rule: &'a RuleView,
     category_name: &'static str,
-}
-
-/// Severity rows top-down, as readers scan for the worst first.
-const SEVERITIES: [Level; 4] = [Level::Critical, Level::High, Level::Medium, Level::Low];
-
-fn status_name(threat: &ThreatView) -> (&'static str, bool) {
-    let lapsed = threat
-        .decision
-        .as_ref()
-        .is_some_and(|d| d.kind == DecisionKind::Accept && d.lapsed);
-    if lapsed && threat.status == Status::Open {
-        ("Open (acceptance lapsed)", true)
-    } else {
-        (threat.status.display(), lapsed)
-    }
 }
 
 impl<'a> Context<'a> {

@@ -1,8 +1,9 @@
 //! Stage: report. Turns threats into the view-model every renderer reads, and renders it.
 //!
 //! Input: a [`view::Report`]. Output: the text of each output file (Markdown threat model,
-//! Graphviz DFD, Mermaid DFD, SARIF 2.1.0, JSON). Renderers are pure functions of the report
-//! (and, for Markdown and DOT, of the [`Templates`]): the same report gives byte-identical text.
+//! Graphviz DFD, Mermaid DFD, SARIF 2.1.0, JSON, the HTML page, and the index of a folder build).
+//! Renderers are pure functions of their inputs (and, for Markdown, DOT and HTML, of the
+//! [`Templates`]): the same report gives byte-identical text.
 //! The library never reads template files itself; the CLI reads `--templates DIR` and passes the
 //! contents to [`Templates::with_overrides`].
 //! (Like the whole library, it denies unwrap, expect, panic and indexing: see `src/lib.rs`.)
@@ -11,14 +12,19 @@ pub mod build;
 mod dot;
 pub mod escape;
 mod graph;
+mod html;
+pub mod index;
 mod json;
 mod markdown;
 mod mermaid;
 mod sarif;
+mod summary;
 mod templates;
 pub mod view;
 
 pub use dot::dot;
+pub use html::html;
+pub use index::{index_html, index_md, IndexEntry, Links};
 pub use json::json;
 pub use markdown::markdown;
 pub use mermaid::mermaid;

@@ -4,7 +4,8 @@
 //! (file name, content) pairs that replace some of them — the CLI reads those from
 //! `--templates DIR`; this module never touches the disk. Output: a [`Templates`] value ready to
 //! render. Invariants: only the known template names can be overridden (anything else is an
-//! error); autoescaping is off, and the escaping filters below are registered for every template.
+//! error); the escaping filters below are registered for every template; autoescaping is on for
+//! the HTML templates (`*.html.tera`, with [`escape::html`]) and off for the others.
 
 use super::escape;
 use super::RenderError;
@@ -18,11 +19,26 @@ pub const THREAT_MODEL: &str = "threat-model.md.tera";
 pub const THREAT_TABLE: &str = "threat-table.md.tera";
 /// The Graphviz data-flow diagram.
 pub const DFD: &str = "dfd.dot.tera";
+/// The HTML threat model: one self-contained page.
+pub const THREAT_MODEL_HTML: &str = "threat-model.html.tera";
+/// The index of a folder build, in Markdown.
+pub const INDEX_MD: &str = "index.md.tera";
+/// The index of a folder build, as a page.
+pub const INDEX_HTML: &str = "index.html.tera";
+
+/// Templates whose names end with this are autoescaped with [`escape::html`].
+const HTML_SUFFIX: &str = ".html.tera";
 
 const EMBEDDED: &[(&str, &str)] = &[
     (THREAT_MODEL, include_str!("templates/threat-model.md.tera")),
     (THREAT_TABLE, include_str!("templates/threat-table.md.tera")),
     (DFD, include_str!("templates/dfd.dot.tera")),
+    (
+        THREAT_MODEL_HTML,
+        include_str!("templates/threat-model.html.tera"),
+    ),
+    (INDEX_MD, include_str!("templates/index.md.tera")),
+    (INDEX_HTML, include_str!("templates/index.html.tera")),
 ];
 
 /// The templates to render with: the embedded ones, some perhaps replaced by the user's.
@@ -35,7 +51,14 @@ pub struct Templates {
 
 impl Templates {
     /// The names of the templates that exist (and may be overridden), in a fixed order.
-    pub const NAMES: &'static [&'static str] = &[THREAT_MODEL, THREAT_TABLE, DFD];
+    pub const NAMES: &'static [&'static str] = &[
+        THREAT_MODEL,
+        THREAT_TABLE,
+        DFD,
+        THREAT_MODEL_HTML,
+        INDEX_MD,
+        INDEX_HTML,
+    ];
 
     /// The templates embedded in the binary.
     pub fn embedded() -> Result<Templates, RenderError> {
@@ -66,7 +89,9 @@ impl Templates {
             }
         }
         let mut tera = Tera::default();
-        tera.autoescape_on(Vec::new());
+        // Everything the HTML templates print is escaped unless marked `safe`.
+        tera.autoescape_on(vec![HTML_SUFFIX]);
+        tera.set_escape_fn(escape::html);
         register_filters(&mut tera);
         // Parse one at a time so a broken override is named in the error.
         for (name, text) in &sources {
@@ -172,6 +197,27 @@ mod tests {
         assert!(
             error.to_string().starts_with("template `dfd.dot.tera`"),
             "{error}"
+        );
+    }
+
+    #[test]
+    fn html_templates_are_autoescaped_and_the_others_are_not() {
+        let templates = Templates::with_overrides(vec![
+            (
+                INDEX_HTML.into(),
+                "<p title=\"{{ a }}\">{{ a }}|{{ n }}</p>".into(),
+            ),
+            (INDEX_MD.into(), "{{ a }}".into()),
+        ])
+        .unwrap();
+        let context = serde_json::json!({ "a": "<b>\"x\" & 'y'\u{1}</b>", "n": 3 });
+        assert_eq!(
+            templates.render(INDEX_HTML, &context).unwrap(),
+            "<p title=\"&lt;b&gt;&quot;x&quot; &amp; &#39;y&#39;\u{FFFD}&lt;/b&gt;\">&lt;b&gt;&quot;x&quot; &amp; &#39;y&#39;\u{FFFD}&lt;/b&gt;|3</p>\n"
+        );
+        assert_eq!(
+            templates.render(INDEX_MD, &context).unwrap(),
+            "<b>\"x\" & 'y'\u{1}</b>\n"
         );
     }
 

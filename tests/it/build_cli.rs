@@ -329,3 +329,354 @@ fn diagram_scope_draws_one_boundary() {
         stderr(&output)
     );
 }
+
+/// A folder of models as a team keeps them: two roots (`shop.tm`, `team a/billing.tm`), a rule
+/// pack one of them uses, a file the other includes, a hidden folder of drafts that does not
+/// even parse (skipped), and a file that is not a model. Returns the folder.
+pub fn site(name: &str) -> PathBuf {
+    let dir = scratch(name).join("site");
+    let write = |path: &str, text: &str| {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().unwrap_or(&dir)).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(&path, text).unwrap_or_else(|e| panic!("{e}"));
+    };
+    let golden = |file: &str| {
+        std::fs::read_to_string(format!("tests/golden/{file}")).unwrap_or_else(|e| panic!("{e}"))
+    };
+    write("shop.tm", &golden("shop.tm"));
+    write("shop-rules.tm", &golden("shop-rules.tm"));
+    write(
+        "team a/billing.tm",
+        "model \"Billing <internal> & \\\"co\\\"\" { description \"Invoices | payments\" }\n\
+         include \"parts/ledger.tm\"\n\
+         use llm\n\
+         boundary corp \"Corp\" {\n\
+           actor clerk \"Clerk\"\n\
+           process billing \"Billing service\" { technology \"Rust\" }\n\
+         }\n\
+         clerk -> billing \"Creates invoices\" { protocol \"HTTPS\" }\n\
+         billing -> ledger \"Writes\" { protocol \"SQL\" }\n",
+    );
+    write("team a/parts/ledger.tm", "store ledger \"Ledger\"\n");
+    write(".drafts/broken.tm", "process {{{\n");
+    write("README.txt", "not a model\n");
+    dir
+}
+
+fn read(path: &std::path::Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Every file under `dir`, relative, sorted.
+fn tree(dir: &std::path::Path) -> Vec<String> {
+    fn walk(root: &std::path::Path, dir: &std::path::Path, out: &mut Vec<String>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else if let Ok(rel) = path.strip_prefix(root) {
+                out.push(rel.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}
+
+#[test]
+fn folder_build_writes_each_root_and_an_index() {
+    let site = site("build-folder");
+    let out = site.with_file_name("out");
+    let output = tmc()
+        .args(["build", "--today", "2026-06-01", "--color", "never"])
+        .args(["--emit", "md,json,sarif", "-o"])
+        .arg(&out)
+        .arg(&site)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(0), "{err}");
+    // Only the roots are built: not the rule pack, the included file or the hidden drafts.
+    assert_eq!(
+        tree(&out),
+        [
+            "index.html",
+            "index.md",
+            "shop/threat-model.md",
+            "shop/threats.json",
+            "shop/threats.sarif",
+            "team a/billing/threat-model.md",
+            "team a/billing/threats.json",
+            "team a/billing/threats.sarif",
+        ],
+        "{err}"
+    );
+    assert!(err.contains("shop.tm: ok (0 errors, 1 warning)"), "{err}");
+    assert!(err.contains("2 models ok; wrote 8 files"), "{err}");
+
+    // Each model's files are those of a single build of the same file.
+    let single = scratch("build-folder-single");
+    tmc()
+        .args([
+            "build",
+            "--today",
+            "2026-06-01",
+            "--emit",
+            "md,json,sarif",
+            "-o",
+        ])
+        .arg(&single)
+        .arg(site.join("team a/billing.tm"))
+        .assert()
+        .code(0);
+    for file in ["threat-model.md", "threats.json", "threats.sarif"] {
+        assert_eq!(
+            read(&single.join(file)),
+            read(&out.join("team a/billing").join(file)),
+            "{file}"
+        );
+    }
+
+    // The index counts each model's threats and links to its report.
+    let shop: tmc::report::view::Report =
+        serde_json::from_str(&read(&out.join("shop/threats.json")))
+            .unwrap_or_else(|e| panic!("{e}"));
+    let count = |f: &dyn Fn(&tmc::report::view::ThreatView) -> bool| {
+        shop.threats.iter().filter(|t| f(t)).count()
+    };
+    use tmc::vocab::{Level, Status};
+    let open = |level: Level| count(&|t| t.status == Status::Open && t.severity == level);
+    let row = format!(
+        "| [Shop](shop/threat-model.md) | `shop.tm` | {} | {} | {} | {} | {} | {} | {} | {} |",
+        open(Level::Critical),
+        open(Level::High),
+        open(Level::Medium),
+        open(Level::Low),
+        count(&|t| t.status == Status::Open),
+        count(&|t| t.status == Status::Mitigated),
+        count(&|t| t.status == Status::Accepted),
+        shop.threats.len()
+    );
+    let index = read(&out.join("index.md"));
+    assert!(index.contains(&row), "{row}\n{index}");
+    assert!(
+        index.contains(
+            "| [Billing &lt;internal&gt; &amp; \"co\"](team%20a/billing/threat-model.md) | `team a/billing.tm` |"
+        ),
+        "{index}"
+    );
+    let html = read(&out.join("index.html"));
+    // Without --emit html the page links to the Markdown reports.
+    assert!(html.contains("<a href=\"team%20a/billing/threat-model.md\">Billing &lt;internal&gt; &amp; &quot;co&quot;</a>"), "{html}");
+    assert!(!html.contains("<internal>"), "{html}");
+
+    // Byte-identical on a second run.
+    let again = scratch("build-folder-again");
+    tmc()
+        .args([
+            "build",
+            "--today",
+            "2026-06-01",
+            "--emit",
+            "md,json,sarif",
+            "-o",
+        ])
+        .arg(&again)
+        .arg(&site)
+        .assert()
+        .code(0);
+    for file in tree(&out) {
+        assert_eq!(read(&out.join(&file)), read(&again.join(&file)), "{file}");
+    }
+}
+
+#[test]
+fn folder_build_writes_nothing_when_one_model_fails() {
+    let site = site("build-folder-fails");
+    std::fs::write(
+        site.join("zz-broken.tm"),
+        "process api \"API\"\napi -> nowhere \"Calls\"\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let out = site.with_file_name("out");
+    let output = tmc()
+        .args(["build", "--today", "2026-06-01", "--color", "never", "-o"])
+        .arg(&out)
+        .arg(&site)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(err.contains("billing.tm: ok"), "{err}");
+    assert!(err.contains("zz-broken.tm: failed ("), "{err}");
+    assert!(
+        err.contains("1 of 3 models failed; nothing written"),
+        "{err}"
+    );
+    assert!(!out.exists());
+
+    // JSON diagnostics: one array for the whole folder.
+    let output = tmc()
+        .args(["build", "--format", "json", "-o"])
+        .arg(&out)
+        .arg(&site)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let json: serde_json::Value =
+        serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}"));
+    assert!(json.as_array().is_some_and(|a| !a.is_empty()), "{json}");
+}
+
+#[test]
+fn folder_build_usage_errors() {
+    let dir = scratch("build-folder-usage");
+    std::fs::create_dir_all(dir.join("empty/sub")).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(dir.join("empty/sub/notes.md"), "# no models\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let output = tmc()
+        .args(["build", "-o"])
+        .arg(dir.join("out"))
+        .arg(dir.join("empty"))
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("there is no .tm file under"),
+        "{}",
+        stderr(&output)
+    );
+
+    // Files that only include each other: no root.
+    std::fs::create_dir_all(dir.join("cycle")).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(dir.join("cycle/a.tm"), "include \"b.tm\"\n").unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(dir.join("cycle/b.tm"), "include \"a.tm\"\n").unwrap_or_else(|e| panic!("{e}"));
+    let output = tmc()
+        .args(["build", "-o"])
+        .arg(dir.join("out"))
+        .arg(dir.join("cycle"))
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("no root model"),
+        "{}",
+        stderr(&output)
+    );
+
+    let site = site("build-folder-scope");
+    tmc()
+        .args(["build", "--diagram-scope", "dc", "-o"])
+        .arg(dir.join("out"))
+        .arg(&site)
+        .assert()
+        .code(2);
+    assert!(!dir.join("out").exists());
+}
+
+#[test]
+fn completions_are_generated_for_each_shell() {
+    let output = tmc()
+        .args(["completions", "bash"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(output.status.code(), Some(0));
+    let bash = String::from_utf8_lossy(&output.stdout);
+    assert!(bash.contains("complete -F _tmc"), "{bash}");
+    for word in ["build", "check", "fmt", "--emit", "--templates"] {
+        assert!(bash.contains(word), "bash completions lack {word}");
+    }
+    for shell in ["zsh", "fish", "powershell", "elvish"] {
+        let output = tmc()
+            .args(["completions", shell])
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(output.status.code(), Some(0), "{shell}");
+        assert!(
+            String::from_utf8_lossy(&output.stdout).contains("build"),
+            "{shell}"
+        );
+    }
+    tmc().args(["completions", "tcsh"]).assert().code(2);
+}
+
+#[test]
+fn check_takes_a_folder_of_models() {
+    let site = site("check-folder");
+    let output = tmc()
+        .args(["check", "--today", "2026-06-01", "--color", "never"])
+        .arg(&site)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(0), "{err}");
+    // The roots only, in path order: not the rule pack, the included file or the drafts.
+    let verdicts: Vec<&str> = err.lines().filter(|l| l.contains(": ok (")).collect();
+    assert_eq!(verdicts.len(), 2, "{err}");
+    assert!(
+        verdicts[0].contains("shop.tm") && verdicts[1].contains("billing.tm"),
+        "{err}"
+    );
+    let empty = scratch("check-folder-empty");
+    std::fs::create_dir_all(&empty).unwrap_or_else(|e| panic!("{e}"));
+    tmc().arg("check").arg(&empty).assert().code(2);
+}
+
+/// The commands of examples/ci/ run as written (with the models folder swapped in).
+#[test]
+fn the_ci_examples_commands_run() {
+    let workflow =
+        std::fs::read_to_string("examples/ci/github-actions.yml").unwrap_or_else(|e| panic!("{e}"));
+    let build = workflow
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("run: tmc build \"$MODELS\" "))
+        .unwrap_or_else(|| panic!("no tmc build step in the workflow"));
+    let mut words: Vec<String> = build.split_whitespace().map(str::to_string).collect();
+    assert_eq!(words.first().map(String::as_str), Some("-o"), "{build}");
+    let emit = words
+        .iter()
+        .position(|w| w == "--emit")
+        .unwrap_or_else(|| panic!("{build}"));
+    assert_eq!(words[emit + 1], "md,dot,svg,json,sarif,html");
+    if crate::clients::dot_available().is_err() {
+        words[emit + 1] = "md,dot,json,sarif,html".into();
+    }
+    let site = site("ci-example");
+    let dir = site
+        .parent()
+        .unwrap_or_else(|| panic!("{}", site.display()));
+    let output = tmc()
+        .current_dir(dir)
+        .args(["build", "site", "--today", "2026-06-01"])
+        .args(&words)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let out = dir.join(&words[1]);
+    for file in ["index.html", "shop/threats.sarif", "shop/threat-model.html"] {
+        assert!(out.join(file).is_file(), "{file}");
+    }
+
+    let hooks = std::fs::read_to_string("examples/ci/pre-commit-hooks.yaml")
+        .unwrap_or_else(|e| panic!("{e}"));
+    for needed in [
+        "- id: tmc-fmt\n",
+        "  entry: tmc fmt --check\n",
+        "- id: tmc-check\n",
+        "  entry: tmc check --color never\n",
+        "  args: [threat-models]\n",
+        "  files: \\.tm$\n",
+    ] {
+        assert!(hooks.contains(needed), "{needed:?} missing from the hooks");
+    }
+    // The hook's command on a folder of models, as pre-commit runs it.
+    tmc()
+        .current_dir(dir)
+        .args(["check", "--color", "never", "--today", "2026-06-01", "site"])
+        .assert()
+        .code(0);
+}

@@ -6,6 +6,10 @@
 //!   shows Markdown.
 //! - SARIF: `tests/clients/sarif-check.py` validates against the official
 //!   SARIF 2.1.0 schema plus GitHub code scanning's expectations.
+//! - HTML: `tests/clients/html-check.mjs` opens pages from `file://` URLs in
+//!   headless Chromium, fails on any console error, uncaught exception,
+//!   dialog or request for anything but the page itself, and reports what a
+//!   reader sees (rows shown by each filter, the order after sorting).
 //!
 //! Availability policy: when a client is missing (no `dot`, no
 //! `tests/clients/node_modules`, no Chromium, no `tests/clients/.venv`), the
@@ -51,6 +55,8 @@ const DOT_TIMEOUT: Duration = Duration::from_secs(60);
 const MERMAID_TIMEOUT: Duration = Duration::from_secs(600);
 /// How long one run of the SARIF checker may take.
 const SARIF_TIMEOUT: Duration = Duration::from_secs(120);
+/// How long one run of the HTML checker may take (it gives up by itself before this).
+const HTML_TIMEOUT: Duration = Duration::from_secs(300);
 
 // ------------------------------------------------------------------ asserts
 
@@ -89,6 +95,26 @@ pub fn assert_mermaid_parses(markdown_or_mmd: &[(&str, &str)]) {
 pub fn assert_sarif_valid(sarif: &str) {
     if let Err(e) = check_sarif(sarif) {
         unavailable_or_panic("SARIF validator (tests/clients/.venv)", e);
+    }
+}
+
+/// Opens each page in headless Chromium (see [`check_html`]) and returns one
+/// report per page, or `None` when the browser is unavailable outside CI.
+///
+/// Panics if a page logs a console error, throws, opens a dialog or requests
+/// anything but itself.
+#[track_caller]
+pub fn assert_html_pages(
+    pages: &[&Path],
+    filters: &[&str],
+    sort: Option<&str>,
+) -> Option<Vec<serde_json::Value>> {
+    match check_html(pages, filters, sort) {
+        Ok(reports) => Some(reports),
+        Err(e) => {
+            unavailable_or_panic("HTML (node + Chromium)", e);
+            None
+        }
     }
 }
 
@@ -158,7 +184,7 @@ pub fn check_mermaid(files: &[(&str, &str)]) -> Result<(), ClientError> {
     mermaid_available()?;
 
     // One browser at a time: the machines have 2 cores.
-    let _turn = MERMAID_LOCK.lock().unwrap_or_else(|p| p.into_inner());
+    let _turn = BROWSER_LOCK.lock().unwrap_or_else(|p| p.into_inner());
     let dir = TempDir::new("mermaid")?;
     for (name, content) in files {
         dir.write(name, content.as_bytes())?;
@@ -234,9 +260,81 @@ pub fn check_sarif(sarif: &str) -> Result<(), ClientError> {
     }
 }
 
+/// Runs `tests/clients/html-check.mjs` on the pages: `filters` are
+/// `NAME=VALUE` choices of the threat table's filter selects, `sort` a header
+/// to click twice. One JSON report per page (see the script); a page with
+/// errors is a rejection.
+pub fn check_html(
+    pages: &[&Path],
+    filters: &[&str],
+    sort: Option<&str>,
+) -> Result<Vec<serde_json::Value>, ClientError> {
+    assert!(!pages.is_empty(), "check_html: no pages given");
+    browser_available(&["playwright-core"])?;
+    let _turn = BROWSER_LOCK.lock().unwrap_or_else(|p| p.into_inner());
+    let mut cmd = Command::new("node");
+    cmd.arg(clients_dir().join("html-check.mjs"));
+    for filter in filters {
+        cmd.arg("--filter").arg(filter);
+    }
+    if let Some(header) = sort {
+        cmd.arg("--sort").arg(header);
+    }
+    cmd.args(pages);
+    let out =
+        run(cmd, None, HTML_TIMEOUT).map_err(|e| ClientError::Unavailable(format!("node: {e}")))?;
+    let report = out.report();
+    if out.timed_out {
+        return Err(ClientError::Rejected(format!(
+            "html-check.mjs did not finish within {HTML_TIMEOUT:?}:\n{report}"
+        )));
+    }
+    if out.code() != Some(0) {
+        return Err(ClientError::Unavailable(format!(
+            "html-check.mjs could not run ({}): {}",
+            out.status,
+            report.trim()
+        )));
+    }
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let reports: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|line| {
+            serde_json::from_str(line)
+                .map_err(|e| ClientError::Rejected(format!("html-check.mjs printed {line:?}: {e}")))
+        })
+        .collect::<Result<_, _>>()?;
+    if reports.len() != pages.len() {
+        return Err(ClientError::Rejected(format!(
+            "html-check.mjs reported on {} of {} pages:\n{report}",
+            reports.len(),
+            pages.len()
+        )));
+    }
+    let problems: Vec<String> = reports
+        .iter()
+        .filter_map(|r| {
+            let errors = r["errors"].as_array()?;
+            (!errors.is_empty()).then(|| format!("{}: {}", r["page"], r["errors"]))
+        })
+        .collect();
+    if !problems.is_empty() {
+        return Err(ClientError::Rejected(format!(
+            "the browser reported problems:\n{}",
+            problems.join("\n")
+        )));
+    }
+    Ok(reports)
+}
+
 fn mermaid_available() -> Result<(), ClientError> {
+    browser_available(&["mermaid", "playwright-core"])
+}
+
+/// node, the npm packages `packages` in tests/clients, and Chromium.
+fn browser_available(packages: &[&str]) -> Result<(), ClientError> {
     let dir = clients_dir();
-    for pkg in ["mermaid", "playwright-core"] {
+    for pkg in packages {
         if !dir
             .join("node_modules")
             .join(pkg)
@@ -297,7 +395,8 @@ fn unavailable_or_panic(client: &str, e: ClientError) {
 
 // ------------------------------------------------------------------ plumbing
 
-static MERMAID_LOCK: Mutex<()> = Mutex::new(());
+/// One browser at a time, whichever check runs it.
+static BROWSER_LOCK: Mutex<()> = Mutex::new(());
 static TEMP_COUNTER: AtomicUsize = AtomicUsize::new(0);
 
 fn clients_dir() -> PathBuf {
@@ -638,6 +737,37 @@ sequenceDiagram
     fn sarif_rejects_broken_json() {
         if let Some(msg) = rejected("SARIF validator", check_sarif("{\"version\": ")) {
             assert!(msg.contains("not JSON"), "{msg}");
+        }
+    }
+
+    #[test]
+    fn html_check_rejects_pages_that_log_errors_or_fetch() {
+        let dir = TempDir::new("html-selftest").unwrap();
+        let good = dir
+            .write(
+                "good.html",
+                b"<!DOCTYPE html><title>ok</title><h1>Fine</h1><script>console.log('hi')</script>",
+            )
+            .unwrap();
+        let logs = dir
+            .write(
+                "logs.html",
+                b"<!DOCTYPE html><title>x</title><script>console.error('broken')</script>",
+            )
+            .unwrap();
+        let fetches = dir
+            .write(
+                "fetches.html",
+                b"<!DOCTYPE html><title>x</title><img src=\"http://example.invalid/x.png\">",
+            )
+            .unwrap();
+        if let Some(reports) = assert_html_pages(&[&good], &[], None) {
+            assert_eq!(reports[0]["h1"], "Fine");
+            assert_eq!(reports[0]["threats"], serde_json::Value::Null);
+        }
+        if let Some(msg) = rejected("HTML", check_html(&[&logs, &fetches], &[], None)) {
+            assert!(msg.contains("console error: broken"), "{msg}");
+            assert!(msg.contains("example.invalid"), "{msg}");
         }
     }
 

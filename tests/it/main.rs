@@ -9,6 +9,7 @@ mod docs_example;
 mod fixtures;
 mod fmt;
 mod golden;
+mod html;
 mod json_schema;
 mod properties;
 mod render;

@@ -1,0 +1,243 @@
+//! `tmc build FOLDER -o OUT`: every root model in FOLDER, each built like a single model into
+//! `OUT/<its path without .tm>/`, and an index of them all (`OUT/index.md`, `OUT/index.html`).
+//!
+//! A root is a `.tm` file under FOLDER that no other `.tm` file there names with `include` or
+//! `use "..."`. The folder is walked in sorted order (hidden entries and links to folders are
+//! skipped), so the models and the index are in the same order on every machine. Every root is
+//! compiled before anything is written: when any fails, nothing is written at all.
+
+use super::args::{BuildArgs, Emit, Format};
+use super::build::{print_json, render_all, report_diagnostics, write_all};
+use super::check::{compile_one, fails, tally};
+use super::{FAILED, OK, USAGE};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use tmc::compile::Compilation;
+use tmc::load::referenced_files;
+use tmc::report::{IndexEntry, Links, Templates};
+use tmc::syntax::ParseLimits;
+
+pub fn build(args: &BuildArgs, emits: &[Emit], templates: &Templates) -> i32 {
+    let folder = &args.file;
+    if args.diagram_scope.is_some() {
+        eprintln!(
+            "error: --diagram-scope draws one boundary of one model; it cannot be used when building a folder"
+        );
+        return USAGE;
+    }
+    // A bad --today would otherwise be reported once per model.
+    if let Err(message) = super::check::options(&args.options) {
+        eprintln!("error: {message}");
+        return USAGE;
+    }
+    let roots = match roots_of(folder, args.options.max_depth) {
+        Ok(roots) => roots,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return USAGE;
+        }
+    };
+
+    // Compile every model before writing anything.
+    let mut models: Vec<(PathBuf, Compilation)> = Vec::with_capacity(roots.len());
+    let mut json = Vec::new();
+    let mut failed = 0;
+    let mut status = OK;
+    for root in roots {
+        let path = folder.join(&root);
+        let compilation = match compile_one(&path, &args.options) {
+            Ok(compilation) => compilation,
+            Err(code) => {
+                status = status.max(code);
+                continue;
+            }
+        };
+        report_diagnostics(&compilation, &args.options, &mut json);
+        if compilation.report.is_none() || fails(&compilation, &args.options) {
+            failed += 1;
+            eprintln!("{}: failed ({})", path.display(), tally(&compilation));
+        } else {
+            eprintln!("{}: ok ({})", path.display(), tally(&compilation));
+        }
+        models.push((root, compilation));
+    }
+    if args.options.format == Format::Json {
+        print_json(&json);
+    }
+    if status != OK {
+        return status;
+    }
+    if failed > 0 {
+        eprintln!(
+            "{}: {failed} of {} models failed; nothing written",
+            folder.display(),
+            models.len()
+        );
+        return FAILED;
+    }
+
+    // Render every file into memory, then write.
+    let mut outputs: Vec<(PathBuf, String)> = Vec::new();
+    let mut entries = Vec::with_capacity(models.len());
+    let sources: Vec<(String, String)> = models
+        .iter()
+        .map(|(root, _)| (slashes(root), slashes(&root.with_extension(""))))
+        .collect();
+    for ((root, compilation), (source, dir)) in models.iter().zip(&sources) {
+        let Some(report) = &compilation.report else {
+            continue;
+        };
+        let rendered = match render_all(emits, report, templates, None) {
+            Ok(rendered) => rendered,
+            Err(message) => {
+                eprintln!("error: {}: {message}", folder.join(root).display());
+                return USAGE;
+            }
+        };
+        let out_dir = args.out.join(root.with_extension(""));
+        outputs.extend(
+            rendered
+                .into_iter()
+                .map(|(name, text)| (out_dir.join(name), text)),
+        );
+        entries.push(IndexEntry {
+            report,
+            source,
+            dir,
+        });
+    }
+    let links = Links {
+        md: emits.contains(&Emit::Md),
+        html: emits.contains(&Emit::Html),
+    };
+    for (name, index) in [
+        (
+            "index.md",
+            tmc::report::index_md(&entries, links, templates),
+        ),
+        (
+            "index.html",
+            tmc::report::index_html(&entries, links, templates),
+        ),
+    ] {
+        match index {
+            Ok(text) => outputs.push((args.out.join(name), text)),
+            Err(error) => {
+                eprintln!("error: cannot render {name}: {error}");
+                return USAGE;
+            }
+        }
+    }
+    match write_all(&outputs) {
+        Ok(written) => eprintln!(
+            "{}: {} models ok; wrote {} files into {} (index: {})",
+            folder.display(),
+            entries.len(),
+            written.len(),
+            args.out.display(),
+            args.out.join("index.html").display()
+        ),
+        Err(message) => {
+            eprintln!("error: {message}");
+            return USAGE;
+        }
+    }
+    // As for a single build: the process ends next, so skip freeing the models.
+    std::mem::forget(models);
+    OK
+}
+
+/// The root models under `folder`, relative to it, in sorted order; an error when there is no
+/// `.tm` file, or no root, under it.
+pub fn roots_of(folder: &Path, max_depth: usize) -> Result<Vec<PathBuf>, String> {
+    let mut files = Vec::new();
+    walk(folder, Path::new(""), &mut files)?;
+    if files.is_empty() {
+        return Err(format!("there is no .tm file under {}", folder.display()));
+    }
+    let roots = roots(folder, &files, max_depth)?;
+    if roots.is_empty() {
+        return Err(format!(
+            "every .tm file under {} is included or used by another one (an include cycle?), so there is no root model",
+            folder.display()
+        ));
+    }
+    Ok(roots)
+}
+
+/// `paths` with each folder replaced by the root models under it (see [`roots_of`]).
+pub fn expand(paths: &[PathBuf], max_depth: usize) -> Result<Vec<PathBuf>, String> {
+    let mut out = Vec::with_capacity(paths.len());
+    for path in paths {
+        if path.is_dir() {
+            out.extend(
+                roots_of(path, max_depth)?
+                    .into_iter()
+                    .map(|root| path.join(root)),
+            );
+        } else {
+            out.push(path.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// Appends the `.tm` files under `root.join(dir)` to `files`, as paths relative to `root`, in
+/// sorted order. Entries whose names start with `.` are skipped, and links to folders are not
+/// followed (so a link cannot make the walk loop).
+fn walk(root: &Path, dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), String> {
+    let here = root.join(dir);
+    let entries =
+        std::fs::read_dir(&here).map_err(|e| format!("cannot read {}: {e}", here.display()))?;
+    let mut entries: Vec<_> = entries
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("cannot read {}: {e}", here.display()))?;
+    entries.sort_by_key(|entry| entry.file_name());
+    for entry in entries {
+        let name = entry.file_name();
+        if name.to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let relative = dir.join(&name);
+        let kind = entry
+            .file_type()
+            .map_err(|e| format!("cannot read {}: {e}", entry.path().display()))?;
+        if kind.is_dir() {
+            walk(root, &relative, files)?;
+        } else if Path::new(&name).extension().is_some_and(|e| e == "tm") && entry.path().is_file()
+        {
+            files.push(relative);
+        }
+    }
+    Ok(())
+}
+
+/// The files (relative to `folder`) that no file in `files` includes or uses, in `files` order.
+fn roots(folder: &Path, files: &[PathBuf], max_depth: usize) -> Result<Vec<PathBuf>, String> {
+    let limits = ParseLimits {
+        max_depth,
+        ..ParseLimits::default()
+    };
+    let mut named = BTreeSet::new();
+    for file in files {
+        let path = folder.join(file);
+        let bytes =
+            std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        // A file that is not UTF-8 names nothing; compiling it reports the problem.
+        let text = String::from_utf8_lossy(&bytes);
+        named.extend(referenced_files(file, &text, limits));
+    }
+    Ok(files
+        .iter()
+        .filter(|file| !named.contains(&tmc::load::normalize(file)))
+        .cloned()
+        .collect())
+}
+
+/// A relative path with `/` between its parts, for the index and its links.
+fn slashes(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}

@@ -1,0 +1,219 @@
+#!/usr/bin/env node
+// Loads tmc's HTML pages (threat-model.html, index.html) in headless Chromium
+// (playwright-core) from file:// URLs and reports what a reader would see.
+//
+//   node tests/clients/html-check.mjs [--filter NAME=VALUE]... [--sort HEADER] PAGE.html...
+//
+// For each page, one JSON line on stdout:
+//   { "page", "errors": [console errors, uncaught exceptions, requests that
+//     left the page's own file], "title", "h1", "scripts" (number of <script>
+//     elements), "filters_visible",
+//     "threats": null | { "rows", "visible", "filtered": { "NAME=VALUE": visible rows },
+//                         "sorted": null | { "header", "ascending": [...], "descending": [...] } },
+//     "models": null | { "rows", "links": [href...] } }
+// --filter selects VALUE in the page's `#filter-NAME` select, counts the
+// visible rows of `#threat-table`, and resets the filter. --sort clicks the
+// header whose text is HEADER twice and reports each row's
+// `data-value` of that column (or its text) after each click.
+// Exit: 0 when every page was examined (the caller judges the report), 2 on a
+// setup problem (usage, no browser, playwright-core missing, time limit).
+//
+// Environment:
+//   CHROMIUM           browser binary (default: /usr/bin/chromium, then chromium-browser)
+//   HTML_CHECK_BUDGET  limit for the whole run in ms (default 60000 + 20000 per page)
+
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const require = createRequire(import.meta.url);
+
+function setupFail(msg) {
+  console.error(`html-check: ${msg}`);
+  process.exit(2);
+}
+
+// ---------------------------------------------------------------- arguments
+const pages = [];
+const filters = [];
+let sortHeader = null;
+const args = process.argv.slice(2);
+for (let i = 0; i < args.length; i++) {
+  const a = args[i];
+  if (a === '--filter') {
+    const spec = args[++i] || '';
+    if (!/^[a-z]+=[a-z_]+$/.test(spec)) setupFail(`--filter takes NAME=VALUE, not ${JSON.stringify(spec)}`);
+    filters.push(spec);
+  } else if (a === '--sort') {
+    sortHeader = args[++i];
+    if (!sortHeader) setupFail('--sort takes a header text');
+  } else if (a.startsWith('--')) setupFail(`unknown option ${a}`);
+  else pages.push(resolve(a));
+}
+if (pages.length === 0) setupFail('usage: node html-check.mjs [--filter NAME=VALUE]... [--sort HEADER] PAGE.html...');
+for (const page of pages) if (!existsSync(page)) setupFail(`no such file: ${page}`);
+
+let chromium;
+try {
+  ({ chromium } = require('playwright-core'));
+} catch (e) {
+  setupFail(`playwright-core is not installed (run tests/clients/setup.sh): ${e.message}`);
+}
+const executablePath =
+  process.env.CHROMIUM || ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+if (!executablePath || !existsSync(executablePath)) {
+  setupFail('no Chromium found (apt-get install chromium, or set CHROMIUM)');
+}
+
+// ---------------------------------------------------------------- browser
+const budgetMs = Number(process.env.HTML_CHECK_BUDGET || 60000 + 20000 * pages.length);
+let context = null;
+let userDataDir = null;
+async function cleanup() {
+  if (context) {
+    const c = context;
+    context = null;
+    await Promise.race([c.close().catch(() => {}), new Promise((r) => setTimeout(r, 5000))]);
+  }
+  if (userDataDir) {
+    try {
+      rmSync(userDataDir, { recursive: true, force: true });
+    } catch {}
+    userDataDir = null;
+  }
+}
+const watchdog = setTimeout(async () => {
+  console.error(`html-check: gave up after ${budgetMs} ms (HTML_CHECK_BUDGET)`);
+  await cleanup();
+  process.exit(2);
+}, budgetMs);
+watchdog.unref();
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, async () => {
+    await cleanup();
+    process.exit(2);
+  });
+}
+
+function oneLine(s) {
+  return String(s).replace(/\s+/g, ' ').trim().slice(0, 600);
+}
+
+async function examine(file) {
+  const url = pathToFileURL(file).href;
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(`console error: ${oneLine(msg.text())}`);
+  });
+  page.on('pageerror', (err) => errors.push(`uncaught exception: ${oneLine(err.message)}`));
+  page.on('crash', () => errors.push('page crashed'));
+  page.on('dialog', (dialog) => {
+    errors.push(`dialog opened: ${oneLine(dialog.message())}`);
+    dialog.dismiss().catch(() => {});
+  });
+  // The page must need nothing but itself: any other request is reported.
+  page.on('request', (request) => {
+    const u = request.url();
+    if (u !== url && !u.startsWith('data:') && !u.startsWith('about:')) errors.push(`request: ${oneLine(u)}`);
+  });
+  await page.goto(url, { waitUntil: 'load', timeout: 30000 });
+  // Let late messages arrive.
+  await page.evaluate(() => new Promise((r) => setTimeout(r, 50)));
+
+  const report = await page.evaluate(() => {
+    const form = document.getElementById('threat-filters');
+    return {
+      title: document.title,
+      h1: (document.querySelector('h1') || {}).textContent || null,
+      scripts: document.scripts.length,
+      filters_visible: !!form && !form.hidden && form.offsetParent !== null,
+    };
+  });
+  report.page = file;
+  report.threats = null;
+  report.models = null;
+
+  const rows = page.locator('#threat-table tbody tr');
+  if ((await page.locator('#threat-table').count()) > 0) {
+    const threats = { rows: await rows.count(), visible: await page.locator('#threat-table tbody tr:visible').count(), filtered: {}, sorted: null };
+    for (const spec of filters) {
+      const [name, value] = spec.split('=');
+      await page.selectOption(`#filter-${name}`, value);
+      threats.filtered[spec] = await page.locator('#threat-table tbody tr:visible').count();
+      await page.selectOption(`#filter-${name}`, '');
+    }
+    if (sortHeader !== null) {
+      const headers = await page.locator('#threat-table thead th').allTextContents();
+      const column = headers.findIndex((h) => h.trim() === sortHeader);
+      if (column < 0) {
+        errors.push(`no header ${JSON.stringify(sortHeader)} among ${JSON.stringify(headers)}`);
+      } else {
+        const button = page.locator('#threat-table thead th').nth(column).locator('button');
+        const keys = () =>
+          page.evaluate((col) => {
+            return Array.from(document.querySelectorAll('#threat-table tbody tr')).map((tr) => {
+              const cell = tr.cells[col];
+              const v = cell.getAttribute('data-value');
+              return v === null ? cell.textContent.trim() : v;
+            });
+          }, column);
+        await button.click();
+        const ascending = await keys();
+        await button.click();
+        const descending = await keys();
+        threats.sorted = { header: sortHeader, ascending, descending };
+      }
+    }
+    report.threats = threats;
+  }
+  if ((await page.locator('#models').count()) > 0) {
+    report.models = {
+      rows: await page.locator('#models tbody tr').count(),
+      links: await page.locator('#models tbody a').evaluateAll((as) => as.map((a) => a.getAttribute('href'))),
+    };
+  }
+  // Anything the actions above logged counts too.
+  await page.evaluate(() => new Promise((r) => setTimeout(r, 50)));
+  report.errors = errors;
+  await page.close();
+  return report;
+}
+
+try {
+  userDataDir = mkdtempSync(join(tmpdir(), 'tmc-html-check-'));
+  try {
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--disable-dev-shm-usage',
+      ],
+      timeout: 30000,
+    });
+  } catch (e) {
+    setupFail(`cannot start ${executablePath}: ${oneLine(e.message)}`);
+  }
+  for (const file of pages) {
+    let report;
+    try {
+      report = await examine(file);
+    } catch (e) {
+      report = { page: file, errors: [`could not examine the page: ${oneLine(e.message)}`] };
+    }
+    console.log(JSON.stringify(report));
+  }
+} finally {
+  await cleanup();
+}
+clearTimeout(watchdog);
+process.exit(0);

@@ -1,0 +1,261 @@
+//! `threat-model.html` and the folder index, as people get them: built by the binary, then
+//! opened in headless Chromium (see `clients::check_html`), plus what can be checked on the text.
+
+use crate::build_cli::{scratch, site};
+use crate::clients::{assert_html_pages, dot_available};
+use assert_cmd::Command;
+use std::path::Path;
+use tmc::report::view::Report;
+
+fn tmc() -> Command {
+    Command::cargo_bin("tmc").unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Builds `model` with `--emit html,json` into a fresh directory; the page and the report.
+fn build_page(
+    model: &str,
+    out: &str,
+    without_graphviz: bool,
+) -> (std::path::PathBuf, String, Report) {
+    let out = scratch(out);
+    let mut command = tmc();
+    if without_graphviz {
+        command.env("PATH", "/nonexistent");
+    }
+    command
+        .args([
+            "build",
+            model,
+            "--today",
+            "2026-06-01",
+            "--emit",
+            "html,json",
+            "-o",
+        ])
+        .arg(&out)
+        .assert()
+        .code(0);
+    let page = out.join("threat-model.html");
+    let html = read(&page);
+    let report: Report =
+        serde_json::from_str(&read(&out.join("threats.json"))).unwrap_or_else(|e| panic!("{e}"));
+    (page, html, report)
+}
+
+fn severity_count(report: &Report, word: &str) -> u64 {
+    report
+        .threats
+        .iter()
+        .filter(|t| t.severity.word() == word)
+        .count() as u64
+}
+
+#[test]
+fn the_threat_table_filters_and_sorts_in_chromium() {
+    let (page, html, report) = build_page("examples/ai-nutrition-pro.tm", "html-example", false);
+    // One row per threat, with the attributes the filters read; the page needs nothing else.
+    assert_eq!(
+        html.matches("<tr id=\"threat-").count(),
+        report.threats.len()
+    );
+    assert!(html.contains("data-severity=\"critical\" data-status=\"open\""));
+    for external in ["src=\"http", "href=\"http", "<link", "@import", "url("] {
+        assert!(!html.contains(external), "the page loads {external}");
+    }
+    if dot_available().is_ok() {
+        assert!(
+            html.contains("<svg") && !html.contains("<?xml") && !html.contains("<!DOCTYPE svg")
+        );
+    }
+    let filters = [
+        "severity=critical",
+        "severity=high",
+        "status=mitigated",
+        "category=spoofing",
+    ];
+    let Some(reports) = assert_html_pages(&[&page], &filters, Some("Severity")) else {
+        return;
+    };
+    let r = &reports[0];
+    let total = report.threats.len() as u64;
+    assert_eq!(r["title"], format!("Threat Model: {}", report.model.name));
+    assert_eq!(r["filters_visible"], true, "{r}");
+    assert_eq!(r["threats"]["rows"], total, "{r}");
+    assert_eq!(r["threats"]["visible"], total, "{r}");
+    let filtered = &r["threats"]["filtered"];
+    let critical = severity_count(&report, "critical");
+    assert!(critical > 0 && critical < total);
+    assert_eq!(filtered["severity=critical"], critical, "{r}");
+    assert_eq!(
+        filtered["severity=high"],
+        severity_count(&report, "high"),
+        "{r}"
+    );
+    let mitigated = report
+        .threats
+        .iter()
+        .filter(|t| t.status == tmc::vocab::Status::Mitigated)
+        .count() as u64;
+    assert_eq!(filtered["status=mitigated"], mitigated, "{r}");
+    let spoofing = report
+        .threats
+        .iter()
+        .filter(|t| t.category == tmc::vocab::Category::Spoofing)
+        .count() as u64;
+    assert_eq!(filtered["category=spoofing"], spoofing, "{r}");
+
+    // Clicking Severity sorts worst first, clicking again best first.
+    let keys = |order: &str| -> Vec<u64> {
+        r["threats"]["sorted"][order]
+            .as_array()
+            .unwrap_or_else(|| panic!("{r}"))
+            .iter()
+            .map(|v| {
+                v.as_str()
+                    .and_then(|s| s.parse().ok())
+                    .unwrap_or_else(|| panic!("{v}"))
+            })
+            .collect()
+    };
+    let ascending = keys("ascending");
+    let descending = keys("descending");
+    assert_eq!(ascending.len() as u64, total);
+    assert!(ascending.windows(2).all(|w| w[0] <= w[1]), "{ascending:?}");
+    assert!(
+        descending.windows(2).all(|w| w[0] >= w[1]),
+        "{descending:?}"
+    );
+    assert_eq!(ascending.first(), Some(&1), "critical (rank 1) first");
+}
+
+#[test]
+fn hostile_text_is_never_markup() {
+    for without_graphviz in [false, true] {
+        let out = format!("html-hostile-{without_graphviz}");
+        let (page, html, report) = build_page("tests/golden/hostile.tm", &out, without_graphviz);
+        // Exactly our one script, and no text from the model as a tag.
+        assert_eq!(html.matches("<script").count(), 1, "{html}");
+        assert!(!html.contains("<script>alert"), "{html}");
+        assert!(
+            !html.contains("<b>tag</b>") && !html.contains("<model>"),
+            "{html}"
+        );
+        assert!(html.contains("User &lt;script&gt;alert(1)&lt;/script&gt;"));
+        if without_graphviz || dot_available().is_err() {
+            assert!(html.contains("<pre class=\"mermaid-source\">flowchart LR\n"));
+            assert!(!html.contains("<svg"));
+        } else {
+            assert!(html.contains("<svg") && !html.contains("mermaid-source\">"));
+        }
+        let Some(reports) = assert_html_pages(&[&page], &["severity=critical"], None) else {
+            continue;
+        };
+        let r = &reports[0];
+        // The browser shows the names as text, character for character.
+        assert_eq!(
+            r["h1"],
+            format!("Threat Model: {}", report.model.name),
+            "{r}"
+        );
+        assert_eq!(r["scripts"], 1, "{r}");
+        assert_eq!(
+            r["threats"]["filtered"]["severity=critical"],
+            severity_count(&report, "critical"),
+            "{r}"
+        );
+    }
+}
+
+#[test]
+fn the_folder_index_loads_in_chromium() {
+    let site = site("html-folder");
+    let out = site.with_file_name("out");
+    tmc()
+        .args(["build", "--today", "2026-06-01", "--emit", "md,html", "-o"])
+        .arg(&out)
+        .arg(&site)
+        .assert()
+        .code(0);
+    let index = out.join("index.html");
+    let html = read(&index);
+    assert!(
+        html.contains("href=\"team%20a/billing/threat-model.html\""),
+        "{html}"
+    );
+    assert!(!html.contains("<script"), "the index needs no script");
+    let pages = [
+        index.as_path(),
+        &out.join("shop/threat-model.html"),
+        &out.join("team a/billing/threat-model.html"),
+    ];
+    let Some(reports) = assert_html_pages(&pages, &[], None) else {
+        return;
+    };
+    let models = &reports[0]["models"];
+    assert_eq!(models["rows"], 2, "{models}");
+    let links: Vec<&str> = models["links"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{models}"))
+        .iter()
+        .filter_map(|v| v.as_str())
+        .collect();
+    assert_eq!(
+        links,
+        [
+            "shop/threat-model.html",
+            "team%20a/billing/threat-model.html"
+        ]
+    );
+    assert_eq!(
+        reports[2]["h1"],
+        "Threat Model: Billing <internal> & \"co\""
+    );
+}
+
+/// Graphviz gives up on some very large graphs: the page falls back to the Mermaid source (with a
+/// warning) rather than failing the build, while an explicit `--emit svg` still fails.
+#[cfg(unix)]
+#[test]
+fn a_failing_graphviz_leaves_the_mermaid_source_in_the_page() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scratch("html-dot-fails");
+    let bin = dir.join("bin");
+    std::fs::create_dir_all(&bin).unwrap_or_else(|e| panic!("{e}"));
+    let dot = bin.join("dot");
+    std::fs::write(
+        &dot,
+        "#!/bin/sh\n[ \"$1\" = -V ] && exit 0\necho 'Error: trouble in init_rank' >&2\necho 'more detail' >&2\nexit 1\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    std::fs::set_permissions(&dot, std::fs::Permissions::from_mode(0o755))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let out = dir.join("out");
+    let output = tmc()
+        .env("PATH", &bin)
+        .args(["build", "tests/golden/shop.tm", "--emit", "html", "-o"])
+        .arg(&out)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("warning: `dot -Tsvg` failed: Error: trouble in init_rank\n  threat-model.html shows the diagram's Mermaid source instead"),
+        "{err}"
+    );
+    assert!(!err.contains("more detail"), "{err}");
+    let html = read(&out.join("threat-model.html"));
+    assert!(html.contains("<pre class=\"mermaid-source\">flowchart LR"));
+
+    let again = dir.join("again");
+    tmc()
+        .env("PATH", &bin)
+        .args(["build", "tests/golden/shop.tm", "--emit", "svg,html", "-o"])
+        .arg(&again)
+        .assert()
+        .code(2);
+    assert!(!again.exists());
+}
