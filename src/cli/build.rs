@@ -145,7 +145,7 @@ pub fn build(args: &BuildArgs) -> i32 {
         return USAGE;
     }
     // Render everything first, so a failing renderer leaves no half-written directory.
-    let outputs = match render_all(&emits, report, &templates, scope) {
+    let outputs = match render_all(&emits, report, &templates, scope, !args.emit.is_empty()) {
         Ok(outputs) => outputs,
         Err(message) => {
             eprintln!("error: {message}");
@@ -191,11 +191,14 @@ pub fn write_all(outputs: &[(PathBuf, String)]) -> Result<Vec<String>, String> {
 
 /// Renders the outputs `kinds` of one model: each file's name and text, in `kinds` order.
 /// Graphviz runs at most once, for both `dfd.svg` and the diagram of `threat-model.html`.
+/// When `svg` was not asked for explicitly (the default outputs), a Graphviz failure is a
+/// warning and `dfd.svg` is left out: Graphviz gives up on some very large graphs.
 pub fn render_all(
     kinds: &[Emit],
     report: &Report,
     templates: &Templates,
     scope: Option<&str>,
+    svg_explicit: bool,
 ) -> Result<Vec<(&'static str, String)>, String> {
     let mut svg: Option<String> = None;
     let svg_text = |svg: &mut Option<String>| -> Result<String, String> {
@@ -216,7 +219,14 @@ pub fn render_all(
             Emit::Json => ("threats.json", tmc::report::json(report)),
             Emit::Sarif => ("threats.sarif", tmc::report::sarif(report)),
             Emit::Svg => {
-                outputs.push(("dfd.svg", svg_text(&mut svg)?));
+                match svg_text(&mut svg) {
+                    Ok(text) => outputs.push(("dfd.svg", text)),
+                    Err(message) if !svg_explicit => {
+                        let first = message.lines().next().unwrap_or_default();
+                        eprintln!("warning: {first}\n  dfd.svg is left out; dfd.dot has the diagram (try --diagram-scope)");
+                    }
+                    Err(message) => return Err(message),
+                }
                 continue;
             }
             Emit::Html => {

@@ -258,4 +258,18 @@ fn a_failing_graphviz_leaves_the_mermaid_source_in_the_page() {
         .assert()
         .code(2);
     assert!(!again.exists());
+
+    // The default outputs include svg only because Graphviz is there; when it gives up, the build
+    // still succeeds without dfd.svg.
+    let default = dir.join("default");
+    let output = tmc()
+        .env("PATH", &bin)
+        .args(["build", "tests/golden/shop.tm", "-o"])
+        .arg(&default)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{err}");
+    assert!(err.contains("dfd.svg is left out"), "{err}");
+    assert!(default.join("dfd.dot").is_file() && !default.join("dfd.svg").exists());
 }
