@@ -6,7 +6,7 @@
 //! looked up by one of its exact parts, and only scans when every part has a `*`.
 
 use super::{AppliedDecision, RuleOptions, Threat};
-use crate::diagnostics::{codes, Diagnostic, Diagnostics};
+use crate::diagnostics::{codes, Diagnostic, Diagnostics, HintBudget};
 use crate::model::{Decision, DecisionKind, Model};
 use crate::vocab::Status;
 use std::collections::HashMap;
@@ -224,7 +224,8 @@ pub fn decide(
             let found = index.find(&pattern);
             if found.is_empty() {
                 if !broken.explains(&pattern) {
-                    sink.push(no_match(decision, &pattern, threats));
+                    let diagnostic = no_match(decision, &pattern, threats, sink.hints());
+                    sink.push(diagnostic);
                 }
                 continue;
             }
@@ -338,15 +339,28 @@ fn renamed(model: &Model, decision: &Decision, sink: &mut Diagnostics) -> String
     out
 }
 
-fn no_match(decision: &Decision, pattern: &str, threats: &[Threat]) -> Diagnostic {
+fn no_match(
+    decision: &Decision,
+    pattern: &str,
+    threats: &[Threat],
+    budget: &mut HintBudget,
+) -> Diagnostic {
     let kind = match decision.kind {
         DecisionKind::Mitigate => "mitigate",
         DecisionKind::Accept => "accept",
     };
-    let mut scored: Vec<(usize, &str)> = threats
-        .iter()
-        .map(|t| (strsim::levenshtein(pattern, &t.id), t.id.as_str()))
-        .collect();
+    // Every threat id is compared with the pattern; the run's hint budget keeps thousands of
+    // unmatched decisions in a model with thousands of threats from taking quadratic time.
+    let pattern_chars = pattern.chars().count();
+    let mut scored: Vec<(usize, &str)> = Vec::new();
+    for threat in threats {
+        let cost = 1 + pattern_chars.saturating_mul(threat.id.chars().count());
+        if !budget.take(cost) {
+            scored.clear();
+            break;
+        }
+        scored.push((strsim::levenshtein(pattern, &threat.id), threat.id.as_str()));
+    }
     scored.sort_unstable();
     let closest: Vec<String> = scored
         .iter()
@@ -371,6 +385,9 @@ fn no_match(decision: &Decision, pattern: &str, threats: &[Threat]) -> Diagnosti
         "; `*` matches any run of characters within one part"
     };
     match closest.as_slice() {
+        [] if budget.is_spent() => diagnostic.with_help(
+            "a threat id is `RULE@ELEMENT` or `RULE@SOURCE>TARGET` (`#N` for a repeated flow); `*` matches any run of characters within one part",
+        ),
         [] => diagnostic.with_help("the model has no threats to decide on"),
         [one] => diagnostic.with_help(format!("the closest id is {one}{flow_hint}")),
         more => diagnostic.with_help(format!(
