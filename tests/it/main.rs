@@ -5,6 +5,7 @@ mod cli;
 mod clients;
 mod fixtures;
 mod fmt;
+mod fuzz_regressions;
 mod golden;
 mod json_schema;
 mod render;
