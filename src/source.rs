@@ -50,7 +50,34 @@ pub struct LineCol {
 #[derive(Default)]
 pub struct SourceMap {
     files: SimpleFiles<String, String>,
+    /// Per file, characters counted at every [`COLUMN_STEP`] bytes, so a column costs at most
+    /// one step of counting however long its line is (a model may be one 64 KB line; counting from
+    /// the line start for every element made building its report quadratic).
+    columns: Vec<Vec<usize>>,
     count: usize,
+}
+
+/// Bytes between two checkpoints of the character count.
+const COLUMN_STEP: usize = 256;
+
+/// Counts the bytes `b` in `from..to` where `b + 1` is a character boundary: the characters that
+/// end in that range (codespan-reporting's way of counting columns, so both agree).
+fn chars_ending_in(text: &str, from: usize, to: usize) -> usize {
+    (from..to)
+        .filter(|byte| text.is_char_boundary(byte + 1))
+        .count()
+}
+
+fn column_checkpoints(text: &str) -> Vec<usize> {
+    let mut checkpoints = vec![0];
+    let mut total = 0;
+    let mut at = 0;
+    while at + COLUMN_STEP <= text.len() {
+        total += chars_ending_in(text, at, at + COLUMN_STEP);
+        checkpoints.push(total);
+        at += COLUMN_STEP;
+    }
+    checkpoints
 }
 
 impl SourceMap {
@@ -60,7 +87,9 @@ impl SourceMap {
 
     /// Adds a file; `name` is how people will see it (`examples/x.tm`, `<stdlib/stride.tm>`).
     pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileId {
-        let id = self.files.add(name.into(), text.into());
+        let text = text.into();
+        self.columns.push(column_checkpoints(&text));
+        let id = self.files.add(name.into(), text);
         self.count += 1;
         FileId(id)
     }
@@ -92,21 +121,84 @@ impl SourceMap {
         self.text(span.file).get(span.range()).unwrap_or("")
     }
 
-    /// 1-based line and column (in characters) of a byte offset.
+    /// 1-based line and column (in characters) of a byte offset; the same numbers as
+    /// codespan-reporting's, in time independent of the length of the line.
     pub fn line_col(&self, file: FileId, offset: usize) -> LineCol {
         let line_index = self.files.line_index(file.0, offset).unwrap_or(0);
-        let column = self
-            .files
-            .column_number(file.0, line_index, offset)
-            .unwrap_or(1);
+        let column = match self.files.line_range(file.0, line_index) {
+            Ok(range) => {
+                let text = self.text(file);
+                let end = offset.min(range.end).min(text.len());
+                self.chars_before(file, end)
+                    .saturating_sub(self.chars_before(file, range.start.min(end)))
+                    + 1
+            }
+            Err(_) => 1,
+        };
         LineCol {
             line: line_index + 1,
             column,
         }
     }
 
+    /// Characters that end before byte `offset` (at most the length of the file).
+    fn chars_before(&self, file: FileId, offset: usize) -> usize {
+        let text = self.text(file);
+        let offset = offset.min(text.len());
+        let step = offset / COLUMN_STEP;
+        let counted = self
+            .columns
+            .get(file.0)
+            .and_then(|checkpoints| checkpoints.get(step))
+            .copied()
+            .unwrap_or(0);
+        counted + chars_ending_in(text, step * COLUMN_STEP, offset)
+    }
+
     /// The files in the form codespan-reporting renders from.
     pub fn files(&self) -> &SimpleFiles<String, String> {
         &self.files
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The columns codespan-reporting computes by counting from the start of the line.
+    fn slow(sources: &SourceMap, file: FileId, offset: usize) -> LineCol {
+        let line = sources.files.line_index(file.0, offset).unwrap_or(0);
+        let column = sources
+            .files
+            .column_number(file.0, line, offset)
+            .unwrap_or(1);
+        LineCol {
+            line: line + 1,
+            column,
+        }
+    }
+
+    #[test]
+    fn columns_match_codespan_on_long_and_non_ascii_lines() {
+        let long_line = "process p; ".repeat(100) + "é→😀x".repeat(200).as_str();
+        let texts = [
+            String::new(),
+            "a".to_string(),
+            "ab\ncd\n".to_string(),
+            "héllo\nwörld → 😀\n\n".to_string(),
+            long_line.clone(),
+            format!("{long_line}\n{long_line}\r\n{long_line}"),
+        ];
+        let mut sources = SourceMap::new();
+        for (index, text) in texts.iter().enumerate() {
+            let file = sources.add(format!("f{index}"), text.clone());
+            for offset in 0..=text.len() + 2 {
+                assert_eq!(
+                    sources.line_col(file, offset),
+                    slow(&sources, file, offset),
+                    "file {index}, offset {offset}"
+                );
+            }
+        }
     }
 }

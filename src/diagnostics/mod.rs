@@ -8,7 +8,7 @@ mod suggest;
 
 pub use codes::{Code, CODES};
 pub use render::{render_human, render_json, to_json_values, ColorChoice};
-pub use suggest::{closest, closest_many, one_edit_apart};
+pub use suggest::{closest, closest_many, closest_within, one_edit_apart, HintBudget, HINT_BUDGET};
 
 use crate::source::Span;
 use serde::Serialize;
@@ -82,13 +82,28 @@ impl Diagnostic {
         self
     }
 
-    /// Adds "did you mean `x`?" when there is a close candidate.
+    /// Adds "did you mean `x`?" when there is a close candidate. For a few fixed words (keys,
+    /// values, pack names); names from the model go through [`Diagnostic::with_suggestion_within`].
     pub fn with_suggestion<'a>(
         self,
         wanted: &str,
         candidates: impl IntoIterator<Item = &'a str>,
     ) -> Diagnostic {
         match closest(wanted, candidates) {
+            Some(best) => self.with_help(format!("did you mean `{best}`?")),
+            None => self,
+        }
+    }
+
+    /// [`Diagnostic::with_suggestion`] paid for from the run's [`HintBudget`]
+    /// ([`Diagnostics::hints`]): for candidates that grow with the model.
+    pub fn with_suggestion_within<'a>(
+        self,
+        wanted: &str,
+        candidates: impl IntoIterator<Item = &'a str>,
+        budget: &mut HintBudget,
+    ) -> Diagnostic {
+        match closest_within(wanted, candidates, 1, budget).first() {
             Some(best) => self.with_help(format!("did you mean `{best}`?")),
             None => self,
         }
@@ -103,6 +118,8 @@ impl Diagnostic {
 #[derive(Debug, Default, Clone)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
+    /// What "did you mean" hints about the model's own names may still spend in this run.
+    hints: HintBudget,
 }
 
 impl Diagnostics {
@@ -112,6 +129,12 @@ impl Diagnostics {
 
     pub fn push(&mut self, diagnostic: Diagnostic) {
         self.items.push(diagnostic);
+    }
+
+    /// The budget for hints that compare a name with every name of the model (see
+    /// [`HINT_BUDGET`]): shared by the whole run, so their total time stays linear.
+    pub fn hints(&mut self) -> &mut HintBudget {
+        &mut self.hints
     }
 
     pub fn extend(&mut self, other: Diagnostics) {

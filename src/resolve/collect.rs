@@ -370,19 +370,18 @@ pub fn resolve_data_list(
                 }
             }
             None => {
-                let candidates: Vec<&str> = model.data.iter().map(|d| d.id.as_str()).collect();
-                sink.push(
-                    Diagnostic::new(
-                        codes::E0004,
-                        *span,
-                        format!("no data is declared with the id `{name}`"),
-                    )
-                    .label("unknown data")
-                    .with_suggestion(name, candidates)
-                    .or_help(format!(
-                        "declare it: `data {name} \"...\" {{ classification internal }}`"
-                    )),
-                );
+                let candidates = model.data.iter().map(|d| d.id.as_str());
+                let diagnostic = Diagnostic::new(
+                    codes::E0004,
+                    *span,
+                    format!("no data is declared with the id `{name}`"),
+                )
+                .label("unknown data")
+                .with_suggestion_within(name, candidates, sink.hints())
+                .or_help(format!(
+                    "declare it: `data {name} \"...\" {{ classification internal }}`"
+                ));
+                sink.push(diagnostic);
             }
         }
     }

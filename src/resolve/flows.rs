@@ -3,7 +3,7 @@
 
 use super::collect::Decls;
 use super::props::{self, Props};
-use crate::diagnostics::{closest_many, codes, Diagnostic, Diagnostics};
+use crate::diagnostics::{closest_within, codes, Diagnostic, Diagnostics};
 use crate::model::{ElementIdx, Flow, FlowIdx, Model, Properties};
 use crate::source::Span;
 use crate::syntax::ast::Endpoint;
@@ -78,15 +78,20 @@ impl NameIndex {
             return Some(*index);
         }
         // One candidate per element: its id when the id is close, else its name.
-        let candidates: Vec<&str> = model
-            .elements
-            .iter()
-            .map(|e| match closest_many(text, [e.id.as_str()], 1).first() {
-                Some(_) => e.id.as_str(),
-                None => e.name.as_str(),
-            })
-            .collect();
-        let close = closest_many(text, candidates, 3);
+        let budget = sink.hints();
+        let mut candidates: Vec<&str> = Vec::new();
+        for element in &model.elements {
+            let id_is_close = !closest_within(text, [element.id.as_str()], 1, budget).is_empty();
+            if budget.is_spent() {
+                break;
+            }
+            candidates.push(if id_is_close {
+                element.id.as_str()
+            } else {
+                element.name.as_str()
+            });
+        }
+        let close = closest_within(text, candidates, 3, budget);
         let mut diagnostic = Diagnostic::new(
             codes::E0004,
             endpoint.span(),

@@ -6,7 +6,7 @@
 //! looked up by one of its exact parts, and only scans when every part has a `*`.
 
 use super::{AppliedDecision, RuleOptions, Threat};
-use crate::diagnostics::{codes, Diagnostic, Diagnostics};
+use crate::diagnostics::{codes, Diagnostic, Diagnostics, HintBudget};
 use crate::model::{Decision, DecisionKind, Model};
 use crate::vocab::Status;
 use std::collections::HashMap;
@@ -47,63 +47,76 @@ fn split(id: &str) -> Parts<'_> {
 }
 
 /// `*` matches any run of characters (within one part: parts never hold a separator).
+///
+/// The literal runs between stars are found left to right, each at its first place after the
+/// previous one (taking the leftmost place never makes a later run fail where another place would
+/// let it match), so the time is linear in the lengths, whatever the pattern. (A backtracking
+/// matcher took time pattern × text on patterns like `*a*a*a...b`.)
 fn glob(pattern: &str, text: &str) -> bool {
-    let (pattern, text) = (pattern.as_bytes(), text.as_bytes());
-    let (mut p, mut t) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while t < text.len() {
-        match pattern.get(p) {
-            Some(b'*') => {
-                star = Some((p, t));
-                p += 1;
-            }
-            Some(c) if Some(c) == text.get(t) => {
-                p += 1;
-                t += 1;
-            }
-            _ => match star {
-                Some((star_p, star_t)) => {
-                    p = star_p + 1;
-                    t = star_t + 1;
-                    star = Some((star_p, star_t + 1));
-                }
-                None => return false,
-            },
+    let mut runs = pattern.split('*');
+    let first = runs.next().unwrap_or_default();
+    let Some(last) = runs.next_back() else {
+        // No star at all.
+        return pattern == text;
+    };
+    let Some(mut rest) = text.strip_prefix(first) else {
+        return false;
+    };
+    for run in runs.filter(|run| !run.is_empty()) {
+        match rest.find(run) {
+            Some(at) => rest = rest.get(at + run.len()..).unwrap_or_default(),
+            None => return false,
         }
     }
-    pattern
-        .get(p..)
-        .is_some_and(|rest| rest.iter().all(|c| *c == b'*'))
+    rest.ends_with(last)
+}
+
+/// True for a part that matches anything: one or more stars.
+fn any(part: &str) -> bool {
+    !part.is_empty() && part.bytes().all(|b| b == b'*')
+}
+
+/// True when the parts of a pattern match the parts of an id of the same shape.
+fn parts_match(pattern: &[&str], id: &[&str]) -> bool {
+    pattern.len() == id.len()
+        && pattern
+            .iter()
+            .zip(id)
+            .all(|(p, part)| any(p) || glob(p, part))
 }
 
 /// True when `id` matches the pattern (already cut into parts).
+#[cfg(test)]
 fn matches(pattern: &Parts, id: &str) -> bool {
-    pattern
-        .shape
-        .chars()
-        .eq(id.chars().filter(|c| SEPARATORS.contains(c)))
-        && pattern
-            .parts
-            .iter()
-            .zip(id.split(SEPARATORS))
-            .all(|(p, part)| glob(p, part))
+    let id = split(id);
+    pattern.shape == id.shape && parts_match(&pattern.parts, &id.parts)
 }
 
 /// The indexes decisions are looked up in, each built the first time a decision needs it.
 struct Index<'t> {
     threats: &'t [Threat],
+    /// Each threat's id cut into its shape and parts, once: a model may have thousands of
+    /// decisions with stars, and each is matched against every threat of its shape.
+    cut: Vec<(Option<u64>, Vec<&'t str>)>,
     /// id → threat, for patterns without `*`.
     exact: Option<HashMap<&'t str, usize>>,
     /// (shape, part position) → part text → threats, for patterns with an exact part.
     by_part: HashMap<(u64, usize), HashMap<&'t str, Vec<usize>>>,
+    /// shape → threats, for patterns with a star in every part.
+    by_shape: Option<HashMap<u64, Vec<usize>>>,
 }
 
 impl<'t> Index<'t> {
     fn new(threats: &'t [Threat]) -> Index<'t> {
         Index {
             threats,
+            cut: threats
+                .iter()
+                .map(|t| (shape(&t.id), t.id.split(SEPARATORS).collect()))
+                .collect(),
             exact: None,
             by_part: HashMap::new(),
+            by_shape: None,
         }
     }
 
@@ -123,35 +136,51 @@ impl<'t> Index<'t> {
         let Some(wanted_shape) = shape(pattern) else {
             return Vec::new();
         };
-        let wanted = split(pattern);
+        let wanted: Vec<&str> = pattern.split(SEPARATORS).collect();
         let exact_part = wanted
-            .parts
             .iter()
             .enumerate()
             .find(|(_, part)| !part.contains('*'));
-        let candidates: Vec<usize> = match exact_part {
-            Some((position, part)) => {
-                let index = self
-                    .by_part
-                    .entry((wanted_shape, position))
-                    .or_insert_with(|| {
-                        let mut map: HashMap<&str, Vec<usize>> = HashMap::new();
-                        for (i, threat) in threats.iter().enumerate() {
-                            if shape(&threat.id) == Some(wanted_shape) {
-                                if let Some(part) = threat.id.split(SEPARATORS).nth(position) {
-                                    map.entry(part).or_default().push(i);
-                                }
+        let cut = &self.cut;
+        // Every candidate has the pattern's shape.
+        let candidates: &[usize] = match exact_part {
+            Some((position, part)) => self
+                .by_part
+                .entry((wanted_shape, position))
+                .or_insert_with(|| {
+                    let mut map: HashMap<&str, Vec<usize>> = HashMap::new();
+                    for (i, (shape, parts)) in cut.iter().enumerate() {
+                        if *shape == Some(wanted_shape) {
+                            if let Some(part) = parts.get(position) {
+                                map.entry(part).or_default().push(i);
                             }
                         }
-                        map
-                    });
-                index.get(part).cloned().unwrap_or_default()
-            }
-            None => (0..threats.len()).collect(),
+                    }
+                    map
+                })
+                .get(part)
+                .map_or(&[], Vec::as_slice),
+            None => self
+                .by_shape
+                .get_or_insert_with(|| {
+                    let mut map: HashMap<u64, Vec<usize>> = HashMap::new();
+                    for (i, (shape, _)) in cut.iter().enumerate() {
+                        if let Some(shape) = shape {
+                            map.entry(*shape).or_default().push(i);
+                        }
+                    }
+                    map
+                })
+                .get(&wanted_shape)
+                .map_or(&[], Vec::as_slice),
         };
         candidates
-            .into_iter()
-            .filter(|i| threats.get(*i).is_some_and(|t| matches(&wanted, &t.id)))
+            .iter()
+            .copied()
+            .filter(|i| {
+                cut.get(*i)
+                    .is_some_and(|(_, parts)| parts_match(&wanted, parts))
+            })
             .collect()
     }
 }
@@ -195,7 +224,8 @@ pub fn decide(
             let found = index.find(&pattern);
             if found.is_empty() {
                 if !broken.explains(&pattern) {
-                    sink.push(no_match(decision, &pattern, threats));
+                    let diagnostic = no_match(decision, &pattern, threats, sink.hints());
+                    sink.push(diagnostic);
                 }
                 continue;
             }
@@ -309,15 +339,28 @@ fn renamed(model: &Model, decision: &Decision, sink: &mut Diagnostics) -> String
     out
 }
 
-fn no_match(decision: &Decision, pattern: &str, threats: &[Threat]) -> Diagnostic {
+fn no_match(
+    decision: &Decision,
+    pattern: &str,
+    threats: &[Threat],
+    budget: &mut HintBudget,
+) -> Diagnostic {
     let kind = match decision.kind {
         DecisionKind::Mitigate => "mitigate",
         DecisionKind::Accept => "accept",
     };
-    let mut scored: Vec<(usize, &str)> = threats
-        .iter()
-        .map(|t| (strsim::levenshtein(pattern, &t.id), t.id.as_str()))
-        .collect();
+    // Every threat id is compared with the pattern; the run's hint budget keeps thousands of
+    // unmatched decisions in a model with thousands of threats from taking quadratic time.
+    let pattern_chars = pattern.chars().count();
+    let mut scored: Vec<(usize, &str)> = Vec::new();
+    for threat in threats {
+        let cost = 1 + pattern_chars.saturating_mul(threat.id.chars().count());
+        if !budget.take(cost) {
+            scored.clear();
+            break;
+        }
+        scored.push((strsim::levenshtein(pattern, &threat.id), threat.id.as_str()));
+    }
     scored.sort_unstable();
     let closest: Vec<String> = scored
         .iter()
@@ -342,6 +385,9 @@ fn no_match(decision: &Decision, pattern: &str, threats: &[Threat]) -> Diagnosti
         "; `*` matches any run of characters within one part"
     };
     match closest.as_slice() {
+        [] if budget.is_spent() => diagnostic.with_help(
+            "a threat id is `RULE@ELEMENT` or `RULE@SOURCE>TARGET` (`#N` for a repeated flow); `*` matches any run of characters within one part",
+        ),
         [] => diagnostic.with_help("the model has no threats to decide on"),
         [one] => diagnostic.with_help(format!("the closest id is {one}{flow_hint}")),
         more => diagnostic.with_help(format!(

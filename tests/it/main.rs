@@ -8,6 +8,7 @@ mod docs_blocks;
 mod docs_example;
 mod fixtures;
 mod fmt;
+mod fuzz_regressions;
 mod golden;
 mod html;
 mod json_schema;

@@ -1,0 +1,169 @@
+//! Inputs that fuzzing, or the search for slow inputs that went with it, found to crash the
+//! compiler or to take time quadratic in their size. Each goes through the whole pipeline as the
+//! `compile` fuzz target does (a `MemoryLoader`, then every renderer when there are no errors).
+//! Findings that can carry `//~` comments are fixtures in `tests/fixtures/fuzz/` instead; the ones
+//! here are binary or generated (64 KB inputs are not worth keeping as files).
+//!
+//! The slow inputs are checked for what they report and for a time limit that is far above what
+//! they take now (tens of milliseconds in a release build) and far below what they took before
+//! the fix (seconds to minutes), so a debug build on a busy machine passes and a quadratic
+//! regression does not.
+
+use std::fmt::Write;
+use std::path::Path;
+use std::time::{Duration, Instant};
+use tmc::compile::{compile, Compilation, Options};
+use tmc::load::MemoryLoader;
+use tmc::report::{self, Templates};
+
+/// The size the fuzzer works up to.
+const SIZE: usize = 64 * 1024;
+
+/// Far above the time these inputs take, far below the time they took before their fix.
+const LIMIT: Duration = Duration::from_secs(20);
+
+/// Compiles `text` as `model.tm` and renders every output when it compiles clean.
+fn compile_all(text: impl Into<Vec<u8>>) -> Compilation {
+    let loader = MemoryLoader::new().with("model.tm", text);
+    let mut options = Options::default();
+    options.rules.today = Some("2026-11-23".to_string());
+    let compilation = match compile(Path::new("model.tm"), &loader, &options) {
+        Ok(compilation) => compilation,
+        Err(error) => panic!("{error}"),
+    };
+    if let Some(report) = &compilation.report {
+        let templates = Templates::embedded().unwrap();
+        report::markdown(report, &templates).unwrap();
+        report::dot(report, &templates, None).unwrap();
+        report::mermaid(report, None).unwrap();
+        report::sarif(report).unwrap();
+        report::json(report).unwrap();
+    }
+    compilation
+}
+
+/// Compiles and renders, and fails when that took longer than [`LIMIT`].
+fn compile_in_time(name: &str, text: String) -> Compilation {
+    assert!(text.len() <= SIZE, "{name}: {} bytes", text.len());
+    let start = Instant::now();
+    let compilation = compile_all(text);
+    let took = start.elapsed();
+    assert!(took < LIMIT, "{name} took {took:?}");
+    compilation
+}
+
+/// `unit(i)` for i = 0, 1, ... appended to `text` while it stays within `budget` bytes.
+fn fill(mut text: String, budget: usize, unit: impl Fn(usize) -> String) -> String {
+    for i in 0.. {
+        let next = unit(i);
+        if text.len() + next.len() > budget {
+            break;
+        }
+        text.push_str(&next);
+    }
+    text
+}
+
+fn processes(count: usize) -> String {
+    (0..count).fold(String::new(), |mut text, i| {
+        let _ = writeln!(text, "process p{i}");
+        text
+    })
+}
+
+fn count(compilation: &Compilation, code: &str) -> usize {
+    compilation
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.id == code)
+        .count()
+}
+
+/// Each decision that matched nothing compared its pattern with every threat id to suggest the
+/// closest: decisions × threats edit distances (23 s in a release build). The hints now come
+/// from a budget for the whole run.
+#[test]
+fn many_unmatched_decisions_in_a_model_with_many_threats() {
+    let text = fill(processes(1500), SIZE, |i| {
+        format!("mitigate \"zz{i}\" {{ by \"x\" }}\n")
+    });
+    let decisions = text.matches("mitigate").count();
+    let compilation = compile_in_time("unmatched decisions", text);
+    assert_eq!(count(&compilation, "E0106"), decisions);
+    let helps: Vec<&str> = compilation
+        .diagnostics
+        .iter()
+        .filter_map(|d| d.help.as_deref())
+        .collect();
+    // The first ones still get their closest ids; the rest say what an id looks like.
+    assert!(helps.first().is_some_and(|h| h.contains("closest ids")));
+    assert!(helps.last().is_some_and(|h| h.contains("`RULE@ELEMENT`")));
+}
+
+/// Decisions with a star in every part were matched by cutting every threat id up again for
+/// every decision (10 s in a release build); ids are now cut once and indexed by shape.
+#[test]
+fn many_decisions_with_stars_in_every_part() {
+    let text = fill(processes(1500), SIZE, |i| {
+        format!(
+            "accept \"*@{}\" {{ reason \"x\" }}\n",
+            "*".repeat(1 + i % 3)
+        )
+    });
+    let compilation = compile_in_time("starred decisions", text);
+    assert!(!compilation.has_errors());
+    // Every decision after the first decides nothing new.
+    assert!(count(&compilation, "W0006") > 1000);
+}
+
+/// A backtracking `*` matcher took pattern × text steps on `*a*a*a...b` (3 s).
+#[test]
+fn a_pattern_with_many_stars_against_a_long_id() {
+    let id = "a".repeat(20_000);
+    let text = format!(
+        "process {id}\naccept \"*@{}b\" {{ reason \"x\" }}\naccept \"*@{}\" {{ reason \"y\" }}\n",
+        "*a".repeat(5_000),
+        "*a".repeat(5_000),
+    );
+    let compilation = compile_in_time("many stars", text);
+    // The first matches nothing (E0106); the second matches every threat of the process.
+    assert_eq!(count(&compilation, "E0106"), 1);
+    let decided = compilation
+        .threats
+        .threats
+        .iter()
+        .filter(|t| t.decision.is_some())
+        .count();
+    assert!(decided > 0);
+}
+
+/// "Did you mean" compared two 30 000-character names: 900 million cells (4 s).
+#[test]
+fn a_near_miss_of_a_very_long_name() {
+    let name = "a".repeat(30_000);
+    let text = format!("process {name}\n{name}b -> x\n");
+    let compilation = compile_in_time("long name", text);
+    assert_eq!(count(&compilation, "E0004"), 2);
+}
+
+/// Thousands of unknown endpoints, each compared with thousands of elements (4 s).
+#[test]
+fn many_unknown_endpoints_among_many_elements() {
+    let text = fill(processes(2000), SIZE, |i| format!("q{i} -> r{i}\n"));
+    let flows = text.matches("->").count();
+    let compilation = compile_in_time("unknown endpoints", text);
+    assert_eq!(count(&compilation, "E0004"), 2 * flows);
+}
+
+/// Columns were counted from the start of the line for every span in the report, so a model on
+/// one long line took time quadratic in its length (2 s). They are also still right.
+#[test]
+fn a_model_on_one_long_line() {
+    let text = fill(String::new(), SIZE, |i| format!("data d{i} \"Dé{i}\"; "));
+    let last = text.rfind("data").unwrap_or_default();
+    let compilation = compile_in_time("one line", text.clone());
+    let report = compilation.report.as_ref().unwrap();
+    let span = &report.data.last().unwrap().source_span;
+    assert_eq!(span.line, 1);
+    assert_eq!(span.column, text[..last].chars().count() + 1);
+}
