@@ -4,6 +4,8 @@
 use super::args::{BuildArgs, Emit, Format};
 use super::check::{compile_one, fails, print_human, tally};
 use super::{FAILED, OK, USAGE};
+use std::fs::File;
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use tmc::diagnostics::to_json_values;
 use tmc::report::view::Report;
@@ -62,16 +64,27 @@ pub fn build(args: &BuildArgs) -> i32 {
 
 /// Writes one output; the path written, or the path and why it could not be.
 fn emit(kind: Emit, report: &Report, dir: &Path) -> Result<PathBuf, (PathBuf, String)> {
-    let (name, rendered) = match kind {
-        Emit::Json => ("threats.json", tmc::report::json(report)),
+    let name = match kind {
+        Emit::Json => "threats.json",
     };
     let path = dir.join(name);
-    let text = match rendered {
-        Ok(text) => text,
-        Err(error) => return Err((path, error.to_string())),
+    let written = match kind {
+        // Streamed to the file rather than rendered into a String first: it is the largest
+        // output (260 MB for 10,000 elements), and serializing it cannot fail.
+        Emit::Json => stream(&path, |out| tmc::report::json_to(report, out)),
     };
-    match std::fs::write(&path, text) {
+    match written {
         Ok(()) => Ok(path),
         Err(error) => Err((path, error.to_string())),
     }
+}
+
+/// Creates `path` and lets `write` fill it through a large buffer.
+fn stream(
+    path: &Path,
+    write: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let mut out = BufWriter::with_capacity(1 << 20, File::create(path)?);
+    write(&mut out)?;
+    out.flush()
 }

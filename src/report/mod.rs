@@ -27,7 +27,7 @@ mod templates;
 pub mod view;
 
 pub use dot::dot;
-pub use json::json;
+pub use json::{json, json_to};
 pub use markdown::markdown;
 pub use mermaid::mermaid;
 pub use sarif::{sarif, FINGERPRINT as SARIF_FINGERPRINT, MANUAL_RULE as SARIF_MANUAL_RULE};
