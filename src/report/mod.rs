@@ -25,7 +25,7 @@ pub mod view;
 pub use dot::dot;
 pub use html::html;
 pub use index::{index_html, index_md, IndexEntry, Links};
-pub use json::json;
+pub use json::{json, json_to};
 pub use markdown::markdown;
 pub use mermaid::mermaid;
 pub use sarif::{sarif, FINGERPRINT as SARIF_FINGERPRINT, MANUAL_RULE as SARIF_MANUAL_RULE};

@@ -915,6 +915,18 @@ fn json_round_trips() {
     }
 }
 
+#[test]
+fn json_streamed_is_the_same_bytes() {
+    for report in [nutrition_pro(), hostile()] {
+        let mut streamed = Vec::new();
+        report::json_to(&report, &mut streamed).unwrap();
+        assert_eq!(
+            String::from_utf8(streamed).unwrap(),
+            report::json(&report).unwrap()
+        );
+    }
+}
+
 // ------------------------------------------------------------------ determinism and templates
 
 fn render_all(report: &Report, templates: &Templates) -> Vec<String> {

@@ -1,0 +1,271 @@
+//! Times each stage of the pipeline once on a synthetic model of N elements and prints a table,
+//! with peak memory: `cargo run --release --example stages -- 10000 [RUNS]`.
+//!
+//! For N = 100,000, where criterion's sampling would take too long. Each stage is timed by the
+//! wall clock and by the user and system CPU time of this thread (`getrusage`), which is
+//! what to compare on a machine other people share. `-- N RUNS` repeats the pipeline and prints
+//! each stage's least and median time. Peak RSS is `VmHWM` from `/proc/self/status`, reset before
+//! each run: the model text, every stage's output, and the largest rendered text (each is dropped
+//! after its renderer), then the whole compile once more while the first one's memory is free.
+
+mod synth;
+
+use std::path::Path;
+use std::time::Instant;
+use tmc::diagnostics::Diagnostics;
+use tmc::load::{self, LoadOptions, MemoryLoader};
+use tmc::report::{self, Templates};
+use tmc::rules::{self, RuleOptions};
+use tmc::source::SourceMap;
+use tmc::syntax::{self, ParseLimits};
+
+/// User and system CPU time of this thread in microseconds, from `getrusage(RUSAGE_THREAD)`
+/// (exact, where `/proc/.../schedstat` is only updated at scheduler ticks). System time is
+/// mostly page faults here, so it is shown apart. Declared here rather than through the `libc`
+/// crate to keep the dependency tree as it is.
+#[cfg(all(target_os = "linux", target_pointer_width = "64"))]
+fn cpu_us() -> Option<(u64, u64)> {
+    #[repr(C)]
+    struct Timeval {
+        tv_sec: i64,
+        tv_usec: i64,
+    }
+    #[repr(C)]
+    struct Rusage {
+        utime: Timeval,
+        stime: Timeval,
+        rest: [i64; 14],
+    }
+    extern "C" {
+        fn getrusage(who: i32, usage: *mut Rusage) -> i32;
+    }
+    const RUSAGE_THREAD: i32 = 1;
+    let mut usage = Rusage {
+        utime: Timeval {
+            tv_sec: 0,
+            tv_usec: 0,
+        },
+        stime: Timeval {
+            tv_sec: 0,
+            tv_usec: 0,
+        },
+        rest: [0; 14],
+    };
+    // SAFETY: `usage` is a valid, writable `struct rusage` for the duration of the call.
+    let status = unsafe { getrusage(RUSAGE_THREAD, &mut usage) };
+    let us = |t: &Timeval| t.tv_sec as u64 * 1_000_000 + t.tv_usec as u64;
+    (status == 0).then(|| (us(&usage.utime), us(&usage.stime)))
+}
+
+#[cfg(not(all(target_os = "linux", target_pointer_width = "64")))]
+fn cpu_us() -> Option<(u64, u64)> {
+    None
+}
+
+/// A `/proc/self/status` field in kB (`VmHWM`, `VmRSS`).
+fn status_kb(field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// One stage's measurement.
+struct Row {
+    stage: String,
+    wall_ms: f64,
+    user_ms: Option<f64>,
+    sys_ms: Option<f64>,
+    /// What the stage produced.
+    note: String,
+}
+
+/// One run's measurements.
+#[derive(Default)]
+struct Table {
+    rows: Vec<Row>,
+}
+
+impl Table {
+    /// Runs `f` once and records its wall and CPU time under `name`; `note` describes the result.
+    fn time<T>(&mut self, name: &str, f: impl FnOnce() -> T, note: impl Fn(&T) -> String) -> T {
+        let cpu = cpu_us();
+        let start = Instant::now();
+        let value = f();
+        let wall = start.elapsed().as_secs_f64() * 1e3;
+        let ms = |before: u64, after: u64| after.saturating_sub(before) as f64 / 1e3;
+        let cpu = cpu
+            .zip(cpu_us())
+            .map(|((user, sys), (user2, sys2))| (ms(user, user2), ms(sys, sys2)));
+        self.rows.push(Row {
+            stage: name.to_string(),
+            wall_ms: wall,
+            user_ms: cpu.map(|c| c.0),
+            sys_ms: cpu.map(|c| c.1),
+            note: note(&value),
+        });
+        value
+    }
+}
+
+/// The smallest and the median of some times.
+fn min_median(mut values: Vec<f64>) -> (f64, f64) {
+    values.sort_by(f64::total_cmp);
+    let min = values.first().copied().unwrap_or(0.0);
+    let median = values.get(values.len() / 2).copied().unwrap_or(0.0);
+    (min, median)
+}
+
+/// Prints each stage's least and median wall and CPU time over the runs.
+fn print(runs: &[Table]) {
+    let Some(first) = runs.first() else { return };
+    println!(
+        "| stage | wall ms (min / median) | user ms (min / median) | sys ms (min / median) | result |"
+    );
+    println!("|---|---:|---:|---:|---|");
+    for (index, row) in first.rows.iter().enumerate() {
+        let column = |pick: &dyn Fn(&Row) -> Option<f64>| {
+            min_median(
+                runs.iter()
+                    .filter_map(|run| run.rows.get(index).and_then(pick))
+                    .collect(),
+            )
+        };
+        let (wall_min, wall_median) = column(&|r| Some(r.wall_ms));
+        let (user_min, user_median) = column(&|r| r.user_ms);
+        let (sys_min, sys_median) = column(&|r| r.sys_ms);
+        println!(
+            "| {} | {wall_min:.1} / {wall_median:.1} | {user_min:.1} / {user_median:.1} | {sys_min:.1} / {sys_median:.1} | {} |",
+            row.stage, row.note
+        );
+    }
+}
+
+fn mb(bytes: usize) -> String {
+    format!("{:.1} MB", bytes as f64 / 1e6)
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let elements: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(10_000);
+    let repeats: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(1).max(1);
+    let text = synth::model(elements);
+    let mut peaks = Vec::new();
+    let runs: Vec<Table> = (0..repeats)
+        .map(|_| {
+            // Writing 5 to clear_refs resets VmHWM (Linux 4.0+), so each run has its own peak.
+            let _ = std::fs::write("/proc/self/clear_refs", "5");
+            let table = run(&text);
+            peaks.extend(status_kb("VmHWM"));
+            table
+        })
+        .collect();
+    println!(
+        "N = {elements}: {:.1} MB of model text; {repeats} run(s)",
+        text.len() as f64 / 1e6
+    );
+    print(&runs);
+    let peaks: Vec<String> = peaks
+        .iter()
+        .map(|kb| format!("{:.0} MB", *kb as f64 / 1e3))
+        .collect();
+    println!();
+    println!("peak RSS (VmHWM) of each run: {}", peaks.join(", "));
+}
+
+/// Runs every stage once on `text`.
+fn run(text: &str) -> Table {
+    let mut table = Table::default();
+    let root = Path::new("big.tm");
+    let load_options = LoadOptions {
+        max_file_size: usize::MAX,
+        ..LoadOptions::default()
+    };
+
+    // Parse alone: the root file's text → AST (the stdlib packs are parsed in `load`).
+    let mut sources = SourceMap::new();
+    let file = sources.add("big.tm", text.to_string());
+    let mut sink = Diagnostics::new();
+    let ast = table.time(
+        "parse (root file alone)",
+        || syntax::parse(file, text, ParseLimits::default(), &mut sink),
+        |ast| format!("{} items", ast.as_ref().map_or(0, |a| a.items.len())),
+    );
+    drop(ast);
+
+    // The pipeline, stage by stage, as `compile::compile` runs it.
+    let loader = MemoryLoader::new().with(root, text.to_string());
+    let mut sources = SourceMap::new();
+    let mut sink = Diagnostics::new();
+    let Ok(loaded) = table.time(
+        "load (parse + stdlib packs)",
+        || load::load(root, &loader, load_options, &mut sources, &mut sink),
+        |l| format!("{} files", l.as_ref().map_or(0, |l| l.files.len())),
+    ) else {
+        eprintln!("the model could not be loaded");
+        std::process::exit(1);
+    };
+    let model = table.time(
+        "resolve",
+        || tmc::resolve::resolve(&loaded, "big.tm", &sources, &mut sink),
+        |m| format!("{} elements, {} flows", m.elements.len(), m.flows.len()),
+    );
+    let threats = table.time(
+        "rules (apply)",
+        || rules::apply(&model, &RuleOptions::default(), &mut sink),
+        |t| format!("{} threats", t.threats.len()),
+    );
+    if sink.has_errors() {
+        eprintln!("the model has errors");
+        std::process::exit(1);
+    }
+    let report = table.time(
+        "report build",
+        || report::build(&model, &threats, &sources),
+        |r| format!("{} threats", r.threats.len()),
+    );
+    let templates = match Templates::embedded() {
+        Ok(templates) => templates,
+        Err(error) => {
+            eprintln!("{error}");
+            std::process::exit(1);
+        }
+    };
+    let size = |r: &Result<String, report::RenderError>| match r {
+        Ok(text) => mb(text.len()),
+        Err(error) => format!("error: {error}"),
+    };
+    drop(table.time("render json", || report::json(&report), size));
+    drop(table.time("render sarif", || report::sarif(&report), size));
+    drop(table.time(
+        "render markdown",
+        || report::markdown(&report, &templates),
+        size,
+    ));
+    drop(table.time(
+        "render dot",
+        || report::dot(&report, &templates, None),
+        size,
+    ));
+    drop(table.time("render mermaid", || report::mermaid(&report, None), size));
+    table.time("drop report", || drop(report), |_| String::new());
+    table.time("drop threats", || drop(threats), |_| String::new());
+    table.time("drop model", || drop(model), |_| String::new());
+    table.time("drop loaded (ASTs)", || drop(loaded), |_| String::new());
+    // The whole compile as the CLI runs it (load → resolve → rules → report build).
+    let options = tmc::compile::Options {
+        load: load_options,
+        ..Default::default()
+    };
+    let compilation = table.time(
+        "whole compile (load..report build)",
+        || tmc::compile::compile(root, &loader, &options),
+        |c| match c {
+            Ok(c) => format!("{} diagnostics", c.diagnostics.len()),
+            Err(e) => e.to_string(),
+        },
+    );
+    // Freed untimed: the CLI skips freeing it at exit.
+    drop(compilation);
+
+    table
+}
