@@ -31,6 +31,11 @@ fuzz_target!(|data: &[u8]| {
         .with("rules.tm", RULES);
     let mut options = Options::default();
     options.rules.today = Some("2026-01-01".to_string());
+    // Rules × elements (and templates × long names) can ask for reports of any size; lower
+    // limits than the CLI's keep the time on the compiler's algorithms, so that a 1 s timeout
+    // means something is superlinear rather than that a report is large.
+    options.rules.max_threats = 10_000;
+    options.rules.max_threat_text = 8 * 1024 * 1024;
     let compilation = compile(Path::new("model.tm"), &loader, &options).expect("root is in memory");
     if let Some(report) = &compilation.report {
         let templates = templates();

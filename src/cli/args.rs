@@ -232,6 +232,12 @@ pub struct SharedOptions {
     /// Most files one model may load
     #[arg(long, value_name = "N", default_value_t = 1000)]
     pub max_files: usize,
+    /// Most threats the rules may generate
+    #[arg(long, value_name = "N", default_value_t = tmc::rules::RuleOptions::MAX_THREATS)]
+    pub max_threats: usize,
+    /// Most bytes of text (titles, explanations, mitigations) the rules may generate
+    #[arg(long, value_name = "BYTES", default_value_t = tmc::rules::RuleOptions::MAX_THREAT_TEXT)]
+    pub max_threat_text: usize,
     /// The date acceptances are checked against (YYYY-MM-DD); default: today (UTC)
     #[arg(long, value_name = "DATE")]
     pub today: Option<String>,

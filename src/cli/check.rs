@@ -30,7 +30,11 @@ pub fn options(shared: &SharedOptions) -> Result<Options, String> {
             max_file_size: shared.max_file_size,
             max_files: shared.max_files,
         },
-        rules: RuleOptions { today: Some(today) },
+        rules: RuleOptions {
+            today: Some(today),
+            max_threats: shared.max_threats,
+            max_threat_text: shared.max_threat_text,
+        },
     })
 }
 

@@ -55,6 +55,8 @@ impl Kinds {
 #[derive(Debug, Clone)]
 pub struct CompiledRule {
     pub info: RuleInfo,
+    /// The rule's id where it is declared.
+    pub id_span: Span,
     pub role: Role,
     pub kinds: Kinds,
     pub when: Option<Cond>,
@@ -230,6 +232,7 @@ pub fn check(source: &RuleSource, sink: &mut Diagnostics) -> Option<CompiledRule
     };
     Some(CompiledRule {
         info,
+        id_span: decl.id.span,
         role,
         kinds,
         when: when.flatten(),

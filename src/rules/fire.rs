@@ -7,15 +7,70 @@ use super::path::{Role, Scope};
 use super::severity::{self, Factors};
 use super::{Threat, ThreatSubject};
 use crate::model::{DataIdx, Element, ElementIdx, Flow, FlowIdx, ManualThreat, Model, Subject};
+use crate::source::Span;
 use crate::vocab::{Classification, Level, Status};
+
+/// What the rules of one run may generate (see [`super::RuleOptions`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub threats: usize,
+    /// Bytes of titles, explanations and mitigations, all threats together.
+    pub text: usize,
+}
+
+/// The limit firing stopped at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exceeded {
+    Threats,
+    Text,
+}
+
+/// The rules would generate more than the limits allow: the first threat past them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooMany {
+    pub exceeded: Exceeded,
+    /// The element or flow the threat is about.
+    pub subject: Span,
+    /// The id of the rule that generated it.
+    pub rule: Span,
+}
 
 /// Every threat the rules produce, in output order: flows by number, then elements in source
 /// order, and by rule id (the order `rules` is in) within each. Producing them in that order
 /// leaves the final sort, which adds hand-written threats, next to nothing to do.
-pub fn fire(model: &Model, rules: &[CompiledRule]) -> Vec<Threat> {
+///
+/// Every rule applies to every element or flow it names, and a template may repeat a long name,
+/// so a small model can ask for a great deal: 64 KB of rules and processes for 1.4 million
+/// threats, or of processes and one long explanation for 300 MB of reports. Firing stops at the
+/// first threat past the limits.
+pub fn fire(model: &Model, rules: &[CompiledRule], limits: Limits) -> Result<Vec<Threat>, TooMany> {
     let (element_rules, flow_rules): (Vec<&CompiledRule>, Vec<&CompiledRule>) =
         rules.iter().partition(|rule| rule.role == Role::Element);
     let mut threats = Vec::new();
+    let mut text_left = limits.text;
+    let mut add = |threats: &mut Vec<Threat>,
+                   rule: &CompiledRule,
+                   scope: &Scope,
+                   element: Option<(ElementIdx, &Element)>,
+                   flow: Option<(FlowIdx, &Flow)>,
+                   subject: Span| {
+        let exceeded = if threats.len() >= limits.threats {
+            Exceeded::Threats
+        } else {
+            match threat(rule, scope, element, flow, &mut text_left) {
+                Some(found) => {
+                    threats.push(found);
+                    return Ok(());
+                }
+                None => Exceeded::Text,
+            }
+        };
+        Err(TooMany {
+            exceeded,
+            subject,
+            rule: rule.id_span,
+        })
+    };
     for (index, flow) in model.flows.iter().enumerate() {
         let idx = FlowIdx(index);
         let scope = Scope {
@@ -36,7 +91,14 @@ pub fn fire(model: &Model, rules: &[CompiledRule]) -> Vec<Threat> {
                 continue;
             }
             if rule.when.as_ref().map_or(true, |w| w.holds(&scope)) {
-                threats.push(threat(rule, &scope, end, Some((idx, flow))));
+                add(
+                    &mut threats,
+                    rule,
+                    &scope,
+                    end,
+                    Some((idx, flow)),
+                    flow.span,
+                )?;
             }
         }
     }
@@ -53,19 +115,22 @@ pub fn fire(model: &Model, rules: &[CompiledRule]) -> Vec<Threat> {
             if rule.kinds.contains(element.kind)
                 && rule.when.as_ref().map_or(true, |w| w.holds(&scope))
             {
-                threats.push(threat(rule, &scope, Some((idx, element)), None));
+                let subject = Some((idx, element));
+                add(&mut threats, rule, &scope, subject, None, element.span)?;
             }
         }
     }
-    threats
+    Ok(threats)
 }
 
+/// The threat, its text taken from `text_left` bytes; `None` when the text would not fit.
 fn threat(
     rule: &CompiledRule,
     scope: &Scope,
     element: Option<(ElementIdx, &Element)>,
     flow: Option<(FlowIdx, &Flow)>,
-) -> Threat {
+    text_left: &mut usize,
+) -> Option<Threat> {
     let model = scope.model;
     let info = &rule.info;
     let (id, span) = match (flow, element) {
@@ -74,19 +139,27 @@ fn threat(
         (None, None) => (info.id.clone(), info.span),
     };
     let declared = Declared::find(&info.mitigated_by, element.map(|e| e.1), flow.map(|f| f.1));
-    let mut explanation = rule.explanation.render(scope);
+    let title = rule.title.render_within(scope, text_left)?;
+    let mut explanation = rule.explanation.render_within(scope, text_left)?;
+    let before = explanation.len();
     declared.explain(
         element.map(|e| e.1),
         rule.severity.is_none(),
         &mut explanation,
     );
+    *text_left = text_left.checked_sub(explanation.len().saturating_sub(before))?;
+    let mitigations = rule
+        .mitigations
+        .iter()
+        .map(|m| m.render_within(scope, text_left))
+        .collect::<Option<Vec<String>>>()?;
     let factors = Factors {
         fixed: rule.severity.map(|level| (level, "the rule")),
         restricted: restricted(model, element.map(|e| e.1), flow.map(|f| f.1)),
         controls: declared.reasons(element.map(|e| e.1)),
     };
     let (severity, severity_reasons) = severity::assess(rule.likelihood, rule.impact, &factors);
-    Threat {
+    Some(Threat {
         id,
         rule: Some(info.id.clone()),
         category: info.category,
@@ -94,9 +167,9 @@ fn threat(
             element: element.map(|e| e.0),
             flow: flow.map(|f| f.0),
         },
-        title: rule.title.render(scope),
+        title,
         explanation,
-        mitigations: rule.mitigations.iter().map(|m| m.render(scope)).collect(),
+        mitigations,
         likelihood: rule.likelihood,
         impact: rule.impact,
         severity,
@@ -105,7 +178,7 @@ fn threat(
         decision: None,
         references: info.references.clone(),
         span,
-    }
+    })
 }
 
 /// A hand-written threat, with the same severity computation (its `severity` overrides it).

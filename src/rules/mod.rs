@@ -17,7 +17,7 @@ pub mod template;
 pub mod value;
 mod when;
 
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{codes, Diagnostic, Diagnostics};
 use crate::model::{ElementIdx, FlowIdx, Model};
 use crate::source::Span;
 use crate::vocab::{Category, Level, Status};
@@ -84,10 +84,34 @@ pub struct Threats {
 }
 
 /// Options the CLI fills in; the library never reads the clock.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct RuleOptions {
     /// Today as `YYYY-MM-DD`, for lapsing acceptances; `None` means nothing lapses.
     pub today: Option<String>,
+    /// Most threats the rules may generate (hand-written threats are not counted).
+    pub max_threats: usize,
+    /// Most bytes of text (titles, explanations, mitigations) the rules may generate, all
+    /// threats together.
+    pub max_threat_text: usize,
+}
+
+impl RuleOptions {
+    /// The default of [`RuleOptions::max_threats`]: about three times the threats of the
+    /// 10,000-element benchmark model (`examples/gen_large`, 172,000 threats).
+    pub const MAX_THREATS: usize = 500_000;
+    /// The default of [`RuleOptions::max_threat_text`]: 256 MiB, about two and a half times
+    /// the text of the benchmark model's threats.
+    pub const MAX_THREAT_TEXT: usize = 256 * 1024 * 1024;
+}
+
+impl Default for RuleOptions {
+    fn default() -> Self {
+        RuleOptions {
+            today: None,
+            max_threats: RuleOptions::MAX_THREATS,
+            max_threat_text: RuleOptions::MAX_THREAT_TEXT,
+        }
+    }
 }
 
 /// Checks the model's rules and applies them. Rule and decision errors go to `sink`.
@@ -96,7 +120,21 @@ pub fn apply(model: &Model, options: &RuleOptions, sink: &mut Diagnostics) -> Th
     // match nothing; that second error is noise.
     let model_failed = sink.has_errors();
     let checked = check::check_all(model, sink);
-    let mut threats = fire::fire(model, &checked.rules);
+    let limits = fire::Limits {
+        threats: options.max_threats,
+        text: options.max_threat_text,
+    };
+    let mut threats = match fire::fire(model, &checked.rules, limits) {
+        Ok(threats) => threats,
+        Err(too_many) => {
+            sink.push(too_many_threats(too_many, options));
+            // Decisions are not matched against a partial list: each would be noise.
+            return Threats {
+                threats: Vec::new(),
+                rules: checked.rules.into_iter().map(|rule| rule.info).collect(),
+            };
+        }
+    };
     threats.extend(model.threats.iter().map(|m| fire::manual(model, m)));
     order::sort(model, &mut threats);
     let broken = decide::Broken {
@@ -108,4 +146,30 @@ pub fn apply(model: &Model, options: &RuleOptions, sink: &mut Diagnostics) -> Th
         threats,
         rules: checked.rules.into_iter().map(|rule| rule.info).collect(),
     }
+}
+
+fn too_many_threats(too_many: fire::TooMany, options: &RuleOptions) -> Diagnostic {
+    let (message, flag) = match too_many.exceeded {
+        fire::Exceeded::Threats => (
+            format!(
+                "the rules generate more than {} threats",
+                options.max_threats
+            ),
+            "--max-threats",
+        ),
+        fire::Exceeded::Text => (
+            format!(
+                "the rules generate more than {} bytes of threat text",
+                options.max_threat_text
+            ),
+            "--max-threat-text",
+        ),
+    };
+    Diagnostic::new(codes::E0016, too_many.subject, message)
+        .label("the threats about this go past the limit")
+        .with_secondary(too_many.rule, "from this rule")
+        .with_help(format!(
+            "every rule applies to every element or flow it names; narrow the rules' `when`, \
+             shorten their templates, split the model, or raise the limit with `{flag}`"
+        ))
 }

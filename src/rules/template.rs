@@ -121,20 +121,35 @@ impl Template {
         ok.then_some(Template { parts, capacity })
     }
 
-    /// Appends the rendered text to `out`.
-    pub fn render_into<'a>(&'a self, scope: &Scope<'a>, out: &mut String) {
+    /// Appends the rendered text to `out`; false, with `out` cut short, as soon as `out` is longer
+    /// than `limit` bytes (a template repeating a long name can be quadratic in the model's size).
+    pub fn render_into<'a>(&'a self, scope: &Scope<'a>, out: &mut String, limit: usize) -> bool {
         for part in &self.parts {
             match part {
                 Part::Text(text) => out.push_str(text),
                 Part::Path(path) => scope.read(path).render(scope.model, out),
             }
+            if out.len() > limit {
+                return false;
+            }
         }
+        true
     }
 
     pub fn render<'a>(&'a self, scope: &Scope<'a>) -> String {
         let mut out = String::with_capacity(self.capacity);
-        self.render_into(scope, &mut out);
+        self.render_into(scope, &mut out, usize::MAX);
         out
+    }
+
+    /// The rendered text, taken from `left` bytes; `None` when it would be longer.
+    pub fn render_within<'a>(&'a self, scope: &Scope<'a>, left: &mut usize) -> Option<String> {
+        let mut out = String::with_capacity(self.capacity.min(*left));
+        if !self.render_into(scope, &mut out, *left) {
+            return None;
+        }
+        *left -= out.len();
+        Some(out)
     }
 }
 

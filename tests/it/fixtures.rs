@@ -1,7 +1,8 @@
 //! The fixture runner. Every `tests/fixtures/**/*.tm` whose name does not start with `_` is a
 //! model; its files carry their expected diagnostics as `//~ CODE` on the line the diagnostic
 //! points at (`//~^ CODE` for the line above). The runner checks that exactly those are
-//! reported, and snapshots the rendered diagnostics. Directives: `//@ max-file-size: N`, `//@ max-string-length: N`.
+//! reported, and snapshots the rendered diagnostics. Directives: `//@ max-file-size: N`,
+//! `//@ max-string-length: N`, `//@ max-threats: N`, `//@ max-threat-text: N`.
 
 use crate::support::{compile_path, files_under, options, root};
 use std::collections::BTreeSet;
@@ -59,6 +60,12 @@ fn run_fixture(relative: &str) -> (BTreeSet<String>, Vec<String>) {
                 .trim()
                 .parse()
                 .unwrap_or(opts.load.parse.max_string_length);
+        }
+        if let Some(value) = line.strip_prefix("//@ max-threats:") {
+            opts.rules.max_threats = value.trim().parse().unwrap_or(opts.rules.max_threats);
+        }
+        if let Some(value) = line.strip_prefix("//@ max-threat-text:") {
+            opts.rules.max_threat_text = value.trim().parse().unwrap_or(opts.rules.max_threat_text);
         }
     }
     let compilation = compile_path(relative, &opts);
