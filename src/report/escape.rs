@@ -28,20 +28,36 @@ fn lines(text: &str) -> impl Iterator<Item = &str> {
         .flat_map(|line| line.split('\r'))
 }
 
-/// No byte of `special`, no line break and no control character: the text needs no escaping.
-fn is_plain(text: &str, special: &[u8]) -> bool {
-    // A table, so the check costs one load per byte however many bytes are special.
+/// Which bytes make a text need escaping: those of `special`, the ASCII control characters (line
+/// breaks among them), and 0xC2, the lead byte of the C1 controls (U+0080..U+009F), whose texts
+/// are left to the full walk. Other non-ASCII bytes are never special.
+// Runs at compile time only (every table is a `const`), where an index out of range would be a
+// build error; `u8 as usize` is below 256 anyway.
+#[allow(clippy::indexing_slicing)]
+const fn special_bytes(special: &[u8]) -> [bool; 256] {
     let mut table = [false; 256];
-    for &b in special {
-        if let Some(slot) = table.get_mut(usize::from(b)) {
-            *slot = true;
-        }
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = (byte as u8).is_ascii_control() || byte == 0xC2;
+        byte += 1;
     }
-    // Non-ASCII bytes are never special; C1 controls (U+0080..U+009F) are, so leave those texts
-    // to the full walk.
-    text.bytes().all(|b| {
-        !table.get(usize::from(b)).copied().unwrap_or(true) && !b.is_ascii_control() && b != 0xC2
-    })
+    let mut i = 0;
+    while i < special.len() {
+        table[special[i] as usize] = true;
+        i += 1;
+    }
+    table
+}
+
+const MD_SPECIAL: [bool; 256] = special_bytes(b"&<>\\|`*[]~_");
+const MD_CODE_SPECIAL: [bool; 256] = special_bytes(b"|`");
+const DOT_SPECIAL: [bool; 256] = special_bytes(b"\\\"&");
+const MERMAID_SPECIAL: [bool; 256] = special_bytes(b"\"#;:<>&|`{}\\%");
+
+/// No special byte (see [`special_bytes`]): the text needs no escaping. One table load per byte.
+fn is_plain(text: &str, special: &[bool; 256]) -> bool {
+    text.bytes()
+        .all(|b| !special.get(usize::from(b)).copied().unwrap_or(true))
 }
 
 fn is_control(c: char) -> bool {
@@ -67,7 +83,7 @@ pub(crate) fn md_to(out: &mut String, text: &str, line_break: &str) {
     // Most text needs nothing: check cheaply before the character-by-character walk.
     let plain_start =
         !text.starts_with(|c: char| matches!(c, '#' | '-' | '+' | '=') || c.is_ascii_digit());
-    if plain_start && is_plain(text, b"&<>\\|`*[]~_") {
+    if plain_start && is_plain(text, &MD_SPECIAL) {
         out.push_str(text);
         return;
     }
@@ -135,7 +151,7 @@ pub fn md_code(text: &str) -> String {
 
 /// Appends `text` as a code span, as by [`md_code`], to `out`.
 pub(crate) fn md_code_to(out: &mut String, text: &str) {
-    if !text.is_empty() && is_plain(text, b"|`") {
+    if !text.is_empty() && is_plain(text, &MD_CODE_SPECIAL) {
         out.push('`');
         out.push_str(text);
         out.push('`');
@@ -175,7 +191,7 @@ pub(crate) fn md_code_to(out: &mut String, text: &str) {
 /// The inside of a Graphviz double-quoted string: `\` → `\\`, `"` → `\"`, line breaks → `\n`,
 /// `&` → `&amp;` (Graphviz decodes entities in labels).
 pub fn dot(text: &str) -> String {
-    if is_plain(text, b"\\\"&") {
+    if is_plain(text, &DOT_SPECIAL) {
         return text.to_string();
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -200,7 +216,7 @@ pub fn dot(text: &str) -> String {
 /// `#name;` / `#123;` into entities, so every character with a meaning becomes `#NNN;`;
 /// line breaks become `<br>`.
 pub fn mermaid(text: &str) -> String {
-    if is_plain(text, b"\"#;:<>&|`{}\\%") {
+    if is_plain(text, &MERMAID_SPECIAL) {
         return text.to_string();
     }
     let mut out = String::with_capacity(text.len() + 8);
