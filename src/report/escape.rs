@@ -53,6 +53,7 @@ const MD_SPECIAL: [bool; 256] = special_bytes(b"&<>\\|`*[]~_");
 const MD_CODE_SPECIAL: [bool; 256] = special_bytes(b"|`");
 const DOT_SPECIAL: [bool; 256] = special_bytes(b"\\\"&");
 const MERMAID_SPECIAL: [bool; 256] = special_bytes(b"\"#;:<>&|`{}\\%");
+const HTML_SPECIAL: [bool; 256] = special_bytes(b"&<>\"'");
 
 /// No special byte (see [`special_bytes`]): the text needs no escaping. One table load per byte.
 fn is_plain(text: &str, special: &[bool; 256]) -> bool {
@@ -242,7 +243,7 @@ pub fn mermaid(text: &str) -> String {
 /// HTML text or attribute value: `&`, `<`, `>`, `"` and `'` become entities. Line breaks stay
 /// (CSS decides whether they show); other control characters become U+FFFD.
 pub fn html(text: &str) -> String {
-    if is_plain(text, b"&<>\"'") {
+    if is_plain(text, &HTML_SPECIAL) {
         return text.to_string();
     }
     let mut out = String::with_capacity(text.len() + 16);
