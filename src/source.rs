@@ -40,7 +40,7 @@ impl Span {
 }
 
 /// A 1-based position, as people and editors count.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub struct LineCol {
     pub line: usize,
     pub column: usize,

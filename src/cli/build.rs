@@ -1,6 +1,7 @@
 //! `tmc build FILE -o DIR`: compile, and on success write each requested output into DIR.
 //! `tmc build FOLDER -o DIR`: the same for every root model in FOLDER (see [`super::folder`]).
-//! On errors nothing is written: everything is rendered in memory first, then written.
+//! On errors nothing is written: the large outputs are streamed into temporary files and renamed
+//! into place only when every output succeeded ([`super::outputs`]).
 //! Adding an output is one `Emit` variant and one match arm in [`render_all`].
 
 use super::args::{BuildArgs, Emit, Format, SharedOptions};
@@ -144,19 +145,14 @@ pub fn build(args: &BuildArgs) -> i32 {
         eprintln!("error: {message}");
         return USAGE;
     }
-    // Render everything first, so a failing renderer leaves no half-written directory.
-    let outputs = match render_all(&emits, report, &templates, scope, !args.emit.is_empty()) {
-        Ok(outputs) => outputs,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return USAGE;
-        }
-    };
-    let outputs: Vec<(PathBuf, String)> = outputs
-        .into_iter()
-        .map(|(name, text)| (args.out.join(name), text))
-        .collect();
-    let written = match write_all(&outputs) {
+    let written = match super::outputs::write_outputs(
+        &emits,
+        report,
+        &templates,
+        scope,
+        !args.emit.is_empty(),
+        &args.out,
+    ) {
         Ok(written) => written,
         Err(message) => {
             eprintln!("error: {message}");

@@ -10,6 +10,7 @@ mod folder;
 mod fs;
 mod gate;
 mod graphviz;
+mod outputs;
 mod rules;
 mod today;
 

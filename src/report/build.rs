@@ -2,7 +2,7 @@
 
 use super::view::*;
 use crate::model::{DecisionKind as ModelDecisionKind, Model};
-use crate::rules::Threats;
+use crate::rules::{RuleInfo, Threat, Threats};
 use crate::source::{SourceMap, Span};
 
 pub fn source_span(sources: &SourceMap, span: Span) -> SourceSpan {
@@ -17,8 +17,20 @@ pub fn source_span(sources: &SourceMap, span: Span) -> SourceSpan {
     }
 }
 
-/// Builds the report every renderer reads.
+/// Builds the report every renderer reads, copying the threats' text (see [`build_owned`]).
 pub fn build(model: &Model, threats: &Threats, sources: &SourceMap) -> Report {
+    build_owned(model, threats.threats.clone(), &threats.rules, sources)
+}
+
+/// Builds the report, moving each threat's text into it instead of copying: at 170,000
+/// threats the copy is a few hundred megabytes, and the memory it touches is most of the
+/// time a build takes (docs/performance.md).
+pub fn build_owned(
+    model: &Model,
+    threats: Vec<Threat>,
+    rules: &[RuleInfo],
+    sources: &SourceMap,
+) -> Report {
     let element_id = |idx: crate::model::ElementIdx| {
         model.element(idx).map(|e| e.id.clone()).unwrap_or_default()
     };
@@ -93,17 +105,28 @@ pub fn build(model: &Model, threats: &Threats, sources: &SourceMap) -> Report {
             source_span: source_span(sources, flow.span),
         })
         .collect();
-    let mut fired: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut fired: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    // Threats are about a few declarations each: their places are computed once per span.
+    let mut places: std::collections::HashMap<Span, SourceSpan> = std::collections::HashMap::new();
+    let mut place = |span: Span| {
+        places
+            .entry(span)
+            .or_insert_with(|| source_span(sources, span))
+            .clone()
+    };
     let threat_views = threats
-        .threats
-        .iter()
+        .into_iter()
         .map(|threat| {
             if let Some(rule) = &threat.rule {
-                *fired.entry(rule.as_str()).or_insert(0) += 1;
+                if let Some(count) = fired.get_mut(rule.as_str()) {
+                    *count += 1;
+                } else {
+                    fired.insert(rule.clone(), 1);
+                }
             }
             ThreatView {
-                id: threat.id.clone(),
-                rule: threat.rule.clone(),
+                id: threat.id,
+                rule: threat.rule,
                 category: threat.category,
                 element: threat.subject.element.map(element_id),
                 flow: threat
@@ -111,13 +134,13 @@ pub fn build(model: &Model, threats: &Threats, sources: &SourceMap) -> Report {
                     .flow
                     .and_then(|f| model.flow(f))
                     .map(|f| f.id.clone()),
-                title: threat.title.clone(),
-                explanation: threat.explanation.clone(),
-                mitigations: threat.mitigations.clone(),
+                title: threat.title,
+                explanation: threat.explanation,
+                mitigations: threat.mitigations,
                 likelihood: threat.likelihood,
                 impact: threat.impact,
                 severity: threat.severity,
-                severity_reasons: threat.severity_reasons.clone(),
+                severity_reasons: threat.severity_reasons,
                 status: threat.status,
                 decision: threat.decision.and_then(|applied| {
                     model.decisions.get(applied.decision).map(|d| DecisionView {
@@ -129,16 +152,15 @@ pub fn build(model: &Model, threats: &Threats, sources: &SourceMap) -> Report {
                         text: d.text.clone(),
                         until: d.until.clone(),
                         lapsed: applied.lapsed,
-                        source_span: source_span(sources, d.span),
+                        source_span: place(d.span),
                     })
                 }),
-                references: threat.references.clone(),
-                source_span: source_span(sources, threat.span),
+                references: threat.references,
+                source_span: place(threat.span),
             }
         })
         .collect();
-    let rules = threats
-        .rules
+    let rules = rules
         .iter()
         .filter_map(|rule| {
             let count = fired.get(rule.id.as_str()).copied()?;

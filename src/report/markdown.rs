@@ -28,7 +28,76 @@ const MERMAID_MAX_CHARS: usize = 50_000;
 
 /// Renders the Markdown threat model.
 pub fn markdown(report: &Report, templates: &Templates) -> Result<String, RenderError> {
-    templates.render(THREAT_MODEL, &Context::build(report, templates)?)
+    let mut out = Vec::new();
+    markdown_to(report, templates, &mut out)?;
+    String::from_utf8(out).map_err(|e| RenderError::Io(std::io::Error::other(e)))
+}
+
+/// Writes the Markdown threat model to `out`: the bytes [`markdown`] returns, without holding
+/// its threat tables in memory (nearly all of a large report). Give it a buffered writer.
+///
+/// The page is rendered by `threat-model.md.tera` with a marker in place of each table, then
+/// written out with each marker replaced by its table, rendered as it is written.
+pub fn markdown_to(
+    report: &Report,
+    templates: &Templates,
+    out: &mut dyn std::io::Write,
+) -> Result<(), RenderError> {
+    let mut context = Context::build(report)?;
+    let page = templates.render(THREAT_MODEL, &context)?;
+    let tables = std::mem::take(&mut context.tables);
+    match Markers::find(&page, tables.len()) {
+        Some(markers) => {
+            let mut rest = page.as_str();
+            let mut buffer = String::new();
+            for (marker, rows) in markers.into_iter().zip(tables) {
+                let (before, after) = rest.split_at(marker.start);
+                out.write_all(before.as_bytes())?;
+                buffer.clear();
+                render_table(&rows, templates, &mut buffer)?;
+                out.write_all(buffer.as_bytes())?;
+                rest = after.get(marker.len..).unwrap_or_default();
+            }
+            out.write_all(rest.as_bytes())?;
+        }
+        // A user's template that drops, repeats or reorders tables: render them in place.
+        None => {
+            context.fill_tables(tables, templates)?;
+            out.write_all(templates.render(THREAT_MODEL, &context)?.as_bytes())?;
+        }
+    }
+    Ok(())
+}
+
+/// Where each table's marker is in the rendered page: one marker per table, in table order.
+struct Markers {
+    start: usize,
+    len: usize,
+}
+
+/// A table's stand-in while the page is rendered. User text cannot contain it: every escaping
+/// filter replaces control characters.
+fn marker(index: usize) -> String {
+    format!("\u{1}tmc-table-{index}\u{1}")
+}
+
+impl Markers {
+    /// The markers' places relative to the end of the previous marker; `None` unless the page
+    /// shows each of the `count` tables exactly once, in order.
+    fn find(page: &str, count: usize) -> Option<Vec<Markers>> {
+        let mut found = Vec::with_capacity(count);
+        let mut offset = 0;
+        for index in 0..count {
+            let marker = marker(index);
+            let start = page.get(offset..)?.find(&marker)?;
+            found.push(Markers {
+                start,
+                len: marker.len(),
+            });
+            offset += start + marker.len();
+        }
+        (!page.get(offset..)?.contains("\u{1}tmc-table-")).then_some(found)
+    }
 }
 
 /// What the Markdown templates see (documented in docs/outputs.md).
@@ -50,6 +119,9 @@ struct Context<'a> {
     mitigated: Vec<Decided<'a>>,
     accepted: Vec<Decided<'a>>,
     rules: Vec<Rule<'a>>,
+    /// The rows of each table whose `table` is still a marker, by marker index.
+    #[serde(skip)]
+    tables: Vec<Vec<Row<'a>>>,
 }
 
 #[derive(Serialize)]
@@ -93,12 +165,15 @@ struct ElementSection<'a> {
     threats: Table,
 }
 
-/// A threat table, already rendered by `threat-table.md.tera`.
+/// A threat table, rendered by `threat-table.md.tera`.
 #[derive(Serialize)]
 struct Table {
     count: usize,
-    /// The Markdown table; empty when there are no rows.
+    /// The Markdown table (while the page renders, its marker); empty when there are no rows.
     table: String,
+    /// Its index in `Context::tables` while `table` is a marker.
+    #[serde(skip)]
+    pending: Option<usize>,
 }
 
 /// One line of a threat table.
@@ -142,7 +217,7 @@ struct Rule<'a> {
 }
 
 impl<'a> Context<'a> {
-    fn build(report: &'a Report, templates: &Templates) -> Result<Self, RenderError> {
+    fn build(report: &'a Report) -> Result<Self, RenderError> {
         let elements: HashMap<&str, usize> = report
             .elements
             .iter()
@@ -170,6 +245,7 @@ impl<'a> Context<'a> {
         let mut other = Vec::new();
         let mut mitigated = Vec::new();
         let mut accepted = Vec::new();
+        let mut tables = Vec::new();
 
         for threat in &report.threats {
             totals.add(threat);
@@ -235,38 +311,34 @@ impl<'a> Context<'a> {
             .iter()
             .zip(flow_rows)
             .zip(flow_manual)
-            .map(|((f, threats), manual)| {
-                Ok(FlowSection {
-                    number: f.number,
-                    id: &f.id,
-                    anchor: format!("flow-{}", f.number),
-                    source: element(&f.source).map_or(f.source.as_str(), |e| e.name.as_str()),
-                    target: element(&f.target).map_or(f.target.as_str(), |e| e.name.as_str()),
-                    label: f.label.as_deref(),
-                    protocol: f.protocol.as_deref(),
-                    data: data_names(&data, &f.data),
-                    crosses_boundary: f.crosses_boundary,
-                    threats: table(threats, templates)?,
-                    manual,
-                })
+            .map(|((f, threats), manual)| FlowSection {
+                number: f.number,
+                id: &f.id,
+                anchor: format!("flow-{}", f.number),
+                source: element(&f.source).map_or(f.source.as_str(), |e| e.name.as_str()),
+                target: element(&f.target).map_or(f.target.as_str(), |e| e.name.as_str()),
+                label: f.label.as_deref(),
+                protocol: f.protocol.as_deref(),
+                data: data_names(&data, &f.data),
+                crosses_boundary: f.crosses_boundary,
+                threats: table(threats, &mut tables),
+                manual,
             })
-            .collect::<Result<Vec<_>, RenderError>>()?;
+            .collect();
         let element_sections = report
             .elements
             .iter()
             .zip(element_rows)
             .enumerate()
             .filter(|(_, (_, threats))| !threats.is_empty())
-            .map(|(i, (e, threats))| {
-                Ok(ElementSection {
-                    id: &e.id,
-                    name: &e.name,
-                    kind: e.kind.display(),
-                    anchor: format!("element-{}", i + 1),
-                    threats: table(threats, templates)?,
-                })
+            .map(|(i, (e, threats))| ElementSection {
+                id: &e.id,
+                name: &e.name,
+                kind: e.kind.display(),
+                anchor: format!("element-{}", i + 1),
+                threats: table(threats, &mut tables),
             })
-            .collect::<Result<Vec<_>, RenderError>>()?;
+            .collect();
 
         Ok(Context {
             model: &report.model,
@@ -295,8 +367,8 @@ impl<'a> Context<'a> {
             diagrams: diagrams(report)?,
             flows: flow_sections,
             elements: element_sections,
-            manual: table(manual, templates)?,
-            other: table(other, templates)?,
+            manual: table(manual, &mut tables),
+            other: table(other, &mut tables),
             mitigated,
             accepted,
             rules: report
@@ -307,7 +379,25 @@ impl<'a> Context<'a> {
                     category_name: rule.category.display(),
                 })
                 .collect(),
+            tables,
         })
+    }
+
+    /// Replaces every table's marker by the table itself.
+    fn fill_tables(
+        &mut self,
+        mut tables: Vec<Vec<Row<'a>>>,
+        templates: &Templates,
+    ) -> Result<(), RenderError> {
+        let sections = self.flows.iter_mut().map(|f| &mut f.threats);
+        let sections = sections.chain(self.elements.iter_mut().map(|e| &mut e.threats));
+        for table in sections.chain([&mut self.manual, &mut self.other]) {
+            if let Some(rows) = table.pending.take().and_then(|i| tables.get_mut(i)) {
+                table.table.clear();
+                render_table(rows, templates, &mut table.table)?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -351,54 +441,70 @@ fn row<'a>(threat: &'a ThreatView, component: String) -> Row<'a> {
     }
 }
 
-/// Numbers the rows 1.. and renders them with `threat-table.md.tera`: the embedded template is
-/// rendered by [`embedded_table`] (the same text, much faster than Tera on big models; a test
-/// holds them equal), an override through Tera.
-fn table(mut rows: Vec<Row<'_>>, templates: &Templates) -> Result<Table, RenderError> {
+/// Numbers the rows 1.. and sets them aside in `tables`, to be rendered when the page is
+/// written; the table holds a marker until then.
+fn table<'a>(mut rows: Vec<Row<'a>>, tables: &mut Vec<Vec<Row<'a>>>) -> Table {
     for (i, row) in rows.iter_mut().enumerate() {
         row.number = i + 1;
     }
-    let table = if rows.is_empty() {
-        String::new()
-    } else if templates.is_overridden(THREAT_TABLE) {
+    let count = rows.len();
+    if rows.is_empty() {
+        return Table {
+            count,
+            table: String::new(),
+            pending: None,
+        };
+    }
+    tables.push(rows);
+    Table {
+        count,
+        table: marker(tables.len() - 1),
+        pending: Some(tables.len() - 1),
+    }
+}
+
+/// Renders rows with `threat-table.md.tera` into `out`: the embedded template by
+/// [`embedded_table`] (the same text, much faster than Tera on big models; a test holds them
+/// equal), an override through Tera.
+fn render_table(
+    rows: &[Row<'_>],
+    templates: &Templates,
+    out: &mut String,
+) -> Result<(), RenderError> {
+    if templates.is_overridden(THREAT_TABLE) {
         #[derive(Serialize)]
         struct TableContext<'r, 'a> {
             rows: &'r [Row<'a>],
         }
-        templates.render(THREAT_TABLE, &TableContext { rows: &rows })?
+        out.push_str(&templates.render(THREAT_TABLE, &TableContext { rows })?);
     } else {
-        embedded_table(&rows)
-    };
-    Ok(Table {
-        count: rows.len(),
-        table,
-    })
+        embedded_table(rows, out);
+    }
+    Ok(())
 }
 
 /// What the embedded `threat-table.md.tera` renders, written directly.
-fn embedded_table(rows: &[Row<'_>]) -> String {
-    let mut out = String::with_capacity(rows.len() * 400 + 200);
+fn embedded_table(rows: &[Row<'_>], out: &mut String) {
     out.push_str(TABLE_HEADER);
     for t in rows {
         // `write!` into a String cannot fail.
         let _ = write!(out, "| {} | ", t.number);
-        escape::md_to(&mut out, &t.component, "<br>");
+        escape::md_to(out, &t.component, "<br>");
         out.push_str(" | ");
-        escape::md_to(&mut out, t.title, "<br>");
+        escape::md_to(out, t.title, "<br>");
         let _ = write!(out, " | {} | ", t.category);
-        escape::md_to(&mut out, t.explanation, "<br>");
+        escape::md_to(out, t.explanation, "<br>");
         out.push_str(" | ");
         for (i, mitigation) in t.mitigations.iter().enumerate() {
             if i > 0 {
                 out.push_str("<br>");
             }
-            escape::md_to(&mut out, mitigation, "<br>");
+            escape::md_to(out, mitigation, "<br>");
         }
         let _ = write!(out, " | {} | ", t.severity);
-        escape::md_code_to(&mut out, t.id);
+        escape::md_code_to(out, t.id);
         let _ = writeln!(out, " | {} |", t.status);
     }
-    out
 }
 
 const TABLE_HEADER: &str = "| Threat Id | Component name | Threat Name | STRIDE category | Explanation | Mitigations | Risk severity | Id | Status |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n";

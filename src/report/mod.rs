@@ -26,9 +26,11 @@ pub use dot::dot;
 pub use html::html;
 pub use index::{index_html, index_md, IndexEntry, Links};
 pub use json::{json, json_to};
-pub use markdown::markdown;
+pub use markdown::{markdown, markdown_to};
 pub use mermaid::mermaid;
-pub use sarif::{sarif, FINGERPRINT as SARIF_FINGERPRINT, MANUAL_RULE as SARIF_MANUAL_RULE};
+pub use sarif::{
+    sarif, sarif_to, FINGERPRINT as SARIF_FINGERPRINT, MANUAL_RULE as SARIF_MANUAL_RULE,
+};
 pub use templates::Templates;
 
 /// What can go wrong while rendering. These are environment errors (a broken override template,
@@ -47,6 +49,9 @@ pub enum RenderError {
     /// Serialization to JSON failed.
     #[error("JSON serialization: {0}")]
     Json(#[from] serde_json::Error),
+    /// The writer an output was being written to failed.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
 }
 
 impl RenderError {

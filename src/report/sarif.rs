@@ -21,6 +21,14 @@ pub const FINGERPRINT: &str = "tmcThreatId/v1";
 
 /// Renders `threats.sarif`.
 pub fn sarif(report: &Report) -> Result<String, RenderError> {
+    let mut out = Vec::new();
+    sarif_to(report, &mut out)?;
+    String::from_utf8(out).map_err(|e| RenderError::Io(std::io::Error::other(e)))
+}
+
+/// Writes `threats.sarif` to `out`: the bytes [`sarif`] returns, with each result made as it
+/// is written rather than all held at once. Give it a buffered writer.
+pub fn sarif_to(report: &Report, out: &mut dyn std::io::Write) -> Result<(), RenderError> {
     // The worst severity each rule produced sets its default level and security-severity.
     let mut worst: HashMap<&str, Level> = HashMap::new();
     let mut manual_open = false;
@@ -47,15 +55,10 @@ pub fn sarif(report: &Report) -> Result<String, RenderError> {
         rules.push(manual_descriptor(worst.get(MANUAL_RULE)));
     }
 
-    let results = report
-        .threats
-        .iter()
-        .filter(|t| t.status == Status::Open)
-        .map(|threat| {
-            let rule = threat.rule.as_deref().unwrap_or(MANUAL_RULE);
-            result(threat, rule, rule_index.get(rule).copied())
-        })
-        .collect();
+    let results = Results {
+        report,
+        rule_index: &rule_index,
+    };
 
     let log = Log {
         schema: "https://json.schemastore.org/sarif-2.1.0.json",
@@ -68,9 +71,30 @@ pub fn sarif(report: &Report) -> Result<String, RenderError> {
             results,
         }],
     };
-    let mut text = serde_json::to_string_pretty(&log)?;
-    text.push('\n');
-    Ok(text)
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    out.write_all(b"\n")?;
+    Ok(())
+}
+
+/// The results, one per open threat, in the report's order: made one at a time as they are
+/// serialized.
+struct Results<'a> {
+    report: &'a Report,
+    rule_index: &'a HashMap<&'a str, usize>,
+}
+
+impl Serialize for Results<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let open = self
+            .report
+            .threats
+            .iter()
+            .filter(|t| t.status == Status::Open);
+        serializer.collect_seq(open.map(|threat| {
+            let rule = threat.rule.as_deref().unwrap_or(MANUAL_RULE);
+            result(threat, rule, self.rule_index.get(rule).copied())
+        }))
+    }
 }
 
 /// `tool.driver`; `informationUri` is the crate's `repository`, when Cargo.toml names one.
@@ -322,7 +346,7 @@ struct Log<'a> {
 struct Run<'a> {
     tool: Tool,
     column_kind: &'static str,
-    results: Vec<SarifResult<'a>>,
+    results: Results<'a>,
 }
 
 #[derive(Serialize)]

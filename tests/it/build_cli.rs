@@ -288,6 +288,60 @@ fn templates_can_be_overridden_from_a_directory() {
     );
 }
 
+/// The large outputs are streamed into temporary files: a renderer failing half-way leaves
+/// neither them nor the outputs finished before it.
+#[test]
+fn a_failing_streamed_output_leaves_nothing_behind() {
+    let dir = scratch("build-stream-fails");
+    let templates = dir.join("templates");
+    std::fs::create_dir_all(&templates).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(
+        templates.join("threat-table.md.tera"),
+        "{{ no_such_variable }}\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let out = dir.join("deep").join("out");
+    let output = tmc()
+        .args(["build", SHOP, "--emit", "md,json,sarif,dot", "--templates"])
+        .arg(&templates)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("cannot render threat-model.md"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(
+        !dir.join("deep").exists(),
+        "the directories it made are gone"
+    );
+
+    // Into a directory that exists, its other files stay and no partial file is left.
+    std::fs::create_dir_all(&out).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(out.join("keep.txt"), "mine").unwrap_or_else(|e| panic!("{e}"));
+    tmc()
+        .args(["build", SHOP, "--emit", "md,json", "--templates"])
+        .arg(&templates)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(2);
+    let mut left: Vec<String> = std::fs::read_dir(&out)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .map(|e| {
+            e.unwrap_or_else(|e| panic!("{e}"))
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    left.sort();
+    assert_eq!(left, ["keep.txt"]);
+}
+
 #[test]
 fn diagram_scope_draws_one_boundary() {
     let out = scratch("build-scope");

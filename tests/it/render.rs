@@ -1058,3 +1058,57 @@ fn large_models_draw_one_mermaid_diagram_per_boundary() {
     assert!(md.contains("### Trust boundary: Zone 0\n"));
     assert_tables_are_rectangular(&md);
 }
+
+// ------------------------------------------------------------------ streamed Markdown
+
+/// The page is rendered with a marker per table and each table written in at its marker; a
+/// user's template may show the tables in any order, or twice, and still gets them.
+#[test]
+fn a_page_template_may_reorder_and_repeat_the_tables() {
+    let page =
+        "{% for flow in flows | reverse %}## {{ flow.id }}\n{{ flow.threats.table }}{% endfor %}\
+                ## again\n{{ flows.0.threats.table }}";
+    let templates =
+        Templates::with_overrides(vec![("threat-model.md.tera".into(), page.into())]).unwrap();
+    let report = nutrition_pro();
+    let text = report::markdown(&report, &templates).unwrap();
+    assert!(!text.contains('\u{1}'), "a marker was left in:\n{text}");
+    let mut sections = 0;
+    for section in text.split("## ").skip(1) {
+        let (flow, table) = section.split_once('\n').unwrap();
+        let rows: Vec<&str> = table.lines().filter(|l| l.contains("| `")).collect();
+        let flow = if flow == "again" {
+            &report.flows[0].id
+        } else {
+            flow
+        };
+        let expected = report
+            .threats
+            .iter()
+            .filter(|t| t.flow.as_deref() == Some(flow) && t.rule.is_some())
+            .count();
+        assert_eq!(rows.len(), expected, "flow {flow}:\n{table}");
+        for row in rows {
+            assert!(row.contains(&format!("@{flow}`")), "flow {flow}: {row}");
+        }
+        sections += 1;
+    }
+    assert_eq!(sections, report.flows.len() + 1);
+}
+
+/// Streaming writes the same bytes as rendering to a string, with the embedded templates and
+/// with an overridden table template.
+#[test]
+fn markdown_to_a_writer_is_markdown() {
+    let report = nutrition_pro();
+    let table = "{% for t in rows %}{{ t.number }}. {{ t.title | md }}\n{% endfor %}";
+    let overridden =
+        Templates::with_overrides(vec![("threat-table.md.tera".into(), table.into())]).unwrap();
+    for templates in [templates(), overridden] {
+        let mut streamed = Vec::new();
+        report::markdown_to(&report, &templates, &mut streamed).unwrap();
+        let text = report::markdown(&report, &templates).unwrap();
+        assert_eq!(String::from_utf8(streamed).unwrap(), text);
+        assert!(!text.contains('\u{1}'));
+    }
+}

@@ -1,0 +1,140 @@
+//! Writing one model's outputs into a directory (`tmc build FILE`).
+//!
+//! The large outputs (Markdown, JSON, SARIF: hundreds of megabytes for a 10,000-element model)
+//! are streamed into hidden temporary files beside their final names, each on its own thread;
+//! the small ones (DOT, SVG, HTML) are rendered in memory meanwhile. Only when every output has
+//! succeeded are the temporary files renamed into place, so a failing renderer still leaves no
+//! half-written directory.
+
+use super::args::Emit;
+use super::build::{render_all, write_all};
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use tmc::report::view::Report;
+use tmc::report::{RenderError, Templates};
+
+/// The file name of a streamed output, or `None` for one rendered in memory.
+fn streamed_name(kind: Emit) -> Option<&'static str> {
+    match kind {
+        Emit::Md => Some("threat-model.md"),
+        Emit::Json => Some("threats.json"),
+        Emit::Sarif => Some("threats.sarif"),
+        Emit::Dot | Emit::Svg | Emit::Html => None,
+    }
+}
+
+/// Writes the outputs `kinds` of `report` into `dir`; the paths written, in `kinds` order.
+pub fn write_outputs(
+    kinds: &[Emit],
+    report: &Report,
+    templates: &Templates,
+    scope: Option<&str>,
+    svg_explicit: bool,
+    dir: &Path,
+) -> Result<Vec<String>, String> {
+    // The directories this build creates, innermost first: removed again when it fails.
+    let created: Vec<&Path> = dir
+        .ancestors()
+        .take_while(|d| !d.as_os_str().is_empty() && !d.exists())
+        .collect();
+    std::fs::create_dir_all(dir)
+        .map_err(|error| format!("cannot create {}: {error}", dir.display()))?;
+    let streamed: Vec<(Emit, &'static str)> = kinds
+        .iter()
+        .filter_map(|&kind| streamed_name(kind).map(|name| (kind, name)))
+        .collect();
+    let in_memory: Vec<Emit> = kinds
+        .iter()
+        .copied()
+        .filter(|&kind| streamed_name(kind).is_none())
+        .collect();
+    let temporary = |name: &str| dir.join(format!(".{name}.tmc-partial"));
+
+    let (streams, rendered) = std::thread::scope(|threads| {
+        let handles: Vec<_> = streamed
+            .iter()
+            .map(|&(kind, name)| {
+                let path = temporary(name);
+                threads.spawn(move || stream(kind, name, report, templates, &path))
+            })
+            .collect();
+        let rendered = render_all(&in_memory, report, templates, scope, svg_explicit);
+        let streams: Vec<Result<(), String>> = handles
+            .into_iter()
+            .map(|handle| {
+                handle
+                    .join()
+                    .unwrap_or_else(|_| Err("a renderer stopped unexpectedly".to_string()))
+            })
+            .collect();
+        (streams, rendered)
+    });
+
+    let failure = streams
+        .into_iter()
+        .find_map(Result::err)
+        .or_else(|| rendered.as_ref().err().cloned());
+    if let Some(message) = failure {
+        for (_, name) in &streamed {
+            // Best effort: a file that was never created is already gone.
+            let _ = std::fs::remove_file(temporary(name));
+        }
+        for created in created {
+            // Only empty directories go: anything else in them is not this build's.
+            let _ = std::fs::remove_dir(created);
+        }
+        return Err(message);
+    }
+    let rendered: Vec<(PathBuf, String)> = rendered
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(name, text)| (dir.join(name), text))
+        .collect();
+    let mut written = write_all(&rendered)?;
+    for (_, name) in &streamed {
+        let path = dir.join(name);
+        std::fs::rename(temporary(name), &path)
+            .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
+        written.push(path.display().to_string());
+    }
+    // The log lists the files in the order they were asked for.
+    written.sort_by_key(|path| {
+        kinds
+            .iter()
+            .position(|&kind| Path::new(path).file_name() == Some(file_name(kind).as_ref()))
+    });
+    Ok(written)
+}
+
+fn file_name(kind: Emit) -> &'static str {
+    streamed_name(kind).unwrap_or(match kind {
+        Emit::Dot => "dfd.dot",
+        Emit::Svg => "dfd.svg",
+        Emit::Md | Emit::Json | Emit::Sarif | Emit::Html => "threat-model.html",
+    })
+}
+
+/// Renders one large output into `path` through a buffer.
+fn stream(
+    kind: Emit,
+    name: &str,
+    report: &Report,
+    templates: &Templates,
+    path: &Path,
+) -> Result<(), String> {
+    let cannot_write = |error: std::io::Error| format!("cannot write {}: {error}", path.display());
+    let file = File::create(path).map_err(cannot_write)?;
+    let mut out = BufWriter::with_capacity(1 << 20, file);
+    let rendered = match kind {
+        Emit::Md => tmc::report::markdown_to(report, templates, &mut out),
+        Emit::Json => tmc::report::json_to(report, &mut out).map_err(RenderError::Io),
+        Emit::Sarif => tmc::report::sarif_to(report, &mut out),
+        Emit::Dot | Emit::Svg | Emit::Html => Ok(()),
+    };
+    match rendered {
+        Ok(()) => out.flush().map_err(cannot_write),
+        Err(RenderError::Io(error)) => Err(cannot_write(error)),
+        Err(error) => Err(format!("cannot render {name}: {error}")),
+    }
+}
