@@ -49,6 +49,8 @@ pub fn compile(
     let loaded = load::load(root, loader, options.load, &mut sources, &mut sink)?;
     let root_name = root.to_string_lossy().replace('\\', "/");
     let model = resolve::resolve(&loaded, &root_name, &sources, &mut sink);
+    // The syntax trees are not needed past resolve; a large model's are tens of megabytes.
+    drop(loaded);
     // Rules run on a model with resolve errors too, so one run reports rule mistakes as well;
     // the report is only built from a clean model.
     let mut threats = rules::apply(&model, &options.rules, &mut sink);

@@ -143,16 +143,18 @@ pub fn build_owned(
                 severity_reasons: threat.severity_reasons,
                 status: threat.status,
                 decision: threat.decision.and_then(|applied| {
-                    model.decisions.get(applied.decision).map(|d| DecisionView {
-                        kind: match d.kind {
-                            ModelDecisionKind::Mitigate => DecisionKind::Mitigate,
-                            ModelDecisionKind::Accept => DecisionKind::Accept,
-                        },
-                        pattern: d.pattern.clone(),
-                        text: d.text.clone(),
-                        until: d.until.clone(),
-                        lapsed: applied.lapsed,
-                        source_span: place(d.span),
+                    model.decisions.get(applied.decision).map(|d| {
+                        Box::new(DecisionView {
+                            kind: match d.kind {
+                                ModelDecisionKind::Mitigate => DecisionKind::Mitigate,
+                                ModelDecisionKind::Accept => DecisionKind::Accept,
+                            },
+                            pattern: d.pattern.clone(),
+                            text: d.text.clone(),
+                            until: d.until.clone(),
+                            lapsed: applied.lapsed,
+                            source_span: place(d.span),
+                        })
                     })
                 }),
                 references: threat.references,

@@ -176,12 +176,20 @@ struct Table {
     pending: Option<usize>,
 }
 
-/// One line of a threat table.
-#[derive(Serialize)]
+/// One line of a threat table: the threat, its number and its `Component name` cell. Small,
+/// because a large report has one per threat; the template sees [`RowFields`].
 struct Row<'a> {
     /// 1.. within its table.
     number: usize,
     component: String,
+    threat: &'a ThreatView,
+}
+
+/// What `threat-table.md.tera` sees of a row (documented in docs/outputs.md).
+#[derive(Serialize)]
+struct RowFields<'a> {
+    number: usize,
+    component: &'a str,
     title: &'a str,
     category: &'static str,
     explanation: &'a str,
@@ -196,6 +204,31 @@ struct Row<'a> {
     /// An acceptance that ran out: the threat is open again.
     lapsed: bool,
     references: &'a [String],
+}
+
+impl Serialize for Row<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let threat = self.threat;
+        let (status, lapsed) = status_name(threat);
+        RowFields {
+            number: self.number,
+            component: &self.component,
+            title: &threat.title,
+            category: threat.category.display(),
+            explanation: &threat.explanation,
+            mitigations: &threat.mitigations,
+            severity: threat.severity.display(),
+            likelihood: threat.likelihood.display(),
+            impact: threat.impact.display(),
+            severity_reasons: &threat.severity_reasons,
+            id: &threat.id,
+            rule: threat.rule.as_deref(),
+            status,
+            lapsed,
+            references: &threat.references,
+        }
+        .serialize(serializer)
+    }
 }
 
 #[derive(Serialize)]
@@ -420,24 +453,11 @@ fn component(
     }
 }
 
-fn row<'a>(threat: &'a ThreatView, component: String) -> Row<'a> {
-    let (status, lapsed) = status_name(threat);
+fn row(threat: &ThreatView, component: String) -> Row<'_> {
     Row {
         number: 0,
         component,
-        title: &threat.title,
-        category: threat.category.display(),
-        explanation: &threat.explanation,
-        mitigations: &threat.mitigations,
-        severity: threat.severity.display(),
-        likelihood: threat.likelihood.display(),
-        impact: threat.impact.display(),
-        severity_reasons: &threat.severity_reasons,
-        id: &threat.id,
-        rule: threat.rule.as_deref(),
-        status,
-        lapsed,
-        references: &threat.references,
+        threat,
     }
 }
 
@@ -486,14 +506,15 @@ fn render_table(
 /// What the embedded `threat-table.md.tera` renders, written directly.
 fn embedded_table(rows: &[Row<'_>], out: &mut String) {
     out.push_str(TABLE_HEADER);
-    for t in rows {
+    for row in rows {
+        let t = row.threat;
         // `write!` into a String cannot fail.
-        let _ = write!(out, "| {} | ", t.number);
-        escape::md_to(out, &t.component, "<br>");
+        let _ = write!(out, "| {} | ", row.number);
+        escape::md_to(out, &row.component, "<br>");
         out.push_str(" | ");
-        escape::md_to(out, t.title, "<br>");
-        let _ = write!(out, " | {} | ", t.category);
-        escape::md_to(out, t.explanation, "<br>");
+        escape::md_to(out, &t.title, "<br>");
+        let _ = write!(out, " | {} | ", t.category.display());
+        escape::md_to(out, &t.explanation, "<br>");
         out.push_str(" | ");
         for (i, mitigation) in t.mitigations.iter().enumerate() {
             if i > 0 {
@@ -501,9 +522,9 @@ fn embedded_table(rows: &[Row<'_>], out: &mut String) {
             }
             escape::md_to(out, mitigation, "<br>");
         }
-        let _ = write!(out, " | {} | ", t.severity);
-        escape::md_code_to(out, t.id);
-        let _ = writeln!(out, " | {} |", t.status);
+        let _ = write!(out, " | {} | ", t.severity.display());
+        escape::md_code_to(out, &t.id);
+        let _ = writeln!(out, " | {} |", status_name(t).0);
     }
 }
 

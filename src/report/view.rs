@@ -115,7 +115,8 @@ pub struct ThreatView {
     /// Why the severity is what it is, one step per line.
     pub severity_reasons: Vec<String>,
     pub status: Status,
-    pub decision: Option<DecisionView>,
+    /// Boxed: few threats have one, and the report holds a great many threats.
+    pub decision: Option<Box<DecisionView>>,
     pub references: Vec<String>,
     /// The declaration the threat is about (element, flow or hand-written threat).
     pub source_span: SourceSpan,

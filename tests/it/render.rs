@@ -380,32 +380,32 @@ pub fn nutrition_pro() -> Report {
     threats[1].references = vec!["CWE-20".into()];
     if let Some(t) = threats.get_mut(3) {
         t.status = Status::Mitigated;
-        t.decision = Some(decision(
+        t.decision = Some(Box::new(decision(
             DecisionKind::Mitigate,
             "spoofing.*@admin>web_control_plane",
             "SSO with hardware keys for administrators",
             None,
             false,
-        ));
+        )));
     }
     if let Some(t) = threats.get_mut(4) {
         t.status = Status::Accepted;
-        t.decision = Some(decision(
+        t.decision = Some(Box::new(decision(
             DecisionKind::Accept,
             "denial_of_service.flood@api_gateway",
             "Covered by AWS Shield Advanced at the edge",
             Some("2027-06-30"),
             false,
-        ));
+        )));
     }
     if let Some(t) = threats.get_mut(5) {
-        t.decision = Some(decision(
+        t.decision = Some(Box::new(decision(
             DecisionKind::Accept,
             "*@web_control_plane",
             "Audit logging ships next quarter",
             Some("2024-01-31"),
             true,
-        ));
+        )));
     }
     threats[6].id = "prompt_injection".into();
     let rules = vec![
