@@ -105,7 +105,8 @@ pub fn build_owned(
             source_span: source_span(sources, flow.span),
         })
         .collect();
-    let mut fired: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut fired: std::collections::HashMap<std::sync::Arc<str>, usize> =
+        std::collections::HashMap::new();
     // Threats are about a few declarations each: their places are computed once per span.
     let mut places: std::collections::HashMap<Span, SourceSpan> = std::collections::HashMap::new();
     let mut place = |span: Span| {
@@ -118,11 +119,7 @@ pub fn build_owned(
         .into_iter()
         .map(|threat| {
             if let Some(rule) = &threat.rule {
-                if let Some(count) = fired.get_mut(rule.as_str()) {
-                    *count += 1;
-                } else {
-                    fired.insert(rule.clone(), 1);
-                }
+                *fired.entry(rule.clone()).or_insert(0) += 1;
             }
             ThreatView {
                 id: threat.id,

@@ -4,6 +4,7 @@
 use crate::vocab::{Category, Classification, ElementKind, Level, Status};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// Everything a renderer may show. Lists are already in output order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -99,8 +100,9 @@ pub struct FlowView {
 pub struct ThreatView {
     /// Stable id: `RULE@ELEMENT`, `RULE@SOURCE>TARGET[#N]`, or a hand-written threat's own id.
     pub id: String,
-    /// The rule that produced it; `None` for a hand-written threat.
-    pub rule: Option<String>,
+    /// The rule that produced it; `None` for a hand-written threat. Shared with the rule's
+    /// other threats, as are `references` (a large report has hundreds of thousands of threats).
+    pub rule: Option<Arc<str>>,
     pub category: Category,
     /// The element the threat is about; `None` for a threat on the channel itself.
     pub element: Option<String>,
@@ -117,7 +119,7 @@ pub struct ThreatView {
     pub status: Status,
     /// Boxed: few threats have one, and the report holds a great many threats.
     pub decision: Option<Box<DecisionView>>,
-    pub references: Vec<String>,
+    pub references: Arc<[String]>,
     /// The declaration the threat is about (element, flow or hand-written threat).
     pub source_span: SourceSpan,
 }

@@ -55,6 +55,9 @@ impl Kinds {
 #[derive(Debug, Clone)]
 pub struct CompiledRule {
     pub info: RuleInfo,
+    /// `info.id` and `info.references`, shared by every threat the rule produces.
+    pub shared_id: std::sync::Arc<str>,
+    pub shared_references: std::sync::Arc<[String]>,
     /// The rule's id where it is declared.
     pub id_span: Span,
     pub role: Role,
@@ -231,6 +234,8 @@ pub fn check(source: &RuleSource, sink: &mut Diagnostics) -> Option<CompiledRule
         span: decl.span,
     };
     Some(CompiledRule {
+        shared_id: info.id.as_str().into(),
+        shared_references: info.references.as_slice().into(),
         info,
         id_span: decl.id.span,
         role,

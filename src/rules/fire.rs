@@ -161,7 +161,7 @@ fn threat(
     let (severity, severity_reasons) = severity::assess(rule.likelihood, rule.impact, &factors);
     Some(Threat {
         id,
-        rule: Some(info.id.clone()),
+        rule: Some(rule.shared_id.clone()),
         category: info.category,
         subject: ThreatSubject {
             element: element.map(|e| e.0),
@@ -176,7 +176,7 @@ fn threat(
         severity_reasons,
         status: Status::Open,
         decision: None,
-        references: info.references.clone(),
+        references: rule.shared_references.clone(),
         span,
     })
 }
@@ -212,7 +212,7 @@ pub fn manual(model: &Model, manual: &ManualThreat) -> Threat {
         severity_reasons,
         status: Status::Open,
         decision: None,
-        references: manual.references.clone(),
+        references: manual.references.as_slice().into(),
         span: manual.span,
     }
 }

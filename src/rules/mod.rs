@@ -20,6 +20,7 @@ mod when;
 use crate::diagnostics::{codes, Diagnostic, Diagnostics};
 use crate::model::{ElementIdx, FlowIdx, Model};
 use crate::source::Span;
+use std::sync::Arc;
 use crate::vocab::{Category, Level, Status};
 
 /// What a threat is about: an element alone, a flow's channel, or an element in a flow's context.
@@ -41,8 +42,9 @@ pub struct AppliedDecision {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Threat {
     pub id: String,
-    /// The rule that produced it; `None` for a hand-written threat.
-    pub rule: Option<String>,
+    /// The rule that produced it; `None` for a hand-written threat. Shared with the rule's
+    /// other threats, as are `references`.
+    pub rule: Option<Arc<str>>,
     pub category: Category,
     pub subject: ThreatSubject,
     pub title: String,
@@ -54,7 +56,7 @@ pub struct Threat {
     pub severity_reasons: Vec<String>,
     pub status: Status,
     pub decision: Option<AppliedDecision>,
-    pub references: Vec<String>,
+    pub references: Arc<[String]>,
     /// The declaration the threat is about (element, flow, or the hand-written threat).
     pub span: Span,
 }

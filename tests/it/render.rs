@@ -103,7 +103,7 @@ fn threat(t: T<'_>, explanation: &str, mitigations: &[&str], line: usize) -> Thr
         severity_reasons: vec![format!("likelihood medium x impact {}", t.severity.word())],
         status: Status::Open,
         decision: None,
-        references: Vec::new(),
+        references: Vec::new().into(),
         source_span: span(FILE, line, 1, 30),
     }
 }
@@ -377,7 +377,7 @@ pub fn nutrition_pro() -> Report {
             60,
         ),
     ];
-    threats[1].references = vec!["CWE-20".into()];
+    threats[1].references = vec!["CWE-20".to_string()].into();
     if let Some(t) = threats.get_mut(3) {
         t.status = Status::Mitigated;
         t.decision = Some(Box::new(decision(
