@@ -15,6 +15,7 @@ mod graph;
 mod html;
 pub mod index;
 mod json;
+mod json_format;
 mod markdown;
 mod mermaid;
 mod sarif;

@@ -1,7 +1,8 @@
 //! Stage: report → `sarif`. `threats.sarif`: open threats as SARIF 2.1.0 results, for GitHub code
 //! scanning and other static-analysis dashboards.
 //!
-//! Input: a [`Report`]. Output: pretty-printed JSON ending in a newline.
+//! Input: a [`Report`]. Output: JSON ending in a newline, indented, with one line per rule and
+//! per result ([`super::json_format`]).
 //! Invariants: one run; `tool.driver.rules` holds every rule that fired (in the report's order),
 //! then `tmc.manual` when an open hand-written threat needs it; one result per open threat, in the
 //! report's order, located at the declaration the threat is about, with the stable threat id as
@@ -71,7 +72,8 @@ pub fn sarif_to(report: &Report, out: &mut dyn std::io::Write) -> Result<(), Ren
             results,
         }],
     };
-    serde_json::to_writer_pretty(&mut *out, &log)?;
+    // `runs` is one array deep, `rules` and `results` two.
+    super::json_format::to_writer(&mut *out, &log, 2)?;
     out.write_all(b"\n")?;
     Ok(())
 }
