@@ -145,17 +145,17 @@ fn stages(c: &mut Criterion) {
     });
     group(c, "render json", &|g, f| {
         g.bench_with_input(f.id(), &f.report, |b, r| {
-            b.iter_with_large_drop(|| report::json(r))
+            b.iter(|| report::json_to(r, std::io::sink()))
         });
     });
     group(c, "render sarif", &|g, f| {
         g.bench_with_input(f.id(), &f.report, |b, r| {
-            b.iter_with_large_drop(|| report::sarif(r))
+            b.iter(|| report::sarif_to(r, &mut std::io::sink()))
         });
     });
     group(c, "render markdown", &|g, f| {
         g.bench_with_input(f.id(), &f.report, |b, r| {
-            b.iter_with_large_drop(|| report::markdown(r, &f.templates))
+            b.iter(|| report::markdown_to(r, &f.templates, &mut std::io::sink()))
         });
     });
     group(c, "render dot", &|g, f| {
@@ -168,10 +168,12 @@ fn stages(c: &mut Criterion) {
             b.iter_with_large_drop(|| report::mermaid(r, None))
         });
     });
-    // What `tmc build --emit json,md,dot,sarif` does, less reading and writing files.
+    // What `tmc build --emit json,md,dot,sarif` does, less reading and writing files and
+    // running the three streamed outputs side by side.
     group(c, "compile+render", &|g, f| {
         let options = compile::Options {
             load: load_options(),
+            report_takes_threats: true,
             ..Default::default()
         };
         g.bench_with_input(f.id(), &f.loader, |b, loader| {
@@ -179,11 +181,12 @@ fn stages(c: &mut Criterion) {
                 let compilation: Compilation = compile::compile(Path::new(ROOT), loader, &options)
                     .expect("the synthetic model loads");
                 let outputs = compilation.report.as_ref().map(|r| {
+                    let sink = &mut std::io::sink();
                     [
-                        report::json(r).map(|text| text.len()),
-                        report::markdown(r, &f.templates).map(|text| text.len()),
-                        report::dot(r, &f.templates, None).map(|text| text.len()),
-                        report::sarif(r).map(|text| text.len()),
+                        report::json_to(r, &mut *sink).map_err(report::RenderError::Io),
+                        report::markdown_to(r, &f.templates, sink),
+                        report::dot(r, &f.templates, None).map(drop),
+                        report::sarif_to(r, sink),
                     ]
                 });
                 (compilation, outputs)

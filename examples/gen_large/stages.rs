@@ -6,8 +6,9 @@
 //! compare on a machine other people share, and counts the page faults it took (the kernel's
 //! part). `-- N RUNS` repeats the pipeline and prints each stage's least and median time. Peak RSS
 //! is `VmHWM` from `/proc/self/status`, reset before each run: the model text, every stage's
-//! output, and the largest rendered text (each is dropped after its renderer), then the whole
-//! compile once more while the first one's memory is free.
+//! output (Markdown, JSON and SARIF are streamed into a byte counter, as `tmc build` streams
+//! them to files; DOT and Mermaid are rendered to strings and dropped), then the whole compile
+//! once more while the first one's memory is free.
 
 mod synth;
 
@@ -19,6 +20,20 @@ use tmc::report::{self, Templates};
 use tmc::rules::{self, RuleOptions};
 use tmc::source::SourceMap;
 use tmc::syntax::{self, ParseLimits};
+
+/// A writer that only counts the bytes: rendering without the disk.
+struct Counter(usize);
+
+impl std::io::Write for Counter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
 
 /// CPU time of this thread in nanoseconds, from `clock_gettime(CLOCK_THREAD_CPUTIME_ID)`
 /// (exact, where `/proc/.../schedstat` is only updated at scheduler ticks, and `getrusage`
@@ -231,7 +246,8 @@ fn run(text: &str) -> Table {
         || tmc::resolve::resolve(&loaded, "big.tm", &sources, &mut sink),
         |m| format!("{} elements, {} flows", m.elements.len(), m.flows.len()),
     );
-    let threats = table.time(
+    table.time("drop loaded (ASTs)", || drop(loaded), |_| String::new());
+    let mut threats = table.time(
         "rules (apply)",
         || rules::apply(&model, &RuleOptions::default(), &mut sink),
         |t| format!("{} threats", t.threats.len()),
@@ -240,9 +256,11 @@ fn run(text: &str) -> Table {
         eprintln!("the model has errors");
         std::process::exit(1);
     }
+    // As the CLI does: the threats move into the report.
+    let taken = std::mem::take(&mut threats.threats);
     let report = table.time(
         "report build",
-        || report::build(&model, &threats, &sources),
+        || report::build::build_owned(&model, taken, &threats.rules, &sources),
         |r| format!("{} threats", r.threats.len()),
     );
     let templates = match Templates::embedded() {
@@ -256,12 +274,35 @@ fn run(text: &str) -> Table {
         Ok(text) => mb(text.len()),
         Err(error) => format!("error: {error}"),
     };
-    drop(table.time("render json", || report::json(&report), size));
-    drop(table.time("render sarif", || report::sarif(&report), size));
+    // The large outputs are streamed, as `tmc build` writes them; here into a counter.
+    let written = |r: &Result<usize, report::RenderError>| match r {
+        Ok(bytes) => mb(*bytes),
+        Err(error) => format!("error: {error}"),
+    };
     drop(table.time(
-        "render markdown",
-        || report::markdown(&report, &templates),
-        size,
+        "render json (streamed)",
+        || {
+            let mut out = Counter(0);
+            report::json_to(&report, &mut out)?;
+            Ok(out.0)
+        },
+        written,
+    ));
+    drop(table.time(
+        "render sarif (streamed)",
+        || {
+            let mut out = Counter(0);
+            report::sarif_to(&report, &mut out).map(|()| out.0)
+        },
+        written,
+    ));
+    drop(table.time(
+        "render markdown (streamed)",
+        || {
+            let mut out = Counter(0);
+            report::markdown_to(&report, &templates, &mut out).map(|()| out.0)
+        },
+        written,
     ));
     drop(table.time(
         "render dot",
@@ -272,10 +313,10 @@ fn run(text: &str) -> Table {
     table.time("drop report", || drop(report), |_| String::new());
     table.time("drop threats", || drop(threats), |_| String::new());
     table.time("drop model", || drop(model), |_| String::new());
-    table.time("drop loaded (ASTs)", || drop(loaded), |_| String::new());
     // The whole compile as the CLI runs it (load → resolve → rules → report build).
     let options = tmc::compile::Options {
         load: load_options,
+        report_takes_threats: true,
         ..Default::default()
     };
     let compilation = table.time(

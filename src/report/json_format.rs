@@ -64,7 +64,11 @@ impl Formatter for RecordPerLine {
         route!(self, end_array(writer))
     }
 
-    fn begin_array_value<W: ?Sized + Write>(&mut self, writer: &mut W, first: bool) -> io::Result<()> {
+    fn begin_array_value<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
         route!(self, begin_array_value(writer, first))?;
         if self.record_at.is_none() && self.arrays == self.record_depth {
             self.record_at = Some(self.depth);
@@ -89,7 +93,11 @@ impl Formatter for RecordPerLine {
         route!(self, end_object(writer))
     }
 
-    fn begin_object_key<W: ?Sized + Write>(&mut self, writer: &mut W, first: bool) -> io::Result<()> {
+    fn begin_object_key<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
         route!(self, begin_object_key(writer, first))
     }
 

@@ -20,8 +20,8 @@ mod when;
 use crate::diagnostics::{codes, Diagnostic, Diagnostics};
 use crate::model::{ElementIdx, FlowIdx, Model};
 use crate::source::Span;
-use std::sync::Arc;
 use crate::vocab::{Category, Level, Status};
+use std::sync::Arc;
 
 /// What a threat is about: an element alone, a flow's channel, or an element in a flow's context.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
