@@ -9,7 +9,8 @@
 # boundaries, flows and data; see that file for how pytm's quirks were met), then times
 #   pytm:  python model.py --json out.json        (check, resolve, JSON: its whole pipeline)
 #          python model.py --report report.md     (the same plus its Markdown report)
-#   tmc:   tmc build model.tm -o out              (compile and write threats.json)
+#   tmc:   tmc build model.tm --emit json -o out  (compile and write threats.json: like for
+#          like with pytm --json; the default outputs would add Graphviz's run for dfd.svg)
 # with a small timer (microsecond CPU times), RUNS times each (the least is kept), and prints a Markdown table.
 # A run that takes longer than TIMEOUT (JSON) or REPORT_TIMEOUT (--report) seconds is stopped
 # and reported as such; --report is only tried up to REPORT_MAX elements, as pytm 1.4.0's report
@@ -129,7 +130,7 @@ for n in $SIZES; do
   cd "$dir"
   echo "N = $n..." >&2
 
-  time_best "$TIMEOUT" "$tmc" build model.tm -o out --color never
+  time_best "$TIMEOUT" "$tmc" build model.tm --emit json -o out --color never
   tmc_wall=$best_wall tmc_cpu=$best_cpu tmc_rss=$best_rss tmc_load=$load
   tmc_threats=$("$PYTHON" -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["threats"]))' out/threats.json 2>/dev/null || echo "?")
 

@@ -87,14 +87,21 @@ struct Results<'a> {
 
 impl Serialize for Results<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let open = self
-            .report
-            .threats
-            .iter()
-            .filter(|t| t.status == Status::Open);
-        serializer.collect_seq(open.map(|threat| {
+        let open = || {
+            let threats = self.report.threats.iter();
+            threats.filter(|t| t.status == Status::Open)
+        };
+        // The threats are in a few files: each file's URI is made once.
+        let mut uris: HashMap<&str, (String, bool)> = HashMap::new();
+        for threat in open() {
+            let file = threat.source_span.file.as_str();
+            if !uris.contains_key(file) {
+                uris.insert(file, artifact_uri(file));
+            }
+        }
+        serializer.collect_seq(open().map(|threat| {
             let rule = threat.rule.as_deref().unwrap_or(MANUAL_RULE);
-            result(threat, rule, self.rule_index.get(rule).copied())
+            result(threat, rule, self.rule_index.get(rule).copied(), &uris)
         }))
     }
 }
@@ -206,7 +213,12 @@ fn manual_descriptor(worst: Option<&Level>) -> Value {
     })
 }
 
-fn result<'a>(threat: &'a ThreatView, rule: &'a str, rule_index: Option<usize>) -> SarifResult<'a> {
+fn result<'a>(
+    threat: &'a ThreatView,
+    rule: &'a str,
+    rule_index: Option<usize>,
+    uris: &'a HashMap<&str, (String, bool)>,
+) -> SarifResult<'a> {
     let mut message = format!(
         "{} ({} severity, {}).",
         threat.title,
@@ -235,7 +247,10 @@ fn result<'a>(threat: &'a ThreatView, rule: &'a str, rule_index: Option<usize>) 
     } else {
         span.end_column.max(1)
     };
-    let (uri, relative) = artifact_uri(&span.file);
+    let (uri, relative) = match uris.get(span.file.as_str()) {
+        Some((uri, relative)) => (uri.as_str(), *relative),
+        None => ("", false),
+    };
     SarifResult {
         rule_id: rule,
         rule_index,
@@ -278,7 +293,7 @@ struct SarifResult<'a> {
     rule_index: Option<usize>,
     level: &'static str,
     message: Message,
-    locations: [Location; 1],
+    locations: [Location<'a>; 1],
     partial_fingerprints: Fingerprints<'a>,
     properties: ResultProperties<'a>,
 }
@@ -290,21 +305,21 @@ struct Message {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Location {
-    physical_location: PhysicalLocation,
+struct Location<'a> {
+    physical_location: PhysicalLocation<'a>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct PhysicalLocation {
-    artifact_location: ArtifactLocation,
+struct PhysicalLocation<'a> {
+    artifact_location: ArtifactLocation<'a>,
     region: Region,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct ArtifactLocation {
-    uri: String,
+struct ArtifactLocation<'a> {
+    uri: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     uri_base_id: Option<&'static str>,
 }
