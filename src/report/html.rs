@@ -116,7 +116,7 @@ struct Row<'a> {
     status_word: &'static str,
     lapsed: bool,
     explanation: &'a str,
-    mitigations: &'a [String],
+    mitigations: &'a [std::sync::Arc<str>],
     references: &'a [String],
 }
 

@@ -193,7 +193,7 @@ struct RowFields<'a> {
     title: &'a str,
     category: &'static str,
     explanation: &'a str,
-    mitigations: &'a [String],
+    mitigations: &'a [std::sync::Arc<str>],
     severity: &'static str,
     likelihood: &'static str,
     impact: &'static str,

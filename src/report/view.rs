@@ -110,7 +110,8 @@ pub struct ThreatView {
     pub flow: Option<String>,
     pub title: String,
     pub explanation: String,
-    pub mitigations: Vec<String>,
+    /// Shared with other threats when the rule's mitigation has no `{{ }}` holes.
+    pub mitigations: Vec<Arc<str>>,
     pub likelihood: Level,
     pub impact: Level,
     pub severity: Level,

@@ -151,8 +151,8 @@ fn threat(
     let mitigations = rule
         .mitigations
         .iter()
-        .map(|m| m.render_within(scope, text_left))
-        .collect::<Option<Vec<String>>>()?;
+        .map(|m| m.render_shared_within(scope, text_left))
+        .collect::<Option<Vec<_>>>()?;
     let factors = Factors {
         fixed: rule.severity.map(|level| (level, "the rule")),
         restricted: restricted(model, element.map(|e| e.1), flow.map(|f| f.1)),
@@ -205,7 +205,11 @@ pub fn manual(model: &Model, manual: &ManualThreat) -> Threat {
         },
         title: manual.title.clone(),
         explanation: manual.explanation.clone(),
-        mitigations: manual.mitigations.clone(),
+        mitigations: manual
+            .mitigations
+            .iter()
+            .map(|m| m.as_str().into())
+            .collect(),
         likelihood,
         impact,
         severity,

@@ -49,7 +49,8 @@ pub struct Threat {
     pub subject: ThreatSubject,
     pub title: String,
     pub explanation: String,
-    pub mitigations: Vec<String>,
+    /// Shared with other threats when the mitigation has no `{{ }}` holes.
+    pub mitigations: Vec<Arc<str>>,
     pub likelihood: Level,
     pub impact: Level,
     pub severity: Level,

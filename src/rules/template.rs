@@ -5,6 +5,7 @@
 use super::path::{self, Path, PathSite, Role, Scope};
 use crate::diagnostics::{codes, Diagnostic, Diagnostics};
 use crate::source::Span;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq)]
 enum Part {
@@ -16,6 +17,8 @@ enum Part {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Template {
     parts: Vec<Part>,
+    /// The text of a template without holes, made once and shared by every threat.
+    constant: Option<Arc<str>>,
     /// A guess at the rendered length, so rendering allocates once.
     capacity: usize,
 }
@@ -118,7 +121,16 @@ impl Template {
                 Part::Path(_) => 24,
             })
             .sum();
-        ok.then_some(Template { parts, capacity })
+        let constant = match parts.as_slice() {
+            [] => Some(Arc::from("")),
+            [Part::Text(text)] => Some(Arc::from(text.as_str())),
+            _ => None,
+        };
+        ok.then_some(Template {
+            parts,
+            constant,
+            capacity,
+        })
     }
 
     /// Appends the rendered text to `out`; false, with `out` cut short, as soon as `out` is longer
@@ -140,6 +152,22 @@ impl Template {
         let mut out = String::with_capacity(self.capacity);
         self.render_into(scope, &mut out, usize::MAX);
         out
+    }
+
+    /// [`Template::render_within`], shared: a template without holes gives the same text to
+    /// every threat (most mitigations are such).
+    pub fn render_shared_within<'a>(
+        &'a self,
+        scope: &Scope<'a>,
+        left: &mut usize,
+    ) -> Option<Arc<str>> {
+        match &self.constant {
+            Some(text) => {
+                *left = left.checked_sub(text.len())?;
+                Some(text.clone())
+            }
+            None => self.render_within(scope, left).map(Arc::from),
+        }
     }
 
     /// The rendered text, taken from `left` bytes; `None` when it would be longer.

@@ -96,7 +96,7 @@ fn threat(t: T<'_>, explanation: &str, mitigations: &[&str], line: usize) -> Thr
         flow: t.flow.map(Into::into),
         title: t.title.into(),
         explanation: explanation.into(),
-        mitigations: mitigations.iter().map(|m| m.to_string()).collect(),
+        mitigations: mitigations.iter().map(|m| (*m).into()).collect(),
         likelihood: Level::Medium,
         impact: t.severity,
         severity: t.severity,
@@ -493,7 +493,7 @@ fn hostile() -> Report {
     for t in &mut report.threats {
         t.title = evil("title");
         t.explanation = evil("explanation");
-        t.mitigations = vec![evil("mitigation 1"), evil("mitigation 2")];
+        t.mitigations = vec![evil("mitigation 1").into(), evil("mitigation 2").into()];
         t.severity_reasons = vec![evil("reason")];
         if let Some(d) = &mut t.decision {
             d.text = evil("decision");

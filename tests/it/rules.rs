@@ -2,6 +2,7 @@
 
 use crate::support::options;
 use std::path::Path;
+use std::sync::Arc;
 use tmc::compile::{compile, Compilation};
 use tmc::load::MemoryLoader;
 use tmc::rules::Threat;
@@ -252,7 +253,10 @@ rule r {
         t.explanation,
         "controls: authentication, rate_limiting; owner: []; data: orders, cards; n=1; DMZ"
     );
-    assert_eq!(t.mitigations, ["Check HTTPS", "Fix gateway"]);
+    assert_eq!(
+        t.mitigations,
+        [Arc::from("Check HTTPS"), Arc::from("Fix gateway")]
+    );
 }
 
 #[test]
