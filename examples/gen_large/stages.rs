@@ -247,9 +247,15 @@ fn run(text: &str) -> Table {
         |m| format!("{} elements, {} flows", m.elements.len(), m.flows.len()),
     );
     table.time("drop loaded (ASTs)", || drop(loaded), |_| String::new());
+    // No limits: N = 100,000 asks for 1.7 million threats, past the CLI's defaults.
+    let rule_options = RuleOptions {
+        max_threats: usize::MAX,
+        max_threat_text: usize::MAX,
+        ..RuleOptions::default()
+    };
     let mut threats = table.time(
         "rules (apply)",
-        || rules::apply(&model, &RuleOptions::default(), &mut sink),
+        || rules::apply(&model, &rule_options, &mut sink),
         |t| format!("{} threats", t.threats.len()),
     );
     if sink.has_errors() {
@@ -316,6 +322,7 @@ fn run(text: &str) -> Table {
     // The whole compile as the CLI runs it (load → resolve → rules → report build).
     let options = tmc::compile::Options {
         load: load_options,
+        rules: rule_options,
         report_takes_threats: true,
         ..Default::default()
     };
