@@ -324,7 +324,6 @@ fn run(text: &str) -> Table {
         load: load_options,
         rules: rule_options,
         report_takes_threats: true,
-        ..Default::default()
     };
     let compilation = table.time(
         "whole compile (load..report build)",
