@@ -52,9 +52,10 @@ fn summary(threat: &ThreatView) -> DiffThreat {
         status: threat.status,
         subject: threat
             .flow
-            .clone()
-            .or_else(|| threat.element.clone())
-            .unwrap_or_default(),
+            .as_deref()
+            .or(threat.element.as_deref())
+            .unwrap_or_default()
+            .to_string(),
     }
 }
 

@@ -4,12 +4,13 @@ use super::view::*;
 use crate::model::{DecisionKind as ModelDecisionKind, Model};
 use crate::rules::{RuleInfo, Threat, Threats};
 use crate::source::{SourceMap, Span};
+use std::sync::Arc;
 
 pub fn source_span(sources: &SourceMap, span: Span) -> SourceSpan {
     let start = sources.line_col(span.file, span.start);
     let end = sources.line_col(span.file, span.end);
     SourceSpan {
-        file: sources.name(span.file).to_string(),
+        file: sources.name(span.file).into(),
         line: start.line,
         column: start.column,
         end_line: end.line,
@@ -105,8 +106,7 @@ pub fn build_owned(
             source_span: source_span(sources, flow.span),
         })
         .collect();
-    let mut fired: std::collections::HashMap<std::sync::Arc<str>, usize> =
-        std::collections::HashMap::new();
+    let mut fired: std::collections::HashMap<Arc<str>, usize> = std::collections::HashMap::new();
     // Threats are about a few declarations each: their places are computed once per span.
     let mut places: std::collections::HashMap<Span, SourceSpan> = std::collections::HashMap::new();
     let mut place = |span: Span| {
@@ -115,6 +115,13 @@ pub fn build_owned(
             .or_insert_with(|| source_span(sources, span))
             .clone()
     };
+    // Each element's and flow's id once, shared by its threats.
+    let element_ids: Vec<Arc<str>> = model
+        .elements
+        .iter()
+        .map(|e| e.id.as_str().into())
+        .collect();
+    let flow_ids: Vec<Arc<str>> = model.flows.iter().map(|f| f.id.as_str().into()).collect();
     let threat_views = threats
         .into_iter()
         .map(|threat| {
@@ -125,12 +132,9 @@ pub fn build_owned(
                 id: threat.id,
                 rule: threat.rule,
                 category: threat.category,
-                element: threat.subject.element.map(element_id),
-                flow: threat
-                    .subject
-                    .flow
-                    .and_then(|f| model.flow(f))
-                    .map(|f| f.id.clone()),
+                element: (threat.subject.element)
+                    .map(|e| element_ids.get(e.0).cloned().unwrap_or_else(|| "".into())),
+                flow: (threat.subject.flow).and_then(|f| flow_ids.get(f.0).cloned()),
                 title: threat.title,
                 explanation: threat.explanation,
                 mitigations: threat.mitigations,

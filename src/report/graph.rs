@@ -112,7 +112,7 @@ impl<'a> Layout<'a> {
                 *slot = true;
             }
             if let Some(flow) = &threat.flow {
-                risky_flows.insert(flow.as_str());
+                risky_flows.insert(&**flow);
             }
         }
 

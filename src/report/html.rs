@@ -194,7 +194,7 @@ impl<'a> Context<'a> {
             let component = match (threat.element.as_deref(), flow) {
                 (Some(element), _) => name(element).to_string(),
                 (None, Some(flow)) => format!("Data flow {}", flow.number),
-                (None, None) => threat.flow.clone().unwrap_or_default(),
+                (None, None) => threat.flow.as_deref().unwrap_or_default().to_string(),
             };
             let (status, lapsed) = status_name(threat);
             threats.push(Row {

@@ -443,13 +443,13 @@ fn component(
 ) -> String {
     let element_name = element
         .map(|e| e.name.clone())
-        .or_else(|| threat.element.clone());
+        .or_else(|| threat.element.as_deref().map(str::to_string));
     match (element_name, flow) {
         // A hand-written threat sits outside the flow sections, so say which flow it is in.
         (Some(name), Some(flow)) if manual => format!("{name} (data flow {})", flow.number),
         (Some(name), _) => name,
         (None, Some(flow)) => format!("Data flow {}", flow.number),
-        (None, None) => threat.flow.clone().unwrap_or_default(),
+        (None, None) => threat.flow.as_deref().unwrap_or_default().to_string(),
     }
 }
 

@@ -94,7 +94,7 @@ impl Serialize for Results<'_> {
         // The threats are in a few files: each file's URI is made once.
         let mut uris: HashMap<&str, (String, bool)> = HashMap::new();
         for threat in open() {
-            let file = threat.source_span.file.as_str();
+            let file = &*threat.source_span.file;
             if !uris.contains_key(file) {
                 uris.insert(file, artifact_uri(file));
             }
@@ -247,7 +247,7 @@ fn result<'a>(
     } else {
         span.end_column.max(1)
     };
-    let (uri, relative) = match uris.get(span.file.as_str()) {
+    let (uri, relative) = match uris.get(&*span.file) {
         Some((uri, relative)) => (uri.as_str(), *relative),
         None => ("", false),
     };

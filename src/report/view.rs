@@ -36,7 +36,8 @@ pub struct ModelInfo {
 /// A place in a `.tm` file, 1-based, for people and for SARIF.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SourceSpan {
-    pub file: String,
+    /// Shared by every place in the same file (a large report has one per threat).
+    pub file: Arc<str>,
     pub line: usize,
     pub column: usize,
     pub end_line: usize,
@@ -104,10 +105,11 @@ pub struct ThreatView {
     /// other threats, as are `references` (a large report has hundreds of thousands of threats).
     pub rule: Option<Arc<str>>,
     pub category: Category,
-    /// The element the threat is about; `None` for a threat on the channel itself.
-    pub element: Option<String>,
+    /// The element the threat is about; `None` for a threat on the channel itself. Shared with
+    /// the element's other threats, as is `flow`.
+    pub element: Option<Arc<str>>,
     /// The flow whose context the threat is in; `None` for a threat on an element alone.
-    pub flow: Option<String>,
+    pub flow: Option<Arc<str>>,
     pub title: String,
     pub explanation: String,
     /// Shared with other threats when the rule's mitigation has no `{{ }}` holes.

@@ -481,7 +481,7 @@ fn hostile() -> Report {
     for e in &mut report.elements {
         e.name = evil(&e.id);
         e.technology = e.technology.as_ref().map(|_| evil("tech"));
-        e.source_span.file = report.model.file.clone();
+        e.source_span.file = report.model.file.as_str().into();
     }
     for d in &mut report.data {
         d.name = evil(&d.id);
@@ -498,7 +498,7 @@ fn hostile() -> Report {
         if let Some(d) = &mut t.decision {
             d.text = evil("decision");
         }
-        t.source_span.file = report.model.file.clone();
+        t.source_span.file = report.model.file.as_str().into();
     }
     report.threats[6].id = "weird`id|x".into();
     for r in &mut report.rules {
@@ -1025,8 +1025,8 @@ fn large(boundaries: usize, per: usize) -> Report {
                 for t in template.iter().take(3) {
                     let mut t = t.clone();
                     t.id = format!("{}@{}", t.rule.clone().unwrap_or_default(), f.id);
-                    t.flow = Some(f.id.clone());
-                    t.element = t.element.as_ref().map(|_| id.clone());
+                    t.flow = Some(f.id.as_str().into());
+                    t.element = t.element.as_ref().map(|_| id.as_str().into());
                     report.threats.push(t);
                 }
                 report.flows.push(f);
