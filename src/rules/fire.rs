@@ -43,34 +43,74 @@ pub struct TooMany {
 /// so a small model can ask for a great deal: 64 KB of rules and processes for 1.4 million
 /// threats, or of processes and one long explanation for 300 MB of reports. Firing stops at the
 /// first threat past the limits.
+///
+/// On a large model the flows' threats and the elements' are made on two threads; the result,
+/// and the threat a limit stops at, are the same as on one.
 pub fn fire(model: &Model, rules: &[CompiledRule], limits: Limits) -> Result<Vec<Threat>, TooMany> {
     let (element_rules, flow_rules): (Vec<&CompiledRule>, Vec<&CompiledRule>) =
         rules.iter().partition(|rule| rule.role == Role::Element);
+    if model.flows.len() + model.elements.len() < PARALLEL_FROM {
+        let mut budget = Budget::new(limits);
+        let mut threats = on_flows(model, &flow_rules, &mut budget)?;
+        threats.extend(on_elements(model, &element_rules, &mut budget)?);
+        return Ok(threats);
+    }
+    let (flows, elements) = std::thread::scope(|threads| {
+        let elements = threads.spawn(|| {
+            let mut budget = Budget::new(limits);
+            on_elements(model, &element_rules, &mut budget).map(|threats| (threats, budget))
+        });
+        let mut budget = Budget::new(limits);
+        let flows = on_flows(model, &flow_rules, &mut budget).map(|threats| (threats, budget));
+        (flows, elements.join())
+    });
+    let (mut threats, mut budget) = flows?;
+    match elements {
+        Ok(Ok((more, used))) if budget.covers(&used, limits) => {
+            threats.extend(more);
+            Ok(threats)
+        }
+        // Past a limit together: again with what the flows left, to stop where one thread would.
+        _ => {
+            threats.extend(on_elements(model, &element_rules, &mut budget)?);
+            Ok(threats)
+        }
+    }
+}
+
+/// Below this many flows and elements, a second thread costs more than it saves.
+const PARALLEL_FROM: usize = 4096;
+
+/// What is left of the limits.
+#[derive(Debug, Clone, Copy)]
+struct Budget {
+    threats: usize,
+    text: usize,
+}
+
+impl Budget {
+    fn new(limits: Limits) -> Self {
+        Budget {
+            threats: limits.threats,
+            text: limits.text,
+        }
+    }
+
+    /// Whether what `other` spent of a fresh budget also fits in this one.
+    fn covers(&self, other: &Budget, limits: Limits) -> bool {
+        let threats = limits.threats.saturating_sub(other.threats);
+        let text = limits.text.saturating_sub(other.text);
+        threats <= self.threats && text <= self.text
+    }
+}
+
+/// The threats of the rules on flows (`on flow`, `on source`, `on target`), flow by flow.
+fn on_flows(
+    model: &Model,
+    rules: &[&CompiledRule],
+    budget: &mut Budget,
+) -> Result<Vec<Threat>, TooMany> {
     let mut threats = Vec::new();
-    let mut text_left = limits.text;
-    let mut add = |threats: &mut Vec<Threat>,
-                   rule: &CompiledRule,
-                   scope: &Scope,
-                   element: Option<(ElementIdx, &Element)>,
-                   flow: Option<(FlowIdx, &Flow)>,
-                   subject: Span| {
-        let exceeded = if threats.len() >= limits.threats {
-            Exceeded::Threats
-        } else {
-            match threat(rule, scope, element, flow, &mut text_left) {
-                Some(found) => {
-                    threats.push(found);
-                    return Ok(());
-                }
-                None => Exceeded::Text,
-            }
-        };
-        Err(TooMany {
-            exceeded,
-            subject,
-            rule: rule.id_span,
-        })
-    };
     for (index, flow) in model.flows.iter().enumerate() {
         let idx = FlowIdx(index);
         let scope = Scope {
@@ -80,7 +120,7 @@ pub fn fire(model: &Model, rules: &[CompiledRule], limits: Limits) -> Result<Vec
             source: Some(flow.source),
             target: Some(flow.target),
         };
-        for rule in &flow_rules {
+        for rule in rules {
             let end = match rule.role {
                 Role::Source => Some(flow.source),
                 Role::Target => Some(flow.target),
@@ -91,17 +131,28 @@ pub fn fire(model: &Model, rules: &[CompiledRule], limits: Limits) -> Result<Vec
                 continue;
             }
             if rule.when.as_ref().map_or(true, |w| w.holds(&scope)) {
-                add(
-                    &mut threats,
+                let subject = flow.span;
+                threats.push(within(
+                    budget,
                     rule,
                     &scope,
                     end,
                     Some((idx, flow)),
-                    flow.span,
-                )?;
+                    subject,
+                )?);
             }
         }
     }
+    Ok(threats)
+}
+
+/// The threats of the rules on elements, element by element.
+fn on_elements(
+    model: &Model,
+    rules: &[&CompiledRule],
+    budget: &mut Budget,
+) -> Result<Vec<Threat>, TooMany> {
+    let mut threats = Vec::new();
     for (index, element) in model.elements.iter().enumerate() {
         let idx = ElementIdx(index);
         let scope = Scope {
@@ -111,16 +162,39 @@ pub fn fire(model: &Model, rules: &[CompiledRule], limits: Limits) -> Result<Vec
             source: None,
             target: None,
         };
-        for rule in &element_rules {
+        for rule in rules {
             if rule.kinds.contains(element.kind)
                 && rule.when.as_ref().map_or(true, |w| w.holds(&scope))
             {
                 let subject = Some((idx, element));
-                add(&mut threats, rule, &scope, subject, None, element.span)?;
+                threats.push(within(budget, rule, &scope, subject, None, element.span)?);
             }
         }
     }
     Ok(threats)
+}
+
+/// One threat, taken from the budget; the limit it would pass otherwise.
+fn within(
+    budget: &mut Budget,
+    rule: &CompiledRule,
+    scope: &Scope,
+    element: Option<(ElementIdx, &Element)>,
+    flow: Option<(FlowIdx, &Flow)>,
+    subject: Span,
+) -> Result<Threat, TooMany> {
+    let too_many = |exceeded| TooMany {
+        exceeded,
+        subject,
+        rule: rule.id_span,
+    };
+    if budget.threats == 0 {
+        return Err(too_many(Exceeded::Threats));
+    }
+    let found = threat(rule, scope, element, flow, &mut budget.text)
+        .ok_or_else(|| too_many(Exceeded::Text))?;
+    budget.threats -= 1;
+    Ok(found)
 }
 
 /// The threat, its text taken from `text_left` bytes; `None` when the text would not fit.
@@ -326,7 +400,98 @@ fn and_list(items: &[&str]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::and_list;
+    use super::*;
+    use crate::compile::{compile, Options};
+    use crate::diagnostics::Diagnostics;
+    use crate::load::MemoryLoader;
+    use std::fmt::Write;
+
+    /// What one thread does: the flows' threats, then the elements'.
+    fn one_thread(
+        model: &Model,
+        rules: &[CompiledRule],
+        limits: Limits,
+    ) -> Result<Vec<Threat>, TooMany> {
+        let (elements, flows): (Vec<&CompiledRule>, Vec<&CompiledRule>) =
+            rules.iter().partition(|rule| rule.role == Role::Element);
+        let mut budget = Budget::new(limits);
+        let mut threats = on_flows(model, &flows, &mut budget)?;
+        threats.extend(on_elements(model, &elements, &mut budget)?);
+        Ok(threats)
+    }
+
+    /// On a model large enough for two threads, every limit stops at the same threat as one
+    /// thread would: inside the flows, at their end, inside the elements, at the very end.
+    #[test]
+    fn two_threads_stop_where_one_does() {
+        let mut text = String::new();
+        for i in 0..2500 {
+            let _ = writeln!(text, "process p{i}\np{i} -> p{} \"call {i}\"", i + 1);
+        }
+        let _ = writeln!(text, "process p2500");
+        let loader = MemoryLoader::new().with("m.tm", text);
+        let compilation = compile(std::path::Path::new("m.tm"), &loader, &Options::default())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let model = &compilation.model;
+        assert!(model.flows.len() + model.elements.len() >= PARALLEL_FROM);
+        let rules = super::super::check::check_all(model, &mut Diagnostics::new()).rules;
+        let unlimited = Limits {
+            threats: usize::MAX,
+            text: usize::MAX,
+        };
+        let (_, flow_rules): (Vec<&CompiledRule>, Vec<&CompiledRule>) =
+            rules.iter().partition(|rule| rule.role == Role::Element);
+        let mut spent = Budget::new(unlimited);
+        let on_flows_only = on_flows(model, &flow_rules, &mut spent)
+            .unwrap_or_default()
+            .len();
+        let flow_text = usize::MAX - spent.text;
+        let all = one_thread(model, &rules, unlimited).unwrap_or_default();
+        let all_text = all
+            .iter()
+            .map(|t| {
+                t.title.len()
+                    + t.explanation.len()
+                    + t.mitigations.iter().map(|m| m.len()).sum::<usize>()
+            })
+            .sum::<usize>();
+        assert!(on_flows_only > 0 && all.len() > on_flows_only);
+        assert_eq!(fire(model, &rules, unlimited), Ok(all.clone()));
+        for threats in [
+            on_flows_only - 1,
+            on_flows_only,
+            on_flows_only + 1,
+            all.len() - 1,
+            all.len(),
+        ] {
+            let limits = Limits {
+                threats,
+                text: usize::MAX,
+            };
+            assert_eq!(
+                fire(model, &rules, limits),
+                one_thread(model, &rules, limits),
+                "{threats} threats"
+            );
+        }
+        for text in [
+            flow_text - 1,
+            flow_text,
+            flow_text + 1,
+            all_text - 1,
+            all_text,
+        ] {
+            let limits = Limits {
+                threats: usize::MAX,
+                text,
+            };
+            assert_eq!(
+                fire(model, &rules, limits),
+                one_thread(model, &rules, limits),
+                "{text} bytes"
+            );
+        }
+    }
 
     #[test]
     fn lists_read_as_english() {
