@@ -1,6 +1,7 @@
 //! Criterion benchmarks of each pipeline stage and of the whole compile + render, on synthetic
 //! models of N = 1,000 and 10,000 elements (N elements over nested boundaries, 2N flows) from
-//! the generator in `examples/gen_large`. `cargo bench --bench pipeline [-- FILTER]`.
+//! the generator in `examples/gen_large`. From `benches/` (its own package and workspace):
+//! `cargo bench --bench pipeline [-- FILTER]`.
 //!
 //! N = 100,000 takes too long for criterion's sampling: `cargo run --release --example stages --
 //! 100000` times it once per stage. Results and how to read them: docs/performance.md.
