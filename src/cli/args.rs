@@ -184,6 +184,26 @@ pub enum Emit {
     Html,
 }
 
+impl Emit {
+    /// The file it is written to.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Emit::Md => "threat-model.md",
+            Emit::Dot => "dfd.dot",
+            Emit::Svg => "dfd.svg",
+            Emit::Json => "threats.json",
+            Emit::Sarif => "threats.sarif",
+            Emit::Html => "threat-model.html",
+        }
+    }
+
+    /// Whether `tmc build FILE` streams it to its file (the outputs that grow with the threats)
+    /// rather than rendering it in memory.
+    pub fn is_streamed(self) -> bool {
+        matches!(self, Emit::Md | Emit::Json | Emit::Sarif)
+    }
+}
+
 #[derive(Args, Debug)]
 pub struct CompletionsArgs {
     /// The shell to complete for

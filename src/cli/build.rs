@@ -210,13 +210,13 @@ pub fn render_all(
     let mut outputs = Vec::with_capacity(kinds.len());
     for &kind in kinds {
         let rendered = match kind {
-            Emit::Md => ("threat-model.md", tmc::report::markdown(report, templates)),
-            Emit::Dot => ("dfd.dot", tmc::report::dot(report, templates, scope)),
-            Emit::Json => ("threats.json", tmc::report::json(report)),
-            Emit::Sarif => ("threats.sarif", tmc::report::sarif(report)),
+            Emit::Md => tmc::report::markdown(report, templates),
+            Emit::Dot => tmc::report::dot(report, templates, scope),
+            Emit::Json => tmc::report::json(report),
+            Emit::Sarif => tmc::report::sarif(report),
             Emit::Svg => {
                 match svg_text(&mut svg) {
-                    Ok(text) => outputs.push(("dfd.svg", text)),
+                    Ok(text) => outputs.push((kind.file_name(), text)),
                     Err(message) if !svg_explicit => {
                         let first = message.lines().next().unwrap_or_default();
                         eprintln!("warning: {first}\n  dfd.svg is left out; dfd.dot has the diagram (try --diagram-scope)");
@@ -242,13 +242,13 @@ pub fn render_all(
                 } else {
                     None
                 };
-                let page = tmc::report::html(report, templates, drawn.as_deref(), scope);
-                ("threat-model.html", page)
+                tmc::report::html(report, templates, drawn.as_deref(), scope)
             }
         };
+        let name = kind.file_name();
         match rendered {
-            (name, Ok(text)) => outputs.push((name, text)),
-            (name, Err(error)) => return Err(format!("cannot render {name}: {error}")),
+            Ok(text) => outputs.push((name, text)),
+            Err(error) => return Err(format!("cannot render {name}: {error}")),
         }
     }
     Ok(outputs)

@@ -14,16 +14,6 @@ use std::path::{Path, PathBuf};
 use tmc::report::view::Report;
 use tmc::report::{RenderError, Templates};
 
-/// The file name of a streamed output, or `None` for one rendered in memory.
-fn streamed_name(kind: Emit) -> Option<&'static str> {
-    match kind {
-        Emit::Md => Some("threat-model.md"),
-        Emit::Json => Some("threats.json"),
-        Emit::Sarif => Some("threats.sarif"),
-        Emit::Dot | Emit::Svg | Emit::Html => None,
-    }
-}
-
 /// Writes the outputs `kinds` of `report` into `dir`; the paths written, in `kinds` order.
 pub fn write_outputs(
     kinds: &[Emit],
@@ -40,23 +30,16 @@ pub fn write_outputs(
         .collect();
     std::fs::create_dir_all(dir)
         .map_err(|error| format!("cannot create {}: {error}", dir.display()))?;
-    let streamed: Vec<(Emit, &'static str)> = kinds
-        .iter()
-        .filter_map(|&kind| streamed_name(kind).map(|name| (kind, name)))
-        .collect();
-    let in_memory: Vec<Emit> = kinds
-        .iter()
-        .copied()
-        .filter(|&kind| streamed_name(kind).is_none())
-        .collect();
+    let (streamed, in_memory): (Vec<Emit>, Vec<Emit>) =
+        kinds.iter().partition(|kind| kind.is_streamed());
     let temporary = |name: &str| dir.join(format!(".{name}.tmc-partial"));
 
     let (streams, rendered) = std::thread::scope(|threads| {
         let handles: Vec<_> = streamed
             .iter()
-            .map(|&(kind, name)| {
-                let path = temporary(name);
-                threads.spawn(move || stream(kind, name, report, templates, &path))
+            .map(|&kind| {
+                let path = temporary(kind.file_name());
+                threads.spawn(move || stream(kind, report, templates, &path))
             })
             .collect();
         let rendered = render_all(&in_memory, report, templates, scope, svg_explicit);
@@ -76,9 +59,9 @@ pub fn write_outputs(
         .find_map(Result::err)
         .or_else(|| rendered.as_ref().err().cloned());
     if let Some(message) = failure {
-        for (_, name) in &streamed {
+        for kind in &streamed {
             // Best effort: a file that was never created is already gone.
-            let _ = std::fs::remove_file(temporary(name));
+            let _ = std::fs::remove_file(temporary(kind.file_name()));
         }
         for created in created {
             // Only empty directories go: anything else in them is not this build's.
@@ -92,9 +75,9 @@ pub fn write_outputs(
         .map(|(name, text)| (dir.join(name), text))
         .collect();
     let mut written = write_all(&rendered)?;
-    for (_, name) in &streamed {
-        let path = dir.join(name);
-        std::fs::rename(temporary(name), &path)
+    for kind in &streamed {
+        let path = dir.join(kind.file_name());
+        std::fs::rename(temporary(kind.file_name()), &path)
             .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
         written.push(path.display().to_string());
     }
@@ -102,27 +85,13 @@ pub fn write_outputs(
     written.sort_by_key(|path| {
         kinds
             .iter()
-            .position(|&kind| Path::new(path).file_name() == Some(file_name(kind).as_ref()))
+            .position(|kind| Path::new(path).file_name() == Some(kind.file_name().as_ref()))
     });
     Ok(written)
 }
 
-fn file_name(kind: Emit) -> &'static str {
-    streamed_name(kind).unwrap_or(match kind {
-        Emit::Dot => "dfd.dot",
-        Emit::Svg => "dfd.svg",
-        Emit::Md | Emit::Json | Emit::Sarif | Emit::Html => "threat-model.html",
-    })
-}
-
 /// Renders one large output into `path` through a buffer.
-fn stream(
-    kind: Emit,
-    name: &str,
-    report: &Report,
-    templates: &Templates,
-    path: &Path,
-) -> Result<(), String> {
+fn stream(kind: Emit, report: &Report, templates: &Templates, path: &Path) -> Result<(), String> {
     let cannot_write = |error: std::io::Error| format!("cannot write {}: {error}", path.display());
     let file = File::create(path).map_err(cannot_write)?;
     let mut out = BufWriter::with_capacity(1 << 20, file);
@@ -135,6 +104,6 @@ fn stream(
     match rendered {
         Ok(()) => out.flush().map_err(cannot_write),
         Err(RenderError::Io(error)) => Err(cannot_write(error)),
-        Err(error) => Err(format!("cannot render {name}: {error}")),
+        Err(error) => Err(format!("cannot render {}: {error}", kind.file_name())),
     }
 }

@@ -46,7 +46,7 @@ pub fn markdown_to(
     let mut context = Context::build(report)?;
     let page = templates.render(THREAT_MODEL, &context)?;
     let tables = std::mem::take(&mut context.tables);
-    match Markers::find(&page, tables.len()) {
+    match Marker::find(&page, tables.len()) {
         Some(markers) => {
             let mut rest = page.as_str();
             let mut buffer = String::new();
@@ -69,8 +69,8 @@ pub fn markdown_to(
     Ok(())
 }
 
-/// Where each table's marker is in the rendered page: one marker per table, in table order.
-struct Markers {
+/// Where a table's marker is in the rendered page, from the end of the previous marker.
+struct Marker {
     start: usize,
     len: usize,
 }
@@ -81,16 +81,16 @@ fn marker(index: usize) -> String {
     format!("\u{1}tmc-table-{index}\u{1}")
 }
 
-impl Markers {
+impl Marker {
     /// The markers' places relative to the end of the previous marker; `None` unless the page
     /// shows each of the `count` tables exactly once, in order.
-    fn find(page: &str, count: usize) -> Option<Vec<Markers>> {
+    fn find(page: &str, count: usize) -> Option<Vec<Marker>> {
         let mut found = Vec::with_capacity(count);
         let mut offset = 0;
         for index in 0..count {
             let marker = marker(index);
             let start = page.get(offset..)?.find(&marker)?;
-            found.push(Markers {
+            found.push(Marker {
                 start,
                 len: marker.len(),
             });
