@@ -108,6 +108,8 @@ struct Row {
     cpu_ms: Option<f64>,
     /// Minor page faults.
     faults: Option<f64>,
+    /// The process's peak RSS so far (VmHWM, MB) when the stage ended.
+    peak_mb: Option<f64>,
     /// What the stage produced.
     note: String,
 }
@@ -137,6 +139,7 @@ impl Table {
             wall_ms: wall,
             cpu_ms: cpu,
             faults,
+            peak_mb: status_kb("VmHWM").map(|kb| kb as f64 / 1e3),
             note: note(&value),
         });
         value
@@ -155,9 +158,9 @@ fn min_median(mut values: Vec<f64>) -> (f64, f64) {
 fn print(runs: &[Table]) {
     let Some(first) = runs.first() else { return };
     println!(
-        "| stage | wall ms (min / median) | CPU ms (min / median) | page faults (run 1) | result |"
+        "| stage | wall ms (min / median) | CPU ms (min / median) | page faults (run 1) | peak RSS after (run 1) | result |"
     );
-    println!("|---|---:|---:|---:|---|");
+    println!("|---|---:|---:|---:|---:|---|");
     for (index, row) in first.rows.iter().enumerate() {
         let column = |pick: &dyn Fn(&Row) -> Option<f64>| {
             min_median(
@@ -170,8 +173,11 @@ fn print(runs: &[Table]) {
         let (cpu_min, cpu_median) = column(&|r| r.cpu_ms);
         // The first run's: later runs reuse memory the allocator kept, and fault less.
         let faults = row.faults.map_or("-".to_string(), |n| format!("{n:.0}"));
+        let peak = row
+            .peak_mb
+            .map_or("-".to_string(), |mb| format!("{mb:.0} MB"));
         println!(
-            "| {} | {wall_min:.1} / {wall_median:.1} | {cpu_min:.1} / {cpu_median:.1} | {faults} | {} |",
+            "| {} | {wall_min:.1} / {wall_median:.1} | {cpu_min:.1} / {cpu_median:.1} | {faults} | {peak} | {} |",
             row.stage, row.note
         );
     }

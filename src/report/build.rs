@@ -108,11 +108,12 @@ pub fn build_owned(
         .collect();
     let mut fired: std::collections::HashMap<Arc<str>, usize> = std::collections::HashMap::new();
     // Threats are about a few declarations each: their places are computed once per span.
-    let mut places: std::collections::HashMap<Span, SourceSpan> = std::collections::HashMap::new();
+    let mut places: std::collections::HashMap<Span, Arc<SourceSpan>> =
+        std::collections::HashMap::new();
     let mut place = |span: Span| {
         places
             .entry(span)
-            .or_insert_with(|| source_span(sources, span))
+            .or_insert_with(|| Arc::new(source_span(sources, span)))
             .clone()
     };
     // Each element's and flow's id once, shared by its threats.
@@ -154,7 +155,7 @@ pub fn build_owned(
                             text: d.text.clone(),
                             until: d.until.clone(),
                             lapsed: applied.lapsed,
-                            source_span: place(d.span),
+                            source_span: SourceSpan::clone(&place(d.span)),
                         })
                     })
                 }),

@@ -192,10 +192,17 @@ pub(crate) fn md_code_to(out: &mut String, text: &str) {
 /// The inside of a Graphviz double-quoted string: `\` → `\\`, `"` → `\"`, line breaks → `\n`,
 /// `&` → `&amp;` (Graphviz decodes entities in labels).
 pub fn dot(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    dot_to(&mut out, text);
+    out
+}
+
+/// Appends `text` escaped as by [`dot`] to `out`.
+pub(crate) fn dot_to(out: &mut String, text: &str) {
     if is_plain(text, &DOT_SPECIAL) {
-        return text.to_string();
+        out.push_str(text);
+        return;
     }
-    let mut out = String::with_capacity(text.len() + 8);
     for (i, line) in lines(text).enumerate() {
         if i > 0 {
             out.push_str("\\n");
@@ -210,7 +217,6 @@ pub fn dot(text: &str) -> String {
             }
         }
     }
-    out
 }
 
 /// The inside of a Mermaid double-quoted label. Mermaid labels are HTML, and Mermaid turns

@@ -21,6 +21,8 @@ use serde::Serialize;
 use std::collections::HashMap;
 use std::fmt::Write;
 
+mod page;
+
 /// With more flows than this, the report opens with a table of contents.
 const TOC_MIN_FLOWS: usize = 21;
 /// Mermaid refuses diagrams longer than this (its default `maxTextSize`), and so does GitHub.
@@ -36,16 +38,20 @@ pub fn markdown(report: &Report, templates: &Templates) -> Result<String, Render
 /// Writes the Markdown threat model to `out`: the bytes [`markdown`] returns, without holding
 /// its threat tables in memory (nearly all of a large report). Give it a buffered writer.
 ///
-/// The page is rendered by `threat-model.md.tera` with a marker in place of each table, then
-/// written out with each marker replaced by its table, rendered as it is written.
+/// The embedded page is written by [`page`], each table as it is reached. A user's
+/// `threat-model.md.tera` is rendered by Tera with a marker in place of each table, then written
+/// out with each marker replaced by its table, rendered as it is written.
 pub fn markdown_to(
     report: &Report,
     templates: &Templates,
     out: &mut dyn std::io::Write,
 ) -> Result<(), RenderError> {
     let mut context = Context::build(report)?;
-    let page = templates.render(THREAT_MODEL, &context)?;
     let tables = std::mem::take(&mut context.tables);
+    if !templates.is_overridden(THREAT_MODEL) {
+        return page::write_page(&context, &tables, templates, out);
+    }
+    let page = templates.render(THREAT_MODEL, &context)?;
     match Marker::find(&page, tables.len()) {
         Some(markers) => {
             let mut rest = page.as_str();

@@ -117,14 +117,16 @@ pub struct ThreatView {
     pub likelihood: Level,
     pub impact: Level,
     pub severity: Level,
-    /// Why the severity is what it is, one step per line.
-    pub severity_reasons: Vec<String>,
+    /// Why the severity is what it is, one step per line. Shared by the threats whose severity
+    /// is the plain likelihood × impact.
+    pub severity_reasons: Arc<[String]>,
     pub status: Status,
     /// Boxed: few threats have one, and the report holds a great many threats.
     pub decision: Option<Box<DecisionView>>,
     pub references: Arc<[String]>,
-    /// The declaration the threat is about (element, flow or hand-written threat).
-    pub source_span: SourceSpan,
+    /// The declaration the threat is about (element, flow or hand-written threat), shared with
+    /// the other threats about it.
+    pub source_span: Arc<SourceSpan>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

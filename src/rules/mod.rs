@@ -54,7 +54,7 @@ pub struct Threat {
     pub likelihood: Level,
     pub impact: Level,
     pub severity: Level,
-    pub severity_reasons: Vec<String>,
+    pub severity_reasons: Arc<[String]>,
     pub status: Status,
     pub decision: Option<AppliedDecision>,
     pub references: Arc<[String]>,

@@ -3,6 +3,7 @@
 //! as a sentence for the report.
 
 use crate::vocab::Level;
+use std::sync::{Arc, OnceLock};
 
 /// likelihood × impact. Symmetric; `critical` sits above `high`.
 pub fn matrix(likelihood: Level, impact: Level) -> Level {
@@ -33,15 +34,18 @@ pub struct Factors {
     pub controls: Vec<String>,
 }
 
-/// The severity and the reasons for it, one sentence per step.
-pub fn assess(likelihood: Level, impact: Level, factors: &Factors) -> (Level, Vec<String>) {
+/// The severity and the reasons for it, one sentence per step. Threats whose severity is the
+/// plain matrix share one list per likelihood and impact (a large model has hundreds of
+/// thousands of them).
+pub fn assess(likelihood: Level, impact: Level, factors: &Factors) -> (Level, Arc<[String]>) {
     if let Some((level, by)) = factors.fixed {
-        return (level, vec![format!("severity {level}, set by {by}")]);
+        return (level, Arc::new([format!("severity {level}, set by {by}")]));
     }
     let mut level = matrix(likelihood, impact);
-    let mut reasons = vec![format!(
-        "likelihood {likelihood} × impact {impact} = {level}"
-    )];
+    if factors.restricted.is_none() && factors.controls.is_empty() {
+        return (level, plain(likelihood, impact));
+    }
+    let mut reasons = vec![matrix_reason(likelihood, impact)];
     if let Some(why) = &factors.restricted {
         let raised = level.raised();
         reasons.push(if raised == level {
@@ -60,7 +64,32 @@ pub fn assess(likelihood: Level, impact: Level, factors: &Factors) -> (Level, Ve
         });
         level = lowered;
     }
-    (level, reasons)
+    (level, reasons.into())
+}
+
+fn matrix_reason(likelihood: Level, impact: Level) -> String {
+    let level = matrix(likelihood, impact);
+    format!("likelihood {likelihood} × impact {impact} = {level}")
+}
+
+/// The reasons of a plain matrix severity, made once per likelihood and impact.
+fn plain(likelihood: Level, impact: Level) -> Arc<[String]> {
+    static PLAIN: OnceLock<Vec<Arc<[String]>>> = OnceLock::new();
+    let table = PLAIN.get_or_init(|| {
+        Level::ALL
+            .iter()
+            .flat_map(|&l| {
+                Level::ALL
+                    .iter()
+                    .map(move |&i| Arc::new([matrix_reason(l, i)]) as _)
+            })
+            .collect()
+    });
+    let index = likelihood as usize * Level::ALL.len() + impact as usize;
+    match table.get(index) {
+        Some(shared) => shared.clone(),
+        None => Arc::new([matrix_reason(likelihood, impact)]),
+    }
 }
 
 #[cfg(test)]
@@ -101,7 +130,7 @@ mod tests {
         let (level, reasons) = assess(Medium, High, &factors);
         assert_eq!(level, Medium);
         assert_eq!(
-            reasons,
+            *reasons,
             [
                 "likelihood medium × impact high = high",
                 "raised to critical: the flow carries restricted data (patient_records)",
@@ -125,9 +154,28 @@ mod tests {
             fixed: Some((Low, "the rule")),
             ..factors
         };
+        let (level, reasons) = assess(High, High, &fixed);
         assert_eq!(
-            assess(High, High, &fixed),
-            (Low, vec!["severity low, set by the rule".to_string()])
+            (level, &*reasons),
+            (Low, &["severity low, set by the rule".to_string()][..])
         );
+    }
+
+    #[test]
+    fn plain_severities_share_their_reasons() {
+        let plain = Factors::default();
+        for &likelihood in Level::ALL {
+            for &impact in Level::ALL {
+                let (level, first) = assess(likelihood, impact, &plain);
+                let (_, second) = assess(likelihood, impact, &plain);
+                assert!(Arc::ptr_eq(&first, &second));
+                assert_eq!(
+                    *first,
+                    [format!(
+                        "likelihood {likelihood} × impact {impact} = {level}"
+                    )]
+                );
+            }
+        }
     }
 }

@@ -100,11 +100,11 @@ fn threat(t: T<'_>, explanation: &str, mitigations: &[&str], line: usize) -> Thr
         likelihood: Level::Medium,
         impact: t.severity,
         severity: t.severity,
-        severity_reasons: vec![format!("likelihood medium x impact {}", t.severity.word())],
+        severity_reasons: vec![format!("likelihood medium x impact {}", t.severity.word())].into(),
         status: Status::Open,
         decision: None,
         references: Vec::new().into(),
-        source_span: span(FILE, line, 1, 30),
+        source_span: span(FILE, line, 1, 30).into(),
     }
 }
 
@@ -494,11 +494,11 @@ fn hostile() -> Report {
         t.title = evil("title");
         t.explanation = evil("explanation");
         t.mitigations = vec![evil("mitigation 1").into(), evil("mitigation 2").into()];
-        t.severity_reasons = vec![evil("reason")];
+        t.severity_reasons = vec![evil("reason")].into();
         if let Some(d) = &mut t.decision {
             d.text = evil("decision");
         }
-        t.source_span.file = report.model.file.as_str().into();
+        std::sync::Arc::make_mut(&mut t.source_span).file = report.model.file.as_str().into();
     }
     report.threats[6].id = "weird`id|x".into();
     for r in &mut report.rules {
@@ -970,20 +970,152 @@ fn templates_can_be_overridden() {
     assert!(error.to_string().contains("dfd.dot.tera"), "{error}");
 }
 
+/// Reports that take every branch of `threat-model.md.tera`: empty and missing fields, one
+/// threat and many, other threats, lapsed and standing acceptances, a table of contents, and
+/// diagrams per boundary with one too large for Mermaid.
+fn every_page_shape() -> Vec<Report> {
+    let mut bare = nutrition_pro();
+    bare.model.description = None;
+    bare.model.version = Some(String::new());
+    bare.model.owner = None;
+    bare.threats.clear();
+    bare.rules.clear();
+    bare.data.clear();
+    for e in &mut bare.elements {
+        e.technology = Some(String::new());
+    }
+    for f in &mut bare.flows {
+        f.label = Some(String::new());
+        f.protocol = None;
+        f.crosses_boundary = false;
+    }
+
+    let mut single = nutrition_pro();
+    single
+        .threats
+        .retain(|t| t.severity >= Level::High && t.rule.is_some());
+    single.threats.truncate(1);
+    for t in &mut single.threats {
+        t.status = Status::Open;
+        t.decision = None;
+    }
+
+    let mut other = nutrition_pro();
+    other.threats[0].flow = Some("nowhere>gone".into());
+    other.threats[1].element = Some("ghost".into());
+    other.threats[1].flow = None;
+    other.model.version = None;
+    for e in &mut other.elements {
+        e.technology = Some(format!("Go \"{}\"\nGin", e.id));
+    }
+    other.model.owner = Some(String::new());
+
+    let mut lone = large(3, 10);
+    // One zone far over Mermaid's limit next to two that fit.
+    for e in lone
+        .elements
+        .iter_mut()
+        .filter(|e| e.id.starts_with("svc_0_"))
+    {
+        e.name = "x".repeat(6000);
+    }
+    lone.elements[0].name = String::new();
+    let mut listed = large(2, 12);
+    listed.threats[0].flow = Some("nowhere>gone".into());
+
+    vec![
+        nutrition_pro(),
+        hostile(),
+        bare,
+        single,
+        other,
+        listed,
+        large(40, 100),
+        lone,
+    ]
+}
+
 #[test]
-fn the_embedded_table_template_and_its_fast_path_agree() {
-    // Without an override, tables are written by Rust code that must match the template exactly.
-    let same = Templates::with_overrides(vec![(
-        "threat-table.md.tera".into(),
-        include_str!("../../src/report/templates/threat-table.md.tera").into(),
+fn the_embedded_templates_and_their_fast_paths_agree() {
+    // Without an override, the page and its tables are written by Rust code that must match
+    // the templates byte for byte. Tera renders them when they are given as overrides.
+    let page = include_str!("../../src/report/templates/threat-model.md.tera");
+    let table = include_str!("../../src/report/templates/threat-table.md.tera");
+    let by_tera = |names: &[(&str, &str)]| {
+        Templates::with_overrides(
+            names
+                .iter()
+                .map(|(name, text)| (name.to_string(), text.to_string()))
+                .collect(),
+        )
+        .unwrap()
+    };
+    let tera_page = by_tera(&[("threat-model.md.tera", page)]);
+    let tera_table = by_tera(&[("threat-table.md.tera", table)]);
+    let tera_both = by_tera(&[
+        ("threat-model.md.tera", page),
+        ("threat-table.md.tera", table),
+    ]);
+    let shapes = every_page_shape();
+    let pages: Vec<String> = shapes
+        .iter()
+        .map(|report| report::markdown(report, &templates()).unwrap())
+        .collect();
+    let all = pages.concat();
+    for branch in [
+        "\n- [Other threats](#other-threats)\n",
+        "is too large for Mermaid",
+        "### Trust boundary: Zone 1\n",
+        " 1 open threat is high or critical.",
+        "No threats were found on elements alone.",
+        "No rule fired.",
+        "**Lapsed**",
+        "In force",
+    ] {
+        assert!(all.contains(branch), "no report shows {branch:?}");
+    }
+    for (i, (report, fast)) in shapes.iter().zip(pages).enumerate() {
+        for slow in [&tera_page, &tera_table, &tera_both] {
+            let slow = report::markdown(report, slow).unwrap();
+            if slow != fast {
+                let diff = similar::TextDiff::from_lines(&slow, &fast);
+                panic!(
+                    "report {i}: Tera (-) and the fast path (+) differ:\n{}",
+                    diff.unified_diff().context_radius(2)
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_embedded_diagram_template_and_its_fast_path_agree() {
+    let tera = Templates::with_overrides(vec![(
+        "dfd.dot.tera".into(),
+        include_str!("../../src/report/templates/dfd.dot.tera").into(),
     )])
     .unwrap();
-    for report in [nutrition_pro(), hostile()] {
-        assert_eq!(
-            report::markdown(&report, &same).unwrap(),
-            report::markdown(&report, &templates()).unwrap()
-        );
+    let mut drawn = 0;
+    for (i, report) in every_page_shape().iter().enumerate() {
+        let boundaries = report
+            .elements
+            .iter()
+            .filter(|e| e.kind == ElementKind::Boundary)
+            .map(|e| Some(e.id.as_str()));
+        for scope in std::iter::once(None).chain(boundaries) {
+            let fast = report::dot(report, &templates(), scope).unwrap();
+            let slow = report::dot(report, &tera, scope).unwrap();
+            if slow != fast {
+                let diff = similar::TextDiff::from_lines(&slow, &fast);
+                panic!(
+                    "report {i}, scope {scope:?}: Tera (-) and the fast path (+) differ:\n{}",
+                    diff.unified_diff().context_radius(2)
+                );
+            }
+            drawn += 1;
+        }
     }
+    assert!(drawn > 50, "{drawn} diagrams");
 }
 
 // ------------------------------------------------------------------ large models

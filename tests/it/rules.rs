@@ -282,7 +282,7 @@ rule s.flow { category information_disclosure; on flow; title "Sniff"; mitigated
     assert_eq!(t.likelihood, Level::Medium);
     assert_eq!(t.impact, Level::High);
     assert_eq!(
-        t.severity_reasons,
+        *t.severity_reasons,
         [
             "likelihood medium × impact high = high",
             "raised to critical: the flow carries restricted data (cards)",
@@ -301,10 +301,10 @@ rule s.flow { category information_disclosure; on flow; title "Sniff"; mitigated
     assert_eq!(t.explanation, "Checkout trusts its callers.");
     let t = threat(&c, "s.fixed@customer>gateway");
     assert_eq!(t.severity, Level::Low);
-    assert_eq!(t.severity_reasons, ["severity low, set by the rule"]);
+    assert_eq!(*t.severity_reasons, ["severity low, set by the rule"]);
     let t = threat(&c, "s.store@db");
     assert_eq!(
-        t.severity_reasons,
+        *t.severity_reasons,
         [
             "likelihood medium × impact high = high",
             "raised to critical: Orders DB stores restricted data (cards)",
@@ -351,7 +351,7 @@ threat aaa_first "Gateway misconfiguration" {
     let t = threat(&c, "card_skimming");
     assert_eq!(t.rule, None);
     assert_eq!(
-        t.severity_reasons,
+        *t.severity_reasons,
         [
             "likelihood medium × impact medium = medium",
             "raised to high: the flow carries restricted data (cards)",
