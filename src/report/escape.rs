@@ -223,10 +223,17 @@ pub(crate) fn dot_to(out: &mut String, text: &str) {
 /// `#name;` / `#123;` into entities, so every character with a meaning becomes `#NNN;`;
 /// line breaks become `<br>`.
 pub fn mermaid(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    mermaid_to(&mut out, text);
+    out
+}
+
+/// Appends `text` escaped as by [`mermaid`] to `out`.
+pub(crate) fn mermaid_to(out: &mut String, text: &str) {
     if is_plain(text, &MERMAID_SPECIAL) {
-        return text.to_string();
+        out.push_str(text);
+        return;
     }
-    let mut out = String::with_capacity(text.len() + 8);
     for (i, line) in lines(text).enumerate() {
         if i > 0 {
             out.push_str("<br>");
@@ -243,7 +250,6 @@ pub fn mermaid(text: &str) -> String {
             }
         }
     }
-    out
 }
 
 /// HTML text or attribute value: `&`, `<`, `>`, `"` and `'` become entities. Line breaks stay

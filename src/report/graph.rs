@@ -10,6 +10,7 @@
 use super::view::{ElementView, FlowView, Report};
 use super::RenderError;
 use crate::vocab::{ElementKind, Level, Status};
+use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 
 /// One line of the diagram body, in drawing order.
@@ -89,6 +90,9 @@ pub(crate) struct Layout<'a> {
     incident: Vec<Vec<usize>>,
     risky_elements: Vec<bool>,
     risky_flows: HashSet<&'a str>,
+    /// A flag per element for what one diagram has drawn, all false between calls: drawing each
+    /// of B boundaries then costs what it draws, not B times the model.
+    drawn: Cell<Vec<bool>>,
 }
 
 impl<'a> Layout<'a> {
@@ -151,6 +155,7 @@ impl<'a> Layout<'a> {
             incident,
             risky_elements,
             risky_flows,
+            drawn: Cell::new(vec![false; elements.len()]),
         }
     }
 
@@ -177,7 +182,8 @@ impl<'a> Layout<'a> {
 
         let mut items = Vec::new();
         // A flag per element (cheaper than hashing, even for one small boundary), and the list.
-        let mut drawn = vec![false; elements.len()];
+        let mut drawn = self.drawn.take();
+        drawn.resize(elements.len(), false);
         let mut drawn_list = Vec::new();
         // Explicit stack instead of recursion: nesting depth is the user's to choose.
         enum Step {
@@ -273,6 +279,12 @@ impl<'a> Layout<'a> {
             }
         };
 
+        for &i in &drawn_list {
+            if let Some(flag) = drawn.get_mut(i) {
+                *flag = false;
+            }
+        }
+        self.drawn.set(drawn);
         Ok(Diagram {
             items,
             edges: edges(&flows, &self.risky_flows),

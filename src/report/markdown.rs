@@ -26,6 +26,7 @@ mod page;
 /// With more flows than this, the report opens with a table of contents.
 const TOC_MIN_FLOWS: usize = 21;
 /// Mermaid refuses diagrams longer than this (its default `maxTextSize`), and so does GitHub.
+/// The note for a diagram over it spells the number out.
 const MERMAID_MAX_CHARS: usize = 50_000;
 
 /// Renders the Markdown threat model.
@@ -187,8 +188,29 @@ struct Table {
 struct Row<'a> {
     /// 1.. within its table.
     number: usize,
-    component: String,
+    component: Component<'a>,
     threat: &'a ThreatView,
+}
+
+/// The `Component name` cell, written out only when the row is.
+#[derive(Clone, Copy)]
+enum Component<'a> {
+    /// An element's name (or its id, when the report does not list it).
+    Name(&'a str),
+    /// A hand-written threat on an element within a flow: `NAME (data flow N)`.
+    NameOnFlow(&'a str, usize),
+    /// A threat on the channel itself: `Data flow N`.
+    Flow(usize),
+}
+
+impl std::fmt::Display for Component<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            Component::Name(name) => f.write_str(name),
+            Component::NameOnFlow(name, number) => write!(f, "{name} (data flow {number})"),
+            Component::Flow(number) => write!(f, "Data flow {number}"),
+        }
+    }
 }
 
 /// What `threat-table.md.tera` sees of a row (documented in docs/outputs.md).
@@ -216,9 +238,10 @@ impl Serialize for Row<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let threat = self.threat;
         let (status, lapsed) = status_name(threat);
+        let component = self.component.to_string();
         RowFields {
             number: self.number,
-            component: &self.component,
+            component: &component,
             title: &threat.title,
             category: threat.category.display(),
             explanation: &threat.explanation,
@@ -441,25 +464,25 @@ impl<'a> Context<'a> {
 }
 
 /// The `Component name` cell: the element, else the flow's channel.
-fn component(
-    threat: &ThreatView,
-    element: Option<&ElementView>,
+fn component<'a>(
+    threat: &'a ThreatView,
+    element: Option<&'a ElementView>,
     flow: Option<&FlowView>,
     manual: bool,
-) -> String {
+) -> Component<'a> {
     let element_name = element
-        .map(|e| e.name.clone())
-        .or_else(|| threat.element.as_deref().map(str::to_string));
+        .map(|e| e.name.as_str())
+        .or(threat.element.as_deref());
     match (element_name, flow) {
         // A hand-written threat sits outside the flow sections, so say which flow it is in.
-        (Some(name), Some(flow)) if manual => format!("{name} (data flow {})", flow.number),
-        (Some(name), _) => name,
-        (None, Some(flow)) => format!("Data flow {}", flow.number),
-        (None, None) => threat.flow.as_deref().unwrap_or_default().to_string(),
+        (Some(name), Some(flow)) if manual => Component::NameOnFlow(name, flow.number),
+        (Some(name), _) => Component::Name(name),
+        (None, Some(flow)) => Component::Flow(flow.number),
+        (None, None) => Component::Name(threat.flow.as_deref().unwrap_or_default()),
     }
 }
 
-fn row(threat: &ThreatView, component: String) -> Row<'_> {
+fn row<'a>(threat: &'a ThreatView, component: Component<'a>) -> Row<'a> {
     Row {
         number: 0,
         component,
@@ -512,11 +535,14 @@ fn render_table(
 /// What the embedded `threat-table.md.tera` renders, written directly.
 fn embedded_table(rows: &[Row<'_>], out: &mut String) {
     out.push_str(TABLE_HEADER);
+    let mut component = String::new();
     for row in rows {
         let t = row.threat;
         // `write!` into a String cannot fail.
         let _ = write!(out, "| {} | ", row.number);
-        escape::md_to(out, &row.component, "<br>");
+        component.clear();
+        let _ = write!(component, "{}", row.component);
+        escape::md_to(out, &component, "<br>");
         out.push_str(" | ");
         escape::md_to(out, &t.title, "<br>");
         let _ = write!(out, " | {} | ", t.category.display());
@@ -548,16 +574,17 @@ fn data_names(data: &HashMap<&str, &DataView>, ids: &[String]) -> Vec<String> {
 /// The whole model in one Mermaid block when it fits, else one block per top-level boundary.
 fn diagrams(report: &Report) -> Result<Vec<Diagram>, RenderError> {
     let layout = Layout::new(report);
-    let whole = mermaid::render(&layout.diagram(None)?);
-    if whole.len() <= MERMAID_MAX_CHARS {
+    if let Some(whole) = mermaid::render_within(&layout.diagram(None)?, MERMAID_MAX_CHARS) {
         return Ok(vec![Diagram {
             title: None,
             mermaid: Some(whole),
             note: None,
         }]);
     }
-    let too_large = |what: &str, len: usize| {
-        format!("{what} ({len} characters) is too large for Mermaid; see the Graphviz diagram.")
+    let too_large = |what: &str| {
+        format!(
+            "{what} is larger than Mermaid's limit of 50,000 characters; see the Graphviz diagram."
+        )
     };
     let mut diagrams = Vec::new();
     let top = report
@@ -565,19 +592,21 @@ fn diagrams(report: &Report) -> Result<Vec<Diagram>, RenderError> {
         .iter()
         .filter(|e| e.kind == ElementKind::Boundary && e.boundary.is_none());
     for boundary in top {
-        let source = mermaid::render(&layout.diagram(Some(&boundary.id))?);
-        let fits = source.len() <= MERMAID_MAX_CHARS;
+        let source =
+            mermaid::render_within(&layout.diagram(Some(&boundary.id))?, MERMAID_MAX_CHARS);
         diagrams.push(Diagram {
             title: Some(boundary.name.clone()),
-            note: (!fits).then(|| too_large("This boundary's diagram", source.len())),
-            mermaid: fits.then_some(source),
+            note: source
+                .is_none()
+                .then(|| too_large("This boundary's diagram")),
+            mermaid: source,
         });
     }
     if diagrams.is_empty() {
         diagrams.push(Diagram {
             title: None,
             mermaid: None,
-            note: Some(too_large("The diagram", whole.len())),
+            note: Some(too_large("The diagram")),
         });
     }
     Ok(diagrams)

@@ -22,10 +22,27 @@ pub fn mermaid(report: &Report, scope: Option<&str>) -> Result<String, RenderErr
 
 /// Writes one laid-out diagram as Mermaid source.
 pub(crate) fn render(diagram: &Diagram<'_>) -> String {
-    let mut out = String::from("flowchart LR\n");
+    let mut out = String::new();
+    write_within(diagram, usize::MAX, &mut out);
+    out
+}
+
+/// The diagram's Mermaid source if it is at most `limit` bytes long, else `None`, found without
+/// writing much more than `limit` bytes (a diagram too large for Mermaid can be megabytes).
+pub(crate) fn render_within(diagram: &Diagram<'_>, limit: usize) -> Option<String> {
+    let mut out = String::new();
+    write_within(diagram, limit, &mut out).then_some(out)
+}
+
+/// Writes the source into `out`, stopping once it is longer than `limit`; whether it fits.
+fn write_within(diagram: &Diagram<'_>, limit: usize, out: &mut String) -> bool {
+    out.push_str("flowchart LR\n");
     let mut boundaries = Vec::new();
     let mut risky_nodes = Vec::new();
     for item in &diagram.items {
+        if out.len() > limit {
+            return false;
+        }
         // `write!` into a String cannot fail; the results are ignored for that reason.
         match item {
             Item::Open {
@@ -33,13 +50,14 @@ pub(crate) fn render(diagram: &Diagram<'_>) -> String {
                 index,
                 depth,
             } => {
-                let _ = writeln!(
+                let _ = write!(
                     out,
-                    "{:indent$}subgraph n{index}[\"{}\"]",
+                    "{:indent$}subgraph n{index}[\"",
                     "",
-                    escape::mermaid(&boundary.name),
                     indent = 2 * depth + 2
                 );
+                escape::mermaid_to(out, &boundary.name);
+                out.push_str("\"]\n");
                 boundaries.push(format!("n{index}"));
             }
             Item::Close { depth } => {
@@ -52,7 +70,6 @@ pub(crate) fn render(diagram: &Diagram<'_>) -> String {
                 risky,
                 ..
             } => {
-                let name = escape::mermaid(&element.name);
                 let (open, close) = match element.kind {
                     ElementKind::Process => ("(", ")"),
                     ElementKind::Store => ("[(", ")]"),
@@ -60,12 +77,16 @@ pub(crate) fn render(diagram: &Diagram<'_>) -> String {
                         ("[", "]")
                     }
                 };
-                let _ = writeln!(
+                let _ = write!(
                     out,
-                    "{:indent$}n{index}{open}\"{name}\"{close}",
+                    "{:indent$}n{index}{open}\"",
                     "",
                     indent = 2 * depth + 2
                 );
+                escape::mermaid_to(out, &element.name);
+                out.push('"');
+                out.push_str(close);
+                out.push('\n');
                 if *risky {
                     risky_nodes.push(format!("n{index}"));
                 }
@@ -75,17 +96,18 @@ pub(crate) fn render(diagram: &Diagram<'_>) -> String {
     let mut risky_edges = Vec::new();
     let mut drawn = 0usize;
     for edge in &diagram.edges {
+        if out.len() > limit {
+            return false;
+        }
         let (Some(source), Some(target)) =
             (diagram.index_of(edge.source), diagram.index_of(edge.target))
         else {
             continue;
         };
         let arrow = if edge.two_way { "<-->" } else { "-->" };
-        let _ = writeln!(
-            out,
-            "  n{source} {arrow}|\"{}\"| n{target}",
-            escape::mermaid(&edge.text())
-        );
+        let _ = write!(out, "  n{source} {arrow}|\"");
+        escape::mermaid_to(out, &edge.text());
+        let _ = writeln!(out, "\"| n{target}");
         if edge.risky {
             risky_edges.push(drawn.to_string());
         }
@@ -106,5 +128,5 @@ pub(crate) fn render(diagram: &Diagram<'_>) -> String {
             risky_edges.join(",")
         );
     }
-    out
+    out.len() <= limit
 }

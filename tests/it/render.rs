@@ -1064,7 +1064,7 @@ fn the_embedded_templates_and_their_fast_paths_agree() {
     let all = pages.concat();
     for branch in [
         "\n- [Other threats](#other-threats)\n",
-        "is too large for Mermaid",
+        "is larger than Mermaid's limit of 50,000 characters; see the Graphviz diagram.",
         "### Trust boundary: Zone 1\n",
         " 1 open threat is high or critical.",
         "No threats were found on elements alone.",
