@@ -44,35 +44,37 @@ pub struct TooMany {
 /// threats, or of processes and one long explanation for 300 MB of reports. Firing stops at the
 /// first threat past the limits.
 ///
-/// On a large model the flows' threats and the elements' are made on two threads; the result,
-/// and the threat a limit stops at, are the same as on one.
+/// On a large model the threats are made on two threads, each taking a contiguous half of the
+/// work; the result, and the threat a limit stops at, are the same as on one.
 pub fn fire(model: &Model, rules: &[CompiledRule], limits: Limits) -> Result<Vec<Threat>, TooMany> {
-    let (element_rules, flow_rules): (Vec<&CompiledRule>, Vec<&CompiledRule>) =
-        rules.iter().partition(|rule| rule.role == Role::Element);
+    let rules = Split::new(rules);
     if model.flows.len() + model.elements.len() < PARALLEL_FROM {
-        let mut budget = Budget::new(limits);
-        let mut threats = on_flows(model, &flow_rules, &mut budget)?;
-        threats.extend(on_elements(model, &element_rules, &mut budget)?);
-        return Ok(threats);
+        let whole = Part {
+            flows: 0..model.flows.len(),
+            elements: 0..model.elements.len(),
+        };
+        return on_part(model, &rules, &whole, &mut Budget::new(limits));
     }
-    let (flows, elements) = std::thread::scope(|threads| {
-        let elements = threads.spawn(|| {
+    let (first, second) = rules.halves(model);
+    let (first_threats, later) = std::thread::scope(|threads| {
+        let later = threads.spawn(|| {
             let mut budget = Budget::new(limits);
-            on_elements(model, &element_rules, &mut budget).map(|threats| (threats, budget))
+            on_part(model, &rules, &second, &mut budget).map(|threats| (threats, budget))
         });
         let mut budget = Budget::new(limits);
-        let flows = on_flows(model, &flow_rules, &mut budget).map(|threats| (threats, budget));
-        (flows, elements.join())
+        let first = on_part(model, &rules, &first, &mut budget).map(|threats| (threats, budget));
+        (first, later.join())
     });
-    let (mut threats, mut budget) = flows?;
-    match elements {
+    let (mut threats, mut budget) = first_threats?;
+    match later {
         Ok(Ok((more, used))) if budget.covers(&used, limits) => {
             threats.extend(more);
             Ok(threats)
         }
-        // Past a limit together: again with what the flows left, to stop where one thread would.
+        // Past a limit together: again with what the first half left, to stop where one
+        // thread would.
         _ => {
-            threats.extend(on_elements(model, &element_rules, &mut budget)?);
+            threats.extend(on_part(model, &rules, &second, &mut budget)?);
             Ok(threats)
         }
     }
@@ -80,6 +82,59 @@ pub fn fire(model: &Model, rules: &[CompiledRule], limits: Limits) -> Result<Vec
 
 /// Below this many flows and elements, a second thread costs more than it saves.
 const PARALLEL_FROM: usize = 4096;
+
+/// The rules on elements and the rules on flows (and their ends).
+struct Split<'r> {
+    elements: Vec<&'r CompiledRule>,
+    flows: Vec<&'r CompiledRule>,
+}
+
+/// A contiguous share of the work, in output order: some flows, then some elements.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Part {
+    flows: std::ops::Range<usize>,
+    elements: std::ops::Range<usize>,
+}
+
+impl<'r> Split<'r> {
+    fn new(rules: &'r [CompiledRule]) -> Self {
+        let (elements, flows) = rules.iter().partition(|rule| rule.role == Role::Element);
+        Split { elements, flows }
+    }
+
+    /// The work cut in two halves of about as many rule applications each.
+    fn halves(&self, model: &Model) -> (Part, Part) {
+        let (flows, elements) = (model.flows.len(), model.elements.len());
+        let flow_cost = self.flows.len().max(1);
+        let element_cost = self.elements.len().max(1);
+        let half = (flows * flow_cost + elements * element_cost) / 2;
+        if flows * flow_cost >= half {
+            let cut = (half / flow_cost).min(flows);
+            (
+                Part {
+                    flows: 0..cut,
+                    elements: 0..0,
+                },
+                Part {
+                    flows: cut..flows,
+                    elements: 0..elements,
+                },
+            )
+        } else {
+            let cut = ((half - flows * flow_cost) / element_cost).min(elements);
+            (
+                Part {
+                    flows: 0..flows,
+                    elements: 0..cut,
+                },
+                Part {
+                    flows: flows..flows,
+                    elements: cut..elements,
+                },
+            )
+        }
+    }
+}
 
 /// What is left of the limits.
 #[derive(Debug, Clone, Copy)]
@@ -104,14 +159,41 @@ impl Budget {
     }
 }
 
+/// The threats of one part: its flows' (flow by flow), then its elements' (element by element).
+fn on_part(
+    model: &Model,
+    rules: &Split<'_>,
+    part: &Part,
+    budget: &mut Budget,
+) -> Result<Vec<Threat>, TooMany> {
+    let mut threats = Vec::new();
+    on_flows(
+        model,
+        &rules.flows,
+        part.flows.clone(),
+        budget,
+        &mut threats,
+    )?;
+    on_elements(
+        model,
+        &rules.elements,
+        part.elements.clone(),
+        budget,
+        &mut threats,
+    )?;
+    Ok(threats)
+}
+
 /// The threats of the rules on flows (`on flow`, `on source`, `on target`), flow by flow.
 fn on_flows(
     model: &Model,
     rules: &[&CompiledRule],
+    range: std::ops::Range<usize>,
     budget: &mut Budget,
-) -> Result<Vec<Threat>, TooMany> {
-    let mut threats = Vec::new();
-    for (index, flow) in model.flows.iter().enumerate() {
+    threats: &mut Vec<Threat>,
+) -> Result<(), TooMany> {
+    let flows = model.flows.get(range.clone()).unwrap_or_default();
+    for (index, flow) in range.zip(flows) {
         let idx = FlowIdx(index);
         let scope = Scope {
             model,
@@ -143,17 +225,19 @@ fn on_flows(
             }
         }
     }
-    Ok(threats)
+    Ok(())
 }
 
 /// The threats of the rules on elements, element by element.
 fn on_elements(
     model: &Model,
     rules: &[&CompiledRule],
+    range: std::ops::Range<usize>,
     budget: &mut Budget,
-) -> Result<Vec<Threat>, TooMany> {
-    let mut threats = Vec::new();
-    for (index, element) in model.elements.iter().enumerate() {
+    threats: &mut Vec<Threat>,
+) -> Result<(), TooMany> {
+    let elements = model.elements.get(range.clone()).unwrap_or_default();
+    for (index, element) in range.zip(elements) {
         let idx = ElementIdx(index);
         let scope = Scope {
             model,
@@ -171,7 +255,7 @@ fn on_elements(
             }
         }
     }
-    Ok(threats)
+    Ok(())
 }
 
 /// One threat, taken from the budget; the limit it would pass otherwise.
@@ -412,84 +496,97 @@ mod tests {
         rules: &[CompiledRule],
         limits: Limits,
     ) -> Result<Vec<Threat>, TooMany> {
-        let (elements, flows): (Vec<&CompiledRule>, Vec<&CompiledRule>) =
-            rules.iter().partition(|rule| rule.role == Role::Element);
-        let mut budget = Budget::new(limits);
-        let mut threats = on_flows(model, &flows, &mut budget)?;
-        threats.extend(on_elements(model, &elements, &mut budget)?);
-        Ok(threats)
+        let whole = Part {
+            flows: 0..model.flows.len(),
+            elements: 0..model.elements.len(),
+        };
+        on_part(model, &Split::new(rules), &whole, &mut Budget::new(limits))
     }
 
-    /// On a model large enough for two threads, every limit stops at the same threat as one
-    /// thread would: inside the flows, at their end, inside the elements, at the very end.
-    #[test]
-    fn two_threads_stop_where_one_does() {
-        let mut text = String::new();
-        for i in 0..2500 {
-            let _ = writeln!(text, "process p{i}\np{i} -> p{} \"call {i}\"", i + 1);
-        }
-        let _ = writeln!(text, "process p2500");
-        let loader = MemoryLoader::new().with("m.tm", text);
-        let compilation = compile(std::path::Path::new("m.tm"), &loader, &Options::default())
-            .unwrap_or_else(|e| panic!("{e}"));
-        let model = &compilation.model;
-        assert!(model.flows.len() + model.elements.len() >= PARALLEL_FROM);
-        let rules = super::super::check::check_all(model, &mut Diagnostics::new()).rules;
-        let unlimited = Limits {
-            threats: usize::MAX,
-            text: usize::MAX,
-        };
-        let (_, flow_rules): (Vec<&CompiledRule>, Vec<&CompiledRule>) =
-            rules.iter().partition(|rule| rule.role == Role::Element);
-        let mut spent = Budget::new(unlimited);
-        let on_flows_only = on_flows(model, &flow_rules, &mut spent)
-            .unwrap_or_default()
-            .len();
-        let flow_text = usize::MAX - spent.text;
-        let all = one_thread(model, &rules, unlimited).unwrap_or_default();
-        let all_text = all
+    fn text_of(threats: &[Threat]) -> usize {
+        threats
             .iter()
             .map(|t| {
                 t.title.len()
                     + t.explanation.len()
                     + t.mitigations.iter().map(|m| m.len()).sum::<usize>()
             })
-            .sum::<usize>();
-        assert!(on_flows_only > 0 && all.len() > on_flows_only);
-        assert_eq!(fire(model, &rules, unlimited), Ok(all.clone()));
-        for threats in [
-            on_flows_only - 1,
-            on_flows_only,
-            on_flows_only + 1,
-            all.len() - 1,
-            all.len(),
-        ] {
-            let limits = Limits {
-                threats,
+            .sum()
+    }
+
+    /// On models large enough for two threads, whether the halves cut the flows or the
+    /// elements, every limit stops at the same threat as one thread would: inside the first
+    /// half, at its end, inside the second, at the very end.
+    #[test]
+    fn two_threads_stop_where_one_does() {
+        let mut chain = String::new();
+        for i in 0..1000 {
+            let _ = writeln!(chain, "process p{i}");
+            for step in 1..=4 {
+                let _ = writeln!(chain, "p{i} -> p{} \"call {i}\"", (i + step) % 1000);
+            }
+        }
+        let mut few_flows = String::new();
+        for i in 0..5000 {
+            let _ = writeln!(few_flows, "process p{i}");
+        }
+        let _ = writeln!(few_flows, "p0 -> p1 \"call\"");
+        for (name, text) in [("chain", chain), ("few flows", few_flows)] {
+            let loader = MemoryLoader::new().with("m.tm", text);
+            let compilation = compile(std::path::Path::new("m.tm"), &loader, &Options::default())
+                .unwrap_or_else(|e| panic!("{e}"));
+            let model = &compilation.model;
+            assert!(model.flows.len() + model.elements.len() >= PARALLEL_FROM);
+            let rules = super::super::check::check_all(model, &mut Diagnostics::new()).rules;
+            let unlimited = Limits {
+                threats: usize::MAX,
                 text: usize::MAX,
             };
-            assert_eq!(
-                fire(model, &rules, limits),
-                one_thread(model, &rules, limits),
-                "{threats} threats"
-            );
-        }
-        for text in [
-            flow_text - 1,
-            flow_text,
-            flow_text + 1,
-            all_text - 1,
-            all_text,
-        ] {
-            let limits = Limits {
-                threats: usize::MAX,
-                text,
-            };
-            assert_eq!(
-                fire(model, &rules, limits),
-                one_thread(model, &rules, limits),
-                "{text} bytes"
-            );
+            let split = Split::new(&rules);
+            let (first, second) = split.halves(model);
+            let cuts_flows = first.elements.is_empty();
+            assert_eq!(cuts_flows, name == "chain", "{first:?} {second:?}");
+            let first =
+                on_part(model, &split, &first, &mut Budget::new(unlimited)).unwrap_or_default();
+            let all = one_thread(model, &rules, unlimited).unwrap_or_default();
+            let (first_count, all_count) = (first.len(), all.len());
+            let (first_text, all_text) = (text_of(&first), text_of(&all));
+            assert!(first_count > 0 && all_count > first_count, "{name}");
+            assert_eq!(fire(model, &rules, unlimited), Ok(all), "{name}");
+            for threats in [
+                first_count - 1,
+                first_count,
+                first_count + 1,
+                all_count - 1,
+                all_count,
+            ] {
+                let limits = Limits {
+                    threats,
+                    text: usize::MAX,
+                };
+                assert_eq!(
+                    fire(model, &rules, limits),
+                    one_thread(model, &rules, limits),
+                    "{name}: {threats} threats"
+                );
+            }
+            for text in [
+                first_text - 1,
+                first_text,
+                first_text + 1,
+                all_text - 1,
+                all_text,
+            ] {
+                let limits = Limits {
+                    threats: usize::MAX,
+                    text,
+                };
+                assert_eq!(
+                    fire(model, &rules, limits),
+                    one_thread(model, &rules, limits),
+                    "{name}: {text} bytes"
+                );
+            }
         }
     }
 
