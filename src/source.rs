@@ -52,8 +52,9 @@ pub struct SourceMap {
     files: SimpleFiles<String, String>,
     /// Per file, characters counted at every [`COLUMN_STEP`] bytes, so a column costs at most
     /// one step of counting however long its line is (a model may be one 64 KB line; counting from
-    /// the line start for every element made building its report quadratic).
-    columns: Vec<Vec<usize>>,
+    /// the line start for every element made building its report quadratic). `None` for an ASCII
+    /// file, where every byte is a character.
+    columns: Vec<Option<Vec<usize>>>,
     count: usize,
 }
 
@@ -88,7 +89,8 @@ impl SourceMap {
     /// Adds a file; `name` is how people will see it (`examples/x.tm`, `<stdlib/stride.tm>`).
     pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileId {
         let text = text.into();
-        self.columns.push(column_checkpoints(&text));
+        self.columns
+            .push((!text.is_ascii()).then(|| column_checkpoints(&text)));
         let id = self.files.add(name.into(), text);
         self.count += 1;
         FileId(id)
@@ -145,14 +147,16 @@ impl SourceMap {
     fn chars_before(&self, file: FileId, offset: usize) -> usize {
         let text = self.text(file);
         let offset = offset.min(text.len());
+        let checkpoints = match self.columns.get(file.0) {
+            Some(None) => return offset,
+            Some(Some(checkpoints)) => checkpoints.as_slice(),
+            None => &[],
+        };
         let step = offset / COLUMN_STEP;
-        let counted = self
-            .columns
-            .get(file.0)
-            .and_then(|checkpoints| checkpoints.get(step))
-            .copied()
-            .unwrap_or(0);
-        counted + chars_ending_in(text, step * COLUMN_STEP, offset)
+        match checkpoints.get(step) {
+            Some(counted) => counted + chars_ending_in(text, step * COLUMN_STEP, offset),
+            None => chars_ending_in(text, 0, offset),
+        }
     }
 
     /// The files in the form codespan-reporting renders from.
@@ -188,6 +192,7 @@ mod tests {
             "héllo\nwörld → 😀\n\n".to_string(),
             long_line.clone(),
             format!("{long_line}\n{long_line}\r\n{long_line}"),
+            "process p; ".repeat(300) + "\r\nx\ry\n" + &"z".repeat(700),
         ];
         let mut sources = SourceMap::new();
         for (index, text) in texts.iter().enumerate() {

@@ -106,15 +106,24 @@ pub fn build_owned(
             source_span: source_span(sources, flow.span),
         })
         .collect();
-    let mut fired: std::collections::HashMap<Arc<str>, usize> = std::collections::HashMap::new();
+    // Counted by the rule's shared id (its address), which is cheaper to hash than its text.
+    let mut fired: std::collections::HashMap<*const u8, (Arc<str>, usize)> =
+        std::collections::HashMap::new();
     // Threats are about a few declarations each: their places are computed once per span.
     let mut places: std::collections::HashMap<Span, Arc<SourceSpan>> =
         std::collections::HashMap::new();
-    let mut place = |span: Span| {
-        places
-            .entry(span)
-            .or_insert_with(|| Arc::new(source_span(sources, span)))
-            .clone()
+    // A declaration's threats come one after another: remember the last one's place.
+    let mut last: Option<(Span, Arc<SourceSpan>)> = None;
+    let mut place = |span: Span| match &last {
+        Some((seen, place)) if *seen == span => place.clone(),
+        _ => {
+            let place = places
+                .entry(span)
+                .or_insert_with(|| Arc::new(source_span(sources, span)))
+                .clone();
+            last = Some((span, place.clone()));
+            place
+        }
     };
     // Each element's and flow's id once, shared by its threats.
     let element_ids: Vec<Arc<str>> = model
@@ -127,7 +136,10 @@ pub fn build_owned(
         .into_iter()
         .map(|threat| {
             if let Some(rule) = &threat.rule {
-                *fired.entry(rule.clone()).or_insert(0) += 1;
+                fired
+                    .entry(Arc::as_ptr(rule).cast::<u8>())
+                    .or_insert_with(|| (rule.clone(), 0))
+                    .1 += 1;
             }
             ThreatView {
                 id: threat.id,
@@ -164,10 +176,15 @@ pub fn build_owned(
             }
         })
         .collect();
+    // A rule's threats share one `Arc` of its id; should two hold the same id, add them up.
+    let mut fired_by_id: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (id, count) in fired.values() {
+        *fired_by_id.entry(id).or_insert(0) += count;
+    }
     let rules = rules
         .iter()
         .filter_map(|rule| {
-            let count = fired.get(rule.id.as_str()).copied()?;
+            let count = fired_by_id.get(rule.id.as_str()).copied()?;
             Some(RuleView {
                 id: rule.id.clone(),
                 pack: rule.pack.clone(),

@@ -99,9 +99,32 @@ impl Serialize for Results<'_> {
                 uris.insert(file, artifact_uri(file));
             }
         }
+        // Neighbouring threats mostly share their file and often their rule (each an `Arc`
+        // shared by many threats): look each up only when it changes.
+        let mut last_file: Option<(*const u8, (&str, bool))> = None;
+        let mut last_rule: Option<(*const u8, Option<usize>)> = None;
         serializer.collect_seq(open().map(|threat| {
+            let file = &threat.source_span.file;
+            let artifact = match last_file {
+                Some((seen, artifact)) if seen == file.as_ptr() => artifact,
+                _ => {
+                    let artifact = uris
+                        .get(&**file)
+                        .map_or(("", false), |(uri, relative)| (uri.as_str(), *relative));
+                    last_file = Some((file.as_ptr(), artifact));
+                    artifact
+                }
+            };
             let rule = threat.rule.as_deref().unwrap_or(MANUAL_RULE);
-            result(threat, rule, self.rule_index.get(rule).copied(), &uris)
+            let rule_index = match last_rule {
+                Some((seen, index)) if seen == rule.as_ptr() => index,
+                _ => {
+                    let index = self.rule_index.get(rule).copied();
+                    last_rule = Some((rule.as_ptr(), index));
+                    index
+                }
+            };
+            result(threat, rule, rule_index, artifact)
         }))
     }
 }
@@ -217,27 +240,8 @@ fn result<'a>(
     threat: &'a ThreatView,
     rule: &'a str,
     rule_index: Option<usize>,
-    uris: &'a HashMap<&str, (String, bool)>,
+    (uri, relative): (&'a str, bool),
 ) -> SarifResult<'a> {
-    let mut message = format!(
-        "{} ({} severity, {}).",
-        threat.title,
-        threat.severity.display(),
-        threat.category.display()
-    );
-    if !threat.explanation.is_empty() {
-        message.push(' ');
-        message.push_str(&threat.explanation);
-    }
-    if !threat.mitigations.is_empty() {
-        message.push_str(" Mitigations: ");
-        message.push_str(&threat.mitigations.join("; "));
-        message.push('.');
-    }
-    message.push_str(" Threat id: ");
-    message.push_str(&threat.id);
-    message.push('.');
-
     let span = &threat.source_span;
     let start_line = span.line.max(1);
     let start_column = span.column.max(1);
@@ -247,15 +251,13 @@ fn result<'a>(
     } else {
         span.end_column.max(1)
     };
-    let (uri, relative) = match uris.get(&*span.file) {
-        Some((uri, relative)) => (uri.as_str(), *relative),
-        None => ("", false),
-    };
     SarifResult {
         rule_id: rule,
         rule_index,
         level: level(threat.severity),
-        message: Message { text: message },
+        message: Message {
+            text: MessageText(threat),
+        },
         locations: [Location {
             physical_location: PhysicalLocation {
                 artifact_location: ArtifactLocation {
@@ -292,15 +294,50 @@ struct SarifResult<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     rule_index: Option<usize>,
     level: &'static str,
-    message: Message,
+    message: Message<'a>,
     locations: [Location<'a>; 1],
     partial_fingerprints: Fingerprints<'a>,
     properties: ResultProperties<'a>,
 }
 
 #[derive(Serialize)]
-struct Message {
-    text: String,
+struct Message<'a> {
+    text: MessageText<'a>,
+}
+
+/// A result's message: `TITLE (SEVERITY severity, CATEGORY). EXPLANATION Mitigations: A; B.
+/// Threat id: ID.` Serialized as a string written piece by piece (`collect_str`), without
+/// putting it together first.
+struct MessageText<'a>(&'a ThreatView);
+
+impl std::fmt::Display for MessageText<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let threat = self.0;
+        write!(
+            f,
+            "{} ({} severity, {}).",
+            threat.title,
+            threat.severity.display(),
+            threat.category.display()
+        )?;
+        if !threat.explanation.is_empty() {
+            write!(f, " {}", threat.explanation)?;
+        }
+        for (i, mitigation) in threat.mitigations.iter().enumerate() {
+            f.write_str(if i == 0 { " Mitigations: " } else { "; " })?;
+            f.write_str(mitigation)?;
+        }
+        if !threat.mitigations.is_empty() {
+            f.write_str(".")?;
+        }
+        write!(f, " Threat id: {}.", threat.id)
+    }
+}
+
+impl Serialize for MessageText<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
 }
 
 #[derive(Serialize)]
