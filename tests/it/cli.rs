@@ -234,6 +234,54 @@ fn includes_may_not_escape_unless_allowed() {
         .code(0);
 }
 
+/// A link inside the model's directory that points out of it is outside too: the check looks
+/// at where the file really is, not only at the path written in the include.
+#[cfg(unix)]
+#[test]
+fn includes_may_not_escape_through_a_symlink() {
+    let dir = temp_dir("symlink-escape");
+    std::fs::create_dir_all(dir.join("model")).unwrap();
+    std::fs::write(dir.join("secret.tm"), "process leaked \"Leaked\"\n").unwrap();
+    std::os::unix::fs::symlink(dir.join("secret.tm"), dir.join("model/inside.tm")).unwrap();
+    std::fs::write(
+        dir.join("model/main.tm"),
+        "include \"inside.tm\"\nprocess p \"P\"\n",
+    )
+    .unwrap();
+    let main = dir.join("model/main.tm");
+    let out = tmc()
+        .args(["check", "--color", "never"])
+        .arg(&main)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("E0008") && stderr.contains("inside.tm"),
+        "{stderr}"
+    );
+
+    // A link that stays inside the tree is fine.
+    std::fs::write(dir.join("model/real.tm"), "process q \"Q\"\n").unwrap();
+    std::os::unix::fs::symlink(dir.join("model/real.tm"), dir.join("model/alias.tm")).unwrap();
+    std::fs::write(
+        dir.join("model/main.tm"),
+        "include \"alias.tm\"\nprocess p \"P\"\n",
+    )
+    .unwrap();
+    let out = tmc()
+        .args(["check", "--color", "never"])
+        .arg(&main)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 #[test]
 fn debug_model_prints_resolved_json() {
     let out = tmc()
