@@ -10,6 +10,19 @@ fn tmc() -> Command {
     cmd
 }
 
+/// `tmc check --color never FILE`: the exit code and what it wrote to stderr.
+fn check(file: &std::path::Path) -> (Option<i32>, String) {
+    let out = tmc()
+        .args(["check", "--color", "never"])
+        .arg(file)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
 fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("tmc-cli-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -183,13 +196,8 @@ fn hostile_inputs_fail_cleanly() {
     for (name, bytes, code) in cases {
         let file = dir.join(name);
         std::fs::write(&file, bytes).unwrap();
-        let out = tmc()
-            .args(["check", "--color", "never"])
-            .arg(&file)
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(1), "{name}: {stderr}");
+        let (status, stderr) = check(&file);
+        assert_eq!(status, Some(1), "{name}: {stderr}");
         assert!(stderr.contains(code), "{name}: expected {code}: {stderr}");
     }
 }
@@ -200,13 +208,8 @@ fn fifty_megabyte_file_is_refused_with_the_flag_to_raise_the_limit() {
     let file = dir.join("huge.tm");
     let line = "process p \"A process with a long enough name to fill the file quickly\"\n";
     std::fs::write(&file, line.repeat(50 * 1024 * 1024 / line.len())).unwrap();
-    let out = tmc()
-        .args(["check", "--color", "never"])
-        .arg(&file)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let (code, stderr) = check(&file);
+    assert_eq!(code, Some(1), "{stderr}");
     assert!(
         stderr.contains("E0016") && stderr.contains("--max-file-size"),
         "{stderr}"
@@ -220,13 +223,9 @@ fn includes_may_not_escape_unless_allowed() {
     std::fs::write(dir.join("secret.tm"), "process leaked \"Leaked\"\n").unwrap();
     std::fs::write(dir.join("model/main.tm"), "include \"../secret.tm\"\n").unwrap();
     let main = dir.join("model/main.tm");
-    let out = tmc()
-        .args(["check", "--color", "never"])
-        .arg(&main)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("E0008"));
+    let (code, stderr) = check(&main);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("E0008"), "{stderr}");
     tmc()
         .args(["check", "--allow-outside-includes"])
         .arg(&main)
@@ -249,13 +248,8 @@ fn includes_may_not_escape_through_a_symlink() {
     )
     .unwrap();
     let main = dir.join("model/main.tm");
-    let out = tmc()
-        .args(["check", "--color", "never"])
-        .arg(&main)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let (code, stderr) = check(&main);
+    assert_eq!(code, Some(1), "{stderr}");
     assert!(
         stderr.contains("E0008") && stderr.contains("inside.tm"),
         "{stderr}"
@@ -269,17 +263,8 @@ fn includes_may_not_escape_through_a_symlink() {
         "include \"alias.tm\"\nprocess p \"P\"\n",
     )
     .unwrap();
-    let out = tmc()
-        .args(["check", "--color", "never"])
-        .arg(&main)
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let (code, stderr) = check(&main);
+    assert_eq!(code, Some(0), "{stderr}");
 }
 
 #[test]

@@ -7,8 +7,9 @@
 //! renders both over every report it has and holds them byte-identical. A change to the
 //! template is a change here too.
 
-use super::{render_table, Context, Row, Table};
+use super::{render_table, Context, Decided, Row, Table};
 use crate::report::escape;
+use crate::report::summary::CountRow;
 use crate::report::RenderError;
 use std::fmt::Write as _;
 use std::io::Write;
@@ -208,14 +209,7 @@ impl Page<'_, '_> {
             "\n\n| Risk severity | Open | Mitigated | Accepted | Total |\n\
              | --- | ---: | ---: | ---: | ---: |\n",
         );
-        for row in &c.by_severity {
-            let n = &row.counts;
-            let _ = writeln!(
-                self.text,
-                "| {} | {} | {} | {} | {} |",
-                row.name, n.open, n.mitigated, n.accepted, n.total
-            );
-        }
+        self.count_rows(&c.by_severity);
         let _ = write!(
             self.text,
             "| **Total** | **{}** | **{}** | **{}** | **{}** |\n\n\
@@ -223,7 +217,13 @@ impl Page<'_, '_> {
              | --- | ---: | ---: | ---: | ---: |\n",
             t.open, t.mitigated, t.accepted, t.total
         );
-        for row in &c.by_category {
+        self.count_rows(&c.by_category);
+        self.push("\n## Data-flow diagram\n");
+    }
+
+    /// `| NAME | OPEN | MITIGATED | ACCEPTED | TOTAL |`, a line per row.
+    fn count_rows(&mut self, rows: &[CountRow]) {
+        for row in rows {
             let n = &row.counts;
             let _ = writeln!(
                 self.text,
@@ -231,7 +231,6 @@ impl Page<'_, '_> {
                 row.name, n.open, n.mitigated, n.accepted, n.total
             );
         }
-        self.push("\n## Data-flow diagram\n");
     }
 
     fn diagrams(&mut self, c: &Context<'_>) {
@@ -346,13 +345,7 @@ impl Page<'_, '_> {
                 "| Id | Threat Name | Mitigated by | Decision |\n| --- | --- | --- | --- |\n",
             );
             for d in &c.mitigated {
-                self.push("| ");
-                self.md_code(d.id);
-                self.push(" | ");
-                self.md(d.title);
-                self.push(" | ");
-                self.md(d.text);
-                self.push(" | ");
+                self.decided(d);
                 self.md_code(d.pattern);
                 self.push(" |\n");
             }
@@ -366,13 +359,7 @@ impl Page<'_, '_> {
                  | --- | --- | --- | --- | --- | --- |\n",
             );
             for d in &c.accepted {
-                self.push("| ");
-                self.md_code(d.id);
-                self.push(" | ");
-                self.md(d.title);
-                self.push(" | ");
-                self.md(d.text);
-                self.push(" | ");
+                self.decided(d);
                 self.md(d.until.unwrap_or_default());
                 self.push(if d.lapsed {
                     " | **Lapsed**: the threat is open again | "
@@ -384,6 +371,17 @@ impl Page<'_, '_> {
             }
         }
         self.push("\n## Appendix: rules that fired\n\n");
+    }
+
+    /// The cells both decision tables open with: `| id | title | text | `.
+    fn decided(&mut self, d: &Decided<'_>) {
+        self.push("| ");
+        self.md_code(d.id);
+        self.push(" | ");
+        self.md(d.title);
+        self.push(" | ");
+        self.md(d.text);
+        self.push(" | ");
     }
 
     fn rules(&mut self, c: &Context<'_>) {
