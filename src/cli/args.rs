@@ -163,8 +163,36 @@ pub struct BuildArgs {
     /// single models only
     #[arg(long, value_name = "BOUNDARY_ID")]
     pub diagram_scope: Option<String>,
+    /// Stop Graphviz's `dot` after this many seconds (0: no limit). Laying out thousands of
+    /// nodes can take hours: then dfd.svg is left out with a warning (an error when `--emit`
+    /// names svg) and threat-model.html shows the Mermaid source
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub graphviz_timeout: u64,
     #[command(flatten)]
     pub options: SharedOptions,
+}
+
+impl BuildArgs {
+    /// How the diagrams are drawn, for [`super::build::render_all`].
+    pub fn drawing(&self) -> Drawing<'_> {
+        Drawing {
+            scope: self.diagram_scope.as_deref(),
+            svg_explicit: self.emit.contains(&Emit::Svg),
+            graphviz_timeout: (self.graphviz_timeout > 0)
+                .then(|| std::time::Duration::from_secs(self.graphviz_timeout)),
+        }
+    }
+}
+
+/// How `tmc build` draws the diagrams.
+#[derive(Debug, Clone, Copy)]
+pub struct Drawing<'a> {
+    /// `--diagram-scope`: one boundary only.
+    pub scope: Option<&'a str>,
+    /// `--emit` names svg: a Graphviz failure is an error, not a warning.
+    pub svg_explicit: bool,
+    /// `--graphviz-timeout`; `None` for no limit.
+    pub graphviz_timeout: Option<std::time::Duration>,
 }
 
 /// An output of `tmc build`.

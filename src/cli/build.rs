@@ -4,7 +4,7 @@
 //! into place only when every output succeeded ([`super::outputs`]).
 //! Adding an output is one `Emit` variant and one match arm in [`render_all`].
 
-use super::args::{BuildArgs, Emit, Format, SharedOptions};
+use super::args::{BuildArgs, Drawing, Emit, Format, SharedOptions};
 use super::check::{compile_one, fails, print_human, tally};
 use super::graphviz;
 use super::{FAILED, OK, USAGE};
@@ -149,8 +149,7 @@ pub fn build(args: &BuildArgs) -> i32 {
         &emits,
         report,
         &templates,
-        scope,
-        !args.emit.is_empty(),
+        args.drawing(),
         &args.out,
     ) {
         Ok(written) => written,
@@ -193,9 +192,13 @@ pub fn render_all(
     kinds: &[Emit],
     report: &Report,
     templates: &Templates,
-    scope: Option<&str>,
-    svg_explicit: bool,
+    drawing: Drawing<'_>,
 ) -> Result<Vec<(&'static str, String)>, String> {
+    let Drawing {
+        scope,
+        svg_explicit,
+        graphviz_timeout,
+    } = drawing;
     let mut svg: Option<String> = None;
     let svg_text = |svg: &mut Option<String>| -> Result<String, String> {
         if let Some(text) = svg {
@@ -203,7 +206,7 @@ pub fn render_all(
         }
         let dot = tmc::report::dot(report, templates, scope)
             .map_err(|e| format!("cannot render dfd.dot: {e}"))?;
-        let text = graphviz::svg(&dot)?;
+        let text = graphviz::svg(&dot, graphviz_timeout)?;
         *svg = Some(text.clone());
         Ok(text)
     };

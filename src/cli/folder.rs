@@ -87,7 +87,7 @@ pub fn build(args: &BuildArgs, emits: &[Emit], templates: &Templates) -> i32 {
         let Some(report) = &compilation.report else {
             continue;
         };
-        let rendered = match render_all(emits, report, templates, None, !args.emit.is_empty()) {
+        let rendered = match render_all(emits, report, templates, args.drawing()) {
             Ok(rendered) => rendered,
             Err(message) => {
                 eprintln!("error: {}: {message}", folder.join(root).display());

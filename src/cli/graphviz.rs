@@ -1,8 +1,9 @@
 //! Graphviz's `dot`, run as a subprocess to turn the DFD into SVG.
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
 /// True when `dot` can be run (asked once per process).
 pub fn available() -> bool {
@@ -17,8 +18,9 @@ pub fn available() -> bool {
     })
 }
 
-/// Renders DOT source to SVG; the error carries what `dot` said.
-pub fn svg(dot: &str) -> Result<String, String> {
+/// Renders DOT source to SVG; the error carries what `dot` said. `dot` is stopped after
+/// `timeout` (`None`: no limit): its layout of a graph of thousands of nodes can run for hours.
+pub fn svg(dot: &str, timeout: Option<Duration>) -> Result<String, String> {
     let mut child = Command::new("dot")
         .arg("-Tsvg")
         .stdin(Stdio::piped())
@@ -26,20 +28,59 @@ pub fn svg(dot: &str) -> Result<String, String> {
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| format!("cannot run Graphviz's `dot`: {e}"))?;
-    let mut stdin = child.stdin.take().ok_or("cannot write to `dot`")?;
+    let (Some(mut stdin), Some(mut stdout), Some(mut stderr)) =
+        (child.stdin.take(), child.stdout.take(), child.stderr.take())
+    else {
+        let _ = child.kill();
+        return Err("cannot talk to `dot` through pipes".to_string());
+    };
     let input = dot.to_string();
-    // Write from another thread: `dot` may fill its output pipe before reading all its input.
+    // Write and read on other threads: `dot` may fill its output pipe before reading all its
+    // input, and this thread watches the clock.
     let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let output = child
-        .wait_with_output()
-        .map_err(|e| format!("`dot` failed: {e}"))?;
+    let out_reader = std::thread::spawn(move || {
+        let mut text = Vec::new();
+        stdout.read_to_end(&mut text).map(|_| text)
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut text = Vec::new();
+        let _ = stderr.read_to_end(&mut text);
+        text
+    });
+    let deadline = timeout.map(|limit| (limit, Instant::now() + limit));
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) => match deadline {
+                Some((limit, at)) if Instant::now() >= at => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    // The reader threads end when the pipes close; nothing waits for them.
+                    return Err(format!(
+                        "Graphviz's `dot` did not finish within {} s (--graphviz-timeout); \
+                         draw one boundary with --diagram-scope, or allow more time",
+                        limit.as_secs()
+                    ));
+                }
+                _ => std::thread::sleep(POLL),
+            },
+            Err(error) => return Err(format!("`dot` failed: {error}")),
+        }
+    };
     let _ = writer.join();
-    if !output.status.success() {
+    let stdout = out_reader
+        .join()
+        .map_err(|_| "reading `dot`'s output failed".to_string())?
+        .map_err(|e| format!("reading `dot`'s output failed: {e}"))?;
+    let stderr = err_reader.join().unwrap_or_default();
+    if !status.success() {
         return Err(format!(
             "`dot -Tsvg` failed: {}",
-            String::from_utf8_lossy(&output.stderr).trim()
+            String::from_utf8_lossy(&stderr).trim()
         ));
     }
-    String::from_utf8(output.stdout)
-        .map_err(|_| "`dot` wrote something that is not UTF-8".to_string())
+    String::from_utf8(stdout).map_err(|_| "`dot` wrote something that is not UTF-8".to_string())
 }
+
+/// How often to look whether `dot` has finished.
+const POLL: Duration = Duration::from_millis(10);

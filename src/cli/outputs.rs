@@ -6,7 +6,7 @@
 //! succeeded are the temporary files renamed into place, so a failing renderer still leaves no
 //! half-written directory.
 
-use super::args::Emit;
+use super::args::{Drawing, Emit};
 use super::build::{render_all, write_all};
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -19,8 +19,7 @@ pub fn write_outputs(
     kinds: &[Emit],
     report: &Report,
     templates: &Templates,
-    scope: Option<&str>,
-    svg_explicit: bool,
+    drawing: Drawing<'_>,
     dir: &Path,
 ) -> Result<Vec<String>, String> {
     // The directories this build creates, innermost first: removed again when it fails.
@@ -42,7 +41,7 @@ pub fn write_outputs(
                 threads.spawn(move || stream(kind, report, templates, &path))
             })
             .collect();
-        let rendered = render_all(&in_memory, report, templates, scope, svg_explicit);
+        let rendered = render_all(&in_memory, report, templates, drawing);
         let streams: Vec<Result<(), String>> = handles
             .into_iter()
             .map(|handle| {

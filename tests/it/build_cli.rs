@@ -247,6 +247,94 @@ fn svg_without_graphviz_is_a_clear_error() {
     assert!(!out.exists(), "nothing written");
 }
 
+/// A `dot` that answers `-V` and then never finishes a layout, first on PATH.
+#[cfg(unix)]
+fn stuck_graphviz(dir: &std::path::Path) -> String {
+    use std::os::unix::fs::PermissionsExt;
+    let bin = dir.join("bin");
+    std::fs::create_dir_all(&bin).unwrap_or_else(|e| panic!("{e}"));
+    let dot = bin.join("dot");
+    std::fs::write(
+        &dot,
+        "#!/bin/sh\nif [ \"$1\" = \"-V\" ]; then exit 0; fi\nexec sleep 60\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    std::fs::set_permissions(&dot, std::fs::Permissions::from_mode(0o755))
+        .unwrap_or_else(|e| panic!("{e}"));
+    format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    )
+}
+
+/// Graphviz can lay out a large graph for hours; `--graphviz-timeout` stops it. Asked for
+/// explicitly, the SVG is then an error that says what to do; among the default outputs it is
+/// left out with a warning, and the HTML page falls back to the Mermaid source.
+#[cfg(unix)]
+#[test]
+fn a_graphviz_that_does_not_finish_is_stopped() {
+    let dir = scratch("build-stuck-dot");
+    let path = stuck_graphviz(&dir);
+    let started = std::time::Instant::now();
+    let out = dir.join("explicit");
+    let output = tmc()
+        .env("PATH", &path)
+        .args([
+            "build",
+            SHOP,
+            "--emit",
+            "svg",
+            "--graphviz-timeout",
+            "1",
+            "-o",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let message = stderr(&output);
+    assert!(
+        message.contains("did not finish within 1 s (--graphviz-timeout)")
+            && message.contains("--diagram-scope"),
+        "{message}"
+    );
+    assert!(!out.join("dfd.svg").exists());
+
+    let out = dir.join("defaults");
+    let output = tmc()
+        .env("PATH", &path)
+        .args(["build", SHOP, "--graphviz-timeout", "1", "-o"])
+        .arg(&out)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stderr(&output).contains("warning: Graphviz's `dot` did not finish"));
+    assert!(out.join("dfd.dot").is_file() && out.join("threats.json").is_file());
+    assert!(!out.join("dfd.svg").exists());
+
+    let out = dir.join("html");
+    let output = tmc()
+        .env("PATH", &path)
+        .args([
+            "build",
+            SHOP,
+            "--emit",
+            "html",
+            "--graphviz-timeout",
+            "1",
+            "-o",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let page = std::fs::read_to_string(out.join("threat-model.html")).unwrap_or_default();
+    assert!(page.contains("flowchart"), "the Mermaid source stands in");
+    // Three builds, each stopping `dot` after a second: nowhere near the 60 s it would sleep.
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+}
+
 #[test]
 fn templates_can_be_overridden_from_a_directory() {
     let dir = scratch("build-templates");
