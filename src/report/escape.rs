@@ -255,10 +255,17 @@ pub(crate) fn mermaid_to(out: &mut String, text: &str) {
 /// HTML text or attribute value: `&`, `<`, `>`, `"` and `'` become entities. Line breaks stay
 /// (CSS decides whether they show); other control characters become U+FFFD.
 pub fn html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    html_to(&mut out, text);
+    out
+}
+
+/// Appends `text` escaped as by [`html`] to `out`.
+pub(crate) fn html_to(out: &mut String, text: &str) {
     if is_plain(text, &HTML_SPECIAL) {
-        return text.to_string();
+        out.push_str(text);
+        return;
     }
-    let mut out = String::with_capacity(text.len() + 16);
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -271,7 +278,6 @@ pub fn html(text: &str) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 /// A relative path (`/`-separated) as a URL path: every byte but ASCII letters, digits, `-`, `.`,

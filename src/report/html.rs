@@ -9,8 +9,9 @@
 //! printed `safe` is the SVG, cut down to its `<svg>` element; without JavaScript the full
 //! table shows, and the inline script only adds the filters and sorting.
 
+use super::escape;
 use super::summary::{status_name, CountRow, Counts, SEVERITIES};
-use super::templates::{Templates, THREAT_MODEL_HTML};
+use super::templates::{Templates, THREAT_MODEL_HTML, THREAT_MODEL_HTML_PAGE, THREAT_ROWS_MARKER};
 use super::view::{DecisionKind, ElementView, FlowView, ModelInfo, Report};
 use super::{mermaid, RenderError};
 use crate::vocab::{Category, Level, Status};
@@ -37,7 +38,123 @@ pub fn html(
             mermaid: Some(mermaid(report, scope)?),
         },
     };
-    templates.render(THREAT_MODEL_HTML, &Context::build(report, diagram))
+    let mut context = Context::build(report, diagram);
+    if templates.has(THREAT_MODEL_HTML_PAGE) {
+        // The embedded page: Tera renders it around a marker, and the rows (nearly all of a
+        // large page) are written here, as the template's loop writes them.
+        let rows = std::mem::replace(&mut context.threats, Threats::Present(false));
+        if let Threats::Rows(rows) = rows {
+            context.threats = Threats::Present(!rows.is_empty());
+            context.threat_rows = Some(THREAT_ROWS_MARKER);
+            let page = templates.render(THREAT_MODEL_HTML_PAGE, &context)?;
+            if let Some((before, after)) = page.split_once(THREAT_ROWS_MARKER) {
+                let mut out = String::with_capacity(page.len() + rows.len() * 2048);
+                out.push_str(before);
+                for row in &rows {
+                    write_row(row, &mut out);
+                }
+                out.push_str(after);
+                return Ok(out);
+            }
+            // No rows, so no table and no marker: the whole template is as cheap.
+            context.threats = Threats::Rows(rows);
+            context.threat_rows = None;
+        }
+    }
+    templates.render(THREAT_MODEL_HTML, &context)
+}
+
+/// One row of the threat table, as the loop of the embedded `threat-model.html.tera` writes
+/// it (a test holds the two byte-identical; a change to one is a change to the other).
+fn write_row(t: &Row<'_>, out: &mut String) {
+    use std::fmt::Write;
+    let text = |out: &mut String, text: &str| escape::html_to(out, text);
+    // `write!` into a String cannot fail.
+    let _ = write!(out, "<tr id=\"threat-{}\" data-severity=\"", t.number);
+    text(out, t.severity_word);
+    out.push_str("\" data-status=\"");
+    text(out, t.status_word);
+    out.push_str("\" data-category=\"");
+    text(out, t.category_word);
+    let _ = write!(out, "\">\n<td class=\"n\">{}</td>\n<td><strong>", t.number);
+    text(out, t.title);
+    out.push_str("</strong><br><code>");
+    text(out, t.id);
+    out.push_str("</code></td>\n<td>");
+    text(out, &t.component);
+    out.push_str("</td>\n");
+    match t.flow.filter(|&n| n != 0) {
+        Some(n) => {
+            let _ = writeln!(
+                out,
+                "<td class=\"n\" data-value=\"{n}\"><a href=\"#flow-{n}\">{n}</a></td>"
+            );
+        }
+        None => out.push_str("<td class=\"n\" data-value=\"0\"></td>\n"),
+    }
+    out.push_str("<td>");
+    text(out, t.category);
+    let _ = write!(
+        out,
+        "</td>\n<td data-value=\"{}\"><span class=\"sev sev-",
+        t.severity_rank
+    );
+    text(out, t.severity_word);
+    out.push_str("\">");
+    text(out, t.severity);
+    out.push_str("</span><br><small>likelihood ");
+    text(out, &t.likelihood.to_lowercase());
+    out.push_str(", impact ");
+    text(out, &t.impact.to_lowercase());
+    out.push_str("</small></td>\n<td class=\"status-");
+    text(out, t.status_word);
+    out.push_str("\">");
+    text(out, t.status);
+    out.push_str("</td>\n<td><div class=\"pre\">");
+    text(out, t.explanation);
+    out.push_str("</div>");
+    if !t.mitigations.is_empty() {
+        out.push_str("<ul>");
+        for m in t.mitigations {
+            out.push_str("<li class=\"pre\">");
+            text(out, m);
+            out.push_str("</li>");
+        }
+        out.push_str("</ul>");
+    }
+    let rule = t.rule.filter(|r| !r.is_empty());
+    if !t.severity_reasons.is_empty() || !t.references.is_empty() || rule.is_some() {
+        out.push_str("<details><summary>Why this severity, references</summary>");
+        if !t.severity_reasons.is_empty() {
+            out.push_str("<ul>");
+            for r in t.severity_reasons {
+                out.push_str("<li>");
+                text(out, r);
+                out.push_str("</li>");
+            }
+            out.push_str("</ul>");
+        }
+        if !t.references.is_empty() {
+            out.push_str("<p>References: ");
+            for (i, r) in t.references.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                text(out, r);
+            }
+            out.push_str("</p>");
+        }
+        match rule {
+            Some(rule) => {
+                out.push_str("<p>Rule: <code>");
+                text(out, rule);
+                out.push_str("</code></p>");
+            }
+            None => out.push_str("<p>Hand-written threat.</p>"),
+        }
+        out.push_str("</details>");
+    }
+    out.push_str("</td>\n</tr>\n");
 }
 
 /// The `<svg>` element of a Graphviz SVG document, without the XML declaration, the doctype and
@@ -57,10 +174,21 @@ struct Context<'a> {
     by_category: Vec<CountRow>,
     diagram: DiagramView<'a>,
     filters: Filters,
-    threats: Vec<Row<'a>>,
+    threats: Threats<'a>,
+    /// The marker standing for the rows in the embedded page without its row loop.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    threat_rows: Option<&'static str>,
     flows: Vec<FlowRow<'a>>,
     mitigated: Vec<Decided<'a>>,
     accepted: Vec<Decided<'a>>,
+}
+
+/// The threat rows, or (for the page whose loop is written in Rust) whether there are any.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Threats<'a> {
+    Rows(Vec<Row<'a>>),
+    Present(bool),
 }
 
 #[derive(Serialize)]
@@ -292,7 +420,8 @@ impl<'a> Context<'a> {
                 statuses: choices(Status::ALL, Status::word, Status::display),
                 categories: choices(Category::ALL, Category::word, Category::display),
             },
-            threats,
+            threats: Threats::Rows(threats),
+            threat_rows: None,
             flows: flow_rows,
             mitigated,
             accepted,

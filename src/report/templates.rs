@@ -26,6 +26,28 @@ pub const INDEX_MD: &str = "index.md.tera";
 /// The index of a folder build, as a page.
 pub const INDEX_HTML: &str = "index.html.tera";
 
+/// The embedded HTML page with its threat-row loop cut out (see [`html_page_without_rows`]):
+/// the rows of a large model are written by Rust code instead. Internal: not a name users can
+/// override.
+pub const THREAT_MODEL_HTML_PAGE: &str = "threat-model.page.html.tera";
+/// What stands in the page for its threat rows.
+pub const THREAT_ROWS_MARKER: &str = "\u{1}tmc-threat-rows\u{1}";
+/// The threat-row loop of the embedded `threat-model.html.tera`, as it opens and closes.
+const ROW_LOOP_START: &str = "{% for t in threats -%}\n";
+const ROW_LOOP_END: &str = "{% endfor -%}\n";
+
+/// The embedded HTML page with its threat-row loop replaced by the marker variable, printed
+/// unescaped; `None` when the template has no such loop.
+fn html_page_without_rows(page: &str) -> Option<String> {
+    let start = page.find(ROW_LOOP_START)?;
+    let end = start + page.get(start..)?.find(ROW_LOOP_END)? + ROW_LOOP_END.len();
+    let mut cut = String::with_capacity(page.len());
+    cut.push_str(page.get(..start)?);
+    cut.push_str("{{ threat_rows | safe }}");
+    cut.push_str(page.get(end..)?);
+    Some(cut)
+}
+
 /// Templates whose names end with this are autoescaped with [`escape::html`].
 const HTML_SUFFIX: &str = ".html.tera";
 
@@ -98,6 +120,16 @@ impl Templates {
             tera.add_raw_template(name, text)
                 .map_err(|e| RenderError::template(name, &e))?;
         }
+        if !overridden.contains(&THREAT_MODEL_HTML) {
+            let page = EMBEDDED
+                .iter()
+                .find(|(name, _)| *name == THREAT_MODEL_HTML)
+                .and_then(|(_, text)| html_page_without_rows(text));
+            if let Some(page) = page {
+                tera.add_raw_template(THREAT_MODEL_HTML_PAGE, &page)
+                    .map_err(|e| RenderError::template(THREAT_MODEL_HTML_PAGE, &e))?;
+            }
+        }
         overridden.sort_by_key(|name| Templates::NAMES.iter().position(|known| known == name));
         overridden.dedup();
         Ok(Templates { tera, overridden })
@@ -106,6 +138,11 @@ impl Templates {
     /// Whether `name` is the user's template rather than the embedded one.
     pub fn is_overridden(&self, name: &str) -> bool {
         self.overridden.contains(&name)
+    }
+
+    /// Whether the internal template `name` (such as [`THREAT_MODEL_HTML_PAGE`]) was made.
+    pub(crate) fn has(&self, name: &str) -> bool {
+        self.tera.get_template_names().any(|known| known == name)
     }
 
     /// Renders template `name` over `context` (any serializable value whose fields become the
@@ -176,6 +213,26 @@ fn escape_value(value: &Value, escape: Filter, separator: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_html_page_has_its_row_loop_cut_out() {
+        let templates = Templates::embedded().unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            templates.has(THREAT_MODEL_HTML_PAGE),
+            "the loop was not found"
+        );
+        let overridden = Templates::with_overrides(vec![(
+            THREAT_MODEL_HTML.to_string(),
+            "<p>{{ model.name }}</p>".to_string(),
+        )])
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert!(!overridden.has(THREAT_MODEL_HTML_PAGE));
+        assert_eq!(
+            html_page_without_rows("a{% for t in threats -%}\nrow{% endfor -%}\nb").as_deref(),
+            Some("a{{ threat_rows | safe }}b")
+        );
+        assert_eq!(html_page_without_rows("no loop"), None);
+    }
 
     #[test]
     fn embedded_templates_parse() {

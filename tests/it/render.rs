@@ -999,6 +999,16 @@ fn every_page_shape() -> Vec<Report> {
         t.status = Status::Open;
         t.decision = None;
     }
+    // A threat with nothing to tell beyond its text: no mitigations, reasons or references.
+    let mut plain = single.threats[0].clone();
+    plain.id = "plain".into();
+    plain.rule = None;
+    plain.flow = None;
+    plain.mitigations.clear();
+    plain.severity_reasons = Vec::new().into();
+    plain.references = Vec::new().into();
+    plain.severity = Level::Low;
+    single.threats.push(plain);
 
     let mut other = nutrition_pro();
     other.threats[0].flow = Some("nowhere>gone".into());
@@ -1086,6 +1096,34 @@ fn the_embedded_templates_and_their_fast_paths_agree() {
             }
         }
     }
+}
+
+#[test]
+fn the_embedded_html_page_and_its_fast_rows_agree() {
+    // Without an override, the page's threat rows are written by Rust code that must match the
+    // template's loop exactly; Tera renders the whole page when it is given as an override.
+    let tera = Templates::with_overrides(vec![(
+        "threat-model.html.tera".into(),
+        include_str!("../../src/report/templates/threat-model.html.tera").into(),
+    )])
+    .unwrap();
+    let svg = "<svg width=\"1\"><text>drawn</text></svg>";
+    let mut rows = 0;
+    for (i, report) in every_page_shape().iter().enumerate() {
+        for drawn in [None, Some(svg)] {
+            let fast = report::html(report, &templates(), drawn, None).unwrap();
+            let slow = report::html(report, &tera, drawn, None).unwrap();
+            if slow != fast {
+                let diff = similar::TextDiff::from_lines(&slow, &fast);
+                panic!(
+                    "report {i}: Tera (-) and the fast rows (+) differ:\n{}",
+                    diff.unified_diff().context_radius(2)
+                );
+            }
+            rows += fast.matches("<tr id=\"threat-").count();
+        }
+    }
+    assert!(rows > 1000, "{rows} rows compared");
 }
 
 #[test]
