@@ -44,6 +44,7 @@ fuzz_target!(|data: &[u8]| {
         report::mermaid(report, None).expect("mermaid renders");
         report::sarif(report).expect("sarif renders");
         report::json(report).expect("json renders");
+        report::html(report, templates, None, None).expect("html renders");
         // Every boundary can be drawn alone.
         for element in &report.elements {
             if element.kind == tmc::vocab::ElementKind::Boundary {

@@ -228,7 +228,7 @@ impl Emit {
     /// Whether `tmc build FILE` streams it to its file (the outputs that grow with the threats)
     /// rather than rendering it in memory.
     pub fn is_streamed(self) -> bool {
-        matches!(self, Emit::Md | Emit::Json | Emit::Sarif)
+        matches!(self, Emit::Md | Emit::Json | Emit::Sarif | Emit::Html)
     }
 }
 

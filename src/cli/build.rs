@@ -193,34 +193,19 @@ pub fn render_all(
     report: &Report,
     templates: &Templates,
     drawing: Drawing<'_>,
+    svg: &mut Svg,
 ) -> Result<Vec<(&'static str, String)>, String> {
-    let Drawing {
-        scope,
-        svg_explicit,
-        graphviz_timeout,
-    } = drawing;
-    let mut svg: Option<String> = None;
-    let svg_text = |svg: &mut Option<String>| -> Result<String, String> {
-        if let Some(text) = svg {
-            return Ok(text.clone());
-        }
-        let dot = tmc::report::dot(report, templates, scope)
-            .map_err(|e| format!("cannot render dfd.dot: {e}"))?;
-        let text = graphviz::svg(&dot, graphviz_timeout)?;
-        *svg = Some(text.clone());
-        Ok(text)
-    };
     let mut outputs = Vec::with_capacity(kinds.len());
     for &kind in kinds {
         let rendered = match kind {
             Emit::Md => tmc::report::markdown(report, templates),
-            Emit::Dot => tmc::report::dot(report, templates, scope),
+            Emit::Dot => tmc::report::dot(report, templates, drawing.scope),
             Emit::Json => tmc::report::json(report),
             Emit::Sarif => tmc::report::sarif(report),
             Emit::Svg => {
-                match svg_text(&mut svg) {
-                    Ok(text) => outputs.push((kind.file_name(), text)),
-                    Err(message) if !svg_explicit => {
+                match svg.text(report, templates, drawing) {
+                    Ok(text) => outputs.push((kind.file_name(), text.to_string())),
+                    Err(message) if !drawing.svg_explicit => {
                         let first = message.lines().next().unwrap_or_default();
                         eprintln!("warning: {first}\n  dfd.svg is left out; dfd.dot has the diagram (try --diagram-scope)");
                     }
@@ -229,23 +214,8 @@ pub fn render_all(
                 continue;
             }
             Emit::Html => {
-                // The page shows the Graphviz drawing when it can, else the Mermaid source.
-                let drawn = if graphviz::available() {
-                    match svg_text(&mut svg) {
-                        Ok(text) => Some(text),
-                        // Graphviz gives up on some very large graphs; the page still works.
-                        Err(message) => {
-                            let first = message.lines().next().unwrap_or_default();
-                            eprintln!(
-                                "warning: {first}\n  threat-model.html shows the diagram's Mermaid source instead"
-                            );
-                            None
-                        }
-                    }
-                } else {
-                    None
-                };
-                tmc::report::html(report, templates, drawn.as_deref(), scope)
+                let drawn = svg.for_html(report, templates, drawing);
+                tmc::report::html(report, templates, drawn, drawing.scope)
             }
         };
         let name = kind.file_name();
@@ -255,4 +225,50 @@ pub fn render_all(
         }
     }
     Ok(outputs)
+}
+
+/// Graphviz's drawing of one model, made at most once for `dfd.svg` and the HTML page.
+#[derive(Default)]
+pub struct Svg {
+    made: Option<Result<String, String>>,
+}
+
+impl Svg {
+    /// The SVG, or what went wrong making it.
+    pub fn text(
+        &mut self,
+        report: &Report,
+        templates: &Templates,
+        drawing: Drawing<'_>,
+    ) -> Result<&str, String> {
+        let made = self.made.get_or_insert_with(|| {
+            let dot = tmc::report::dot(report, templates, drawing.scope)
+                .map_err(|e| format!("cannot render dfd.dot: {e}"))?;
+            graphviz::svg(&dot, drawing.graphviz_timeout)
+        });
+        made.as_deref().map_err(Clone::clone)
+    }
+
+    /// The drawing for `threat-model.html`: the SVG when Graphviz is there and manages it, else
+    /// `None` (the page then shows the Mermaid source), with a warning when Graphviz failed.
+    pub fn for_html(
+        &mut self,
+        report: &Report,
+        templates: &Templates,
+        drawing: Drawing<'_>,
+    ) -> Option<&str> {
+        if !graphviz::available() {
+            return None;
+        }
+        match self.text(report, templates, drawing) {
+            Ok(text) => Some(text),
+            Err(message) => {
+                let first = message.lines().next().unwrap_or_default();
+                eprintln!(
+                    "warning: {first}\n  threat-model.html shows the diagram's Mermaid source instead"
+                );
+                None
+            }
+        }
+    }
 }

@@ -87,7 +87,13 @@ pub fn build(args: &BuildArgs, emits: &[Emit], templates: &Templates) -> i32 {
         let Some(report) = &compilation.report else {
             continue;
         };
-        let rendered = match render_all(emits, report, templates, args.drawing()) {
+        let rendered = match render_all(
+            emits,
+            report,
+            templates,
+            args.drawing(),
+            &mut super::build::Svg::default(),
+        ) {
             Ok(rendered) => rendered,
             Err(message) => {
                 eprintln!("error: {}: {message}", folder.join(root).display());

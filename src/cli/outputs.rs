@@ -1,13 +1,14 @@
 //! Writing one model's outputs into a directory (`tmc build FILE`).
 //!
-//! The large outputs (Markdown, JSON, SARIF: hundreds of megabytes for a 10,000-element model)
-//! are streamed into hidden temporary files beside their final names, each on its own thread;
-//! the small ones (DOT, SVG, HTML) are rendered in memory meanwhile. Only when every output has
-//! succeeded are the temporary files renamed into place, so a failing renderer still leaves no
-//! half-written directory.
+//! The large outputs (Markdown, JSON, SARIF, HTML: hundreds of megabytes for a 10,000-element
+//! model) are streamed into hidden temporary files beside their final names: Markdown, JSON
+//! and SARIF each on its own thread, while the small ones (DOT, SVG) are rendered in memory,
+//! then HTML, which waits for Graphviz's drawing. Only when every output has succeeded are the
+//! temporary files renamed into place, so a failing renderer still leaves no half-written
+//! directory.
 
 use super::args::{Drawing, Emit};
-use super::build::{render_all, write_all};
+use super::build::{render_all, write_all, Svg};
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -34,22 +35,29 @@ pub fn write_outputs(
     let temporary = |name: &str| dir.join(format!(".{name}.tmc-partial"));
 
     let (streams, rendered) = std::thread::scope(|threads| {
+        // The HTML page waits for Graphviz's drawing, so it is written on this thread after the
+        // in-memory outputs; the others start at once.
         let handles: Vec<_> = streamed
             .iter()
+            .filter(|&&kind| kind != Emit::Html)
             .map(|&kind| {
                 let path = temporary(kind.file_name());
-                threads.spawn(move || stream(kind, report, templates, &path))
+                threads.spawn(move || stream(kind, report, templates, None, drawing, &path))
             })
             .collect();
-        let rendered = render_all(&in_memory, report, templates, drawing);
-        let streams: Vec<Result<(), String>> = handles
-            .into_iter()
-            .map(|handle| {
-                handle
-                    .join()
-                    .unwrap_or_else(|_| Err("a renderer stopped unexpectedly".to_string()))
-            })
-            .collect();
+        let mut svg = Svg::default();
+        let rendered = render_all(&in_memory, report, templates, drawing, &mut svg);
+        let mut streams: Vec<Result<(), String>> = Vec::new();
+        if streamed.contains(&Emit::Html) && rendered.is_ok() {
+            let drawn = svg.for_html(report, templates, drawing);
+            let path = temporary(Emit::Html.file_name());
+            streams.push(stream(Emit::Html, report, templates, drawn, drawing, &path));
+        }
+        streams.extend(handles.into_iter().map(|handle| {
+            handle
+                .join()
+                .unwrap_or_else(|_| Err("a renderer stopped unexpectedly".to_string()))
+        }));
         (streams, rendered)
     });
 
@@ -89,8 +97,15 @@ pub fn write_outputs(
     Ok(written)
 }
 
-/// Renders one large output into `path` through a buffer.
-fn stream(kind: Emit, report: &Report, templates: &Templates, path: &Path) -> Result<(), String> {
+/// Renders one large output into `path` through a buffer; `svg` is the HTML page's drawing.
+fn stream(
+    kind: Emit,
+    report: &Report,
+    templates: &Templates,
+    svg: Option<&str>,
+    drawing: Drawing<'_>,
+    path: &Path,
+) -> Result<(), String> {
     let cannot_write = |error: std::io::Error| format!("cannot write {}: {error}", path.display());
     let file = File::create(path).map_err(cannot_write)?;
     let mut out = BufWriter::with_capacity(1 << 20, file);
@@ -98,7 +113,8 @@ fn stream(kind: Emit, report: &Report, templates: &Templates, path: &Path) -> Re
         Emit::Md => tmc::report::markdown_to(report, templates, &mut out),
         Emit::Json => tmc::report::json_to(report, &mut out).map_err(RenderError::Io),
         Emit::Sarif => tmc::report::sarif_to(report, &mut out),
-        Emit::Dot | Emit::Svg | Emit::Html => Ok(()),
+        Emit::Html => tmc::report::html_to(report, templates, svg, drawing.scope, &mut out),
+        Emit::Dot | Emit::Svg => Ok(()),
     };
     match rendered {
         Ok(()) => out.flush().map_err(cannot_write),

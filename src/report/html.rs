@@ -11,11 +11,14 @@
 
 use super::escape;
 use super::summary::{status_name, CountRow, Counts, SEVERITIES};
-use super::templates::{Templates, THREAT_MODEL_HTML, THREAT_MODEL_HTML_PAGE, THREAT_ROWS_MARKER};
-use super::view::{DecisionKind, ElementView, FlowView, ModelInfo, Report};
+use super::templates::{
+    Templates, FLOW_ROWS_MARKER, THREAT_MODEL_HTML, THREAT_MODEL_HTML_PAGE, THREAT_ROWS_MARKER,
+};
+use super::view::{DecisionKind, ElementView, FlowView, ModelInfo, Report, ThreatView};
 use super::{mermaid, RenderError};
 use crate::vocab::{Category, Level, Status};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// Renders the HTML threat model. `svg` is Graphviz's rendering of this report's DOT (see
@@ -27,6 +30,20 @@ pub fn html(
     svg: Option<&str>,
     scope: Option<&str>,
 ) -> Result<String, RenderError> {
+    let mut out = Vec::new();
+    html_to(report, templates, svg, scope, &mut out)?;
+    String::from_utf8(out).map_err(|e| RenderError::Io(std::io::Error::other(e)))
+}
+
+/// Writes the HTML threat model to `out`: the bytes [`html`] returns, without holding the
+/// threat rows (nearly all of a large page) in memory. Give it a buffered writer.
+pub fn html_to(
+    report: &Report,
+    templates: &Templates,
+    svg: Option<&str>,
+    scope: Option<&str>,
+    out: &mut dyn std::io::Write,
+) -> Result<(), RenderError> {
     let svg = svg.and_then(svg_element);
     let diagram = match svg {
         Some(svg) => DiagramView {
@@ -38,30 +55,86 @@ pub fn html(
             mermaid: Some(mermaid(report, scope)?),
         },
     };
-    let mut context = Context::build(report, diagram);
-    if templates.has(THREAT_MODEL_HTML_PAGE) {
-        // The embedded page: Tera renders it around a marker, and the rows (nearly all of a
-        // large page) are written here, as the template's loop writes them.
-        let rows = std::mem::replace(&mut context.threats, Threats::Present(false));
-        if let Threats::Rows(rows) = rows {
-            context.threats = Threats::Present(!rows.is_empty());
-            context.threat_rows = Some(THREAT_ROWS_MARKER);
-            let page = templates.render(THREAT_MODEL_HTML_PAGE, &context)?;
-            if let Some((before, after)) = page.split_once(THREAT_ROWS_MARKER) {
-                let mut out = String::with_capacity(page.len() + rows.len() * 2048);
-                out.push_str(before);
-                for row in &rows {
-                    write_row(row, &mut out);
-                }
-                out.push_str(after);
-                return Ok(out);
+    let lookup = Lookup::new(report);
+    // The embedded page: Tera renders it around a marker, and the rows are made and written
+    // here one at a time, as the template's loop writes them.
+    if templates.has(THREAT_MODEL_HTML_PAGE) && !report.threats.is_empty() {
+        let mut context = Context::build(report, &lookup, diagram, false);
+        let flows = match std::mem::replace(&mut context.flows, Rows::Present(false)) {
+            Rows::All(flows) => flows,
+            Rows::Present(_) => Vec::new(),
+        };
+        context.flows = Rows::Present(!flows.is_empty());
+        context.threat_rows = Some(THREAT_ROWS_MARKER);
+        context.flow_rows = Some(FLOW_ROWS_MARKER);
+        let page = templates.render(THREAT_MODEL_HTML_PAGE, &context)?;
+        let missing = || {
+            let missing = tera::Error::msg("a row marker is missing");
+            RenderError::template(THREAT_MODEL_HTML_PAGE, &missing)
+        };
+        let (before, rest) = page.split_once(THREAT_ROWS_MARKER).ok_or_else(missing)?;
+        // Without flows there is no flow table, and no marker for it.
+        let (between, after) = match rest.split_once(FLOW_ROWS_MARKER) {
+            Some(parts) => parts,
+            None if flows.is_empty() => (rest, ""),
+            None => return Err(missing()),
+        };
+        out.write_all(before.as_bytes())?;
+        let mut buffer = String::with_capacity(FLUSH_AT * 2);
+        for (index, threat) in report.threats.iter().enumerate() {
+            write_row(&lookup.row(index, threat), &mut buffer);
+            if buffer.len() >= FLUSH_AT {
+                out.write_all(buffer.as_bytes())?;
+                buffer.clear();
             }
-            // No rows, so no table and no marker: the whole template is as cheap.
-            context.threats = Threats::Rows(rows);
-            context.threat_rows = None;
         }
+        out.write_all(buffer.as_bytes())?;
+        buffer.clear();
+        out.write_all(between.as_bytes())?;
+        for flow in &flows {
+            write_flow_row(flow, &mut buffer);
+            if buffer.len() >= FLUSH_AT {
+                out.write_all(buffer.as_bytes())?;
+                buffer.clear();
+            }
+        }
+        out.write_all(buffer.as_bytes())?;
+        out.write_all(after.as_bytes())?;
+        return Ok(());
     }
-    templates.render(THREAT_MODEL_HTML, &context)
+    let context = Context::build(report, &lookup, diagram, true);
+    out.write_all(templates.render(THREAT_MODEL_HTML, &context)?.as_bytes())?;
+    Ok(())
+}
+
+/// Hand the rows to the writer in pieces of about this size.
+const FLUSH_AT: usize = 1 << 16;
+
+/// One row of the flow table, as the loop of the embedded `threat-model.html.tera` writes it.
+fn write_flow_row(f: &FlowRow<'_>, out: &mut String) {
+    use std::fmt::Write;
+    let text = |out: &mut String, text: &str| escape::html_to(out, text);
+    // `write!` into a String cannot fail.
+    let _ = write!(
+        out,
+        "<tr id=\"flow-{0}\"><td class=\"n\">{0}</td><td>",
+        f.number
+    );
+    text(out, f.source);
+    out.push_str("</td><td>");
+    text(out, f.target);
+    out.push_str("</td><td class=\"pre\">");
+    text(out, f.label.unwrap_or_default());
+    out.push_str("</td><td>");
+    text(out, f.protocol.unwrap_or_default());
+    out.push_str("</td><td>");
+    text(out, &f.data.join(", "));
+    out.push_str(if f.crosses_boundary {
+        "</td><td>Yes</td>"
+    } else {
+        "</td><td>No</td>"
+    });
+    let _ = writeln!(out, "<td class=\"n\">{}</td></tr>", f.threats);
 }
 
 /// One row of the threat table, as the loop of the embedded `threat-model.html.tera` writes
@@ -174,20 +247,23 @@ struct Context<'a> {
     by_category: Vec<CountRow>,
     diagram: DiagramView<'a>,
     filters: Filters,
-    threats: Threats<'a>,
+    threats: Rows<Row<'a>>,
     /// The marker standing for the rows in the embedded page without its row loop.
     #[serde(skip_serializing_if = "Option::is_none")]
     threat_rows: Option<&'static str>,
-    flows: Vec<FlowRow<'a>>,
+    flows: Rows<FlowRow<'a>>,
+    /// The marker standing for the flow rows in the embedded page without its row loops.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    flow_rows: Option<&'static str>,
     mitigated: Vec<Decided<'a>>,
     accepted: Vec<Decided<'a>>,
 }
 
-/// The threat rows, or (for the page whose loop is written in Rust) whether there are any.
+/// A table's rows, or (for the page whose loops are written in Rust) whether there are any.
 #[derive(Serialize)]
 #[serde(untagged)]
-enum Threats<'a> {
-    Rows(Vec<Row<'a>>),
+enum Rows<T> {
+    All(Vec<T>),
     Present(bool),
 }
 
@@ -228,7 +304,7 @@ struct Row<'a> {
     rule: Option<&'a str>,
     title: &'a str,
     /// The element's name, or `Data flow N` for a threat on the channel itself.
-    component: String,
+    component: Cow<'a, str>,
     /// The number of the flow the threat is in the context of.
     flow: Option<usize>,
     category: &'static str,
@@ -274,6 +350,60 @@ struct Decided<'a> {
     lapsed: bool,
 }
 
+/// Elements and flows by id, for the rows.
+struct Lookup<'a> {
+    elements: HashMap<&'a str, &'a ElementView>,
+    flows: HashMap<&'a str, &'a FlowView>,
+}
+
+impl<'a> Lookup<'a> {
+    fn new(report: &'a Report) -> Self {
+        Lookup {
+            elements: report.elements.iter().map(|e| (e.id.as_str(), e)).collect(),
+            flows: report.flows.iter().map(|f| (f.id.as_str(), f)).collect(),
+        }
+    }
+
+    /// An element's name, or the id itself when the report does not list it.
+    fn name(&self, id: &'a str) -> &'a str {
+        self.elements.get(id).map_or(id, |e| e.name.as_str())
+    }
+
+    /// The threat table's row for the `index`th threat.
+    fn row(&self, index: usize, threat: &'a ThreatView) -> Row<'a> {
+        let flow = threat.flow.as_deref().and_then(|id| self.flows.get(id));
+        let component = match (threat.element.as_deref(), flow) {
+            (Some(element), _) => Cow::Borrowed(self.name(element)),
+            (None, Some(flow)) => Cow::Owned(format!("Data flow {}", flow.number)),
+            (None, None) => Cow::Borrowed(threat.flow.as_deref().unwrap_or_default()),
+        };
+        let severity_at = SEVERITIES.iter().position(|s| *s == threat.severity);
+        let (status, lapsed) = status_name(threat);
+        Row {
+            number: index + 1,
+            id: &threat.id,
+            rule: threat.rule.as_deref(),
+            title: &threat.title,
+            component,
+            flow: flow.map(|f| f.number),
+            category: threat.category.display(),
+            category_word: threat.category.word(),
+            severity: threat.severity.display(),
+            severity_word: threat.severity.word(),
+            severity_rank: severity_at.map_or(SEVERITIES.len(), |i| i + 1),
+            likelihood: threat.likelihood.display(),
+            impact: threat.impact.display(),
+            severity_reasons: &threat.severity_reasons,
+            status,
+            status_word: threat.status.word(),
+            lapsed,
+            explanation: &threat.explanation,
+            mitigations: &threat.mitigations,
+            references: &threat.references,
+        }
+    }
+}
+
 fn choices<T: Copy>(
     all: &[T],
     word: fn(T) -> &'static str,
@@ -288,18 +418,22 @@ fn choices<T: Copy>(
 }
 
 impl<'a> Context<'a> {
-    fn build(report: &'a Report, diagram: DiagramView<'a>) -> Self {
-        let elements: HashMap<&str, &ElementView> =
-            report.elements.iter().map(|e| (e.id.as_str(), e)).collect();
-        let flows: HashMap<&str, &FlowView> =
-            report.flows.iter().map(|f| (f.id.as_str(), f)).collect();
-        let name = |id: &'a str| elements.get(id).map_or(id, |e| e.name.as_str());
+    /// The page's context; with `rows` false, `threats` only says whether there are any (the
+    /// caller writes the rows with [`Lookup::row`]).
+    fn build(
+        report: &'a Report,
+        lookup: &Lookup<'a>,
+        diagram: DiagramView<'a>,
+        rows: bool,
+    ) -> Self {
+        let flows = &lookup.flows;
+        let name = |id: &'a str| lookup.name(id);
 
         let mut totals = Counts::default();
         let mut by_severity = [Counts::default(); 4];
         let mut by_category = vec![Counts::default(); Category::ALL.len()];
         let mut per_flow: HashMap<&str, usize> = HashMap::new();
-        let mut threats = Vec::with_capacity(report.threats.len());
+        let mut threats = Vec::with_capacity(if rows { report.threats.len() } else { 0 });
         let mut mitigated = Vec::new();
         let mut accepted = Vec::new();
         for (i, threat) in report.threats.iter().enumerate() {
@@ -319,34 +453,9 @@ impl<'a> Context<'a> {
             if let Some(flow) = flow {
                 *per_flow.entry(flow.id.as_str()).or_default() += 1;
             }
-            let component = match (threat.element.as_deref(), flow) {
-                (Some(element), _) => name(element).to_string(),
-                (None, Some(flow)) => format!("Data flow {}", flow.number),
-                (None, None) => threat.flow.as_deref().unwrap_or_default().to_string(),
-            };
-            let (status, lapsed) = status_name(threat);
-            threats.push(Row {
-                number: i + 1,
-                id: &threat.id,
-                rule: threat.rule.as_deref(),
-                title: &threat.title,
-                component,
-                flow: flow.map(|f| f.number),
-                category: threat.category.display(),
-                category_word: threat.category.word(),
-                severity: threat.severity.display(),
-                severity_word: threat.severity.word(),
-                severity_rank: severity_at.map_or(SEVERITIES.len(), |i| i + 1),
-                likelihood: threat.likelihood.display(),
-                impact: threat.impact.display(),
-                severity_reasons: &threat.severity_reasons,
-                status,
-                status_word: threat.status.word(),
-                lapsed,
-                explanation: &threat.explanation,
-                mitigations: &threat.mitigations,
-                references: &threat.references,
-            });
+            if rows {
+                threats.push(lookup.row(i, threat));
+            }
             if let Some(decision) = &threat.decision {
                 let decided = Decided {
                     id: &threat.id,
@@ -420,9 +529,14 @@ impl<'a> Context<'a> {
                 statuses: choices(Status::ALL, Status::word, Status::display),
                 categories: choices(Category::ALL, Category::word, Category::display),
             },
-            threats: Threats::Rows(threats),
+            threats: if rows {
+                Rows::All(threats)
+            } else {
+                Rows::Present(!report.threats.is_empty())
+            },
             threat_rows: None,
-            flows: flow_rows,
+            flows: Rows::All(flow_rows),
+            flow_rows: None,
             mitigated,
             accepted,
         }

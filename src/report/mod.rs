@@ -24,7 +24,7 @@ mod templates;
 pub mod view;
 
 pub use dot::dot;
-pub use html::html;
+pub use html::{html, html_to};
 pub use index::{index_html, index_md, IndexEntry, Links};
 pub use json::{json, json_to};
 pub use markdown::{markdown, markdown_to};

@@ -30,21 +30,26 @@ pub const INDEX_HTML: &str = "index.html.tera";
 /// the rows of a large model are written by Rust code instead. Internal: not a name users can
 /// override.
 pub const THREAT_MODEL_HTML_PAGE: &str = "threat-model.page.html.tera";
-/// What stands in the page for its threat rows.
+/// What stands in the page for its threat rows, and for its flow rows.
 pub const THREAT_ROWS_MARKER: &str = "\u{1}tmc-threat-rows\u{1}";
-/// The threat-row loop of the embedded `threat-model.html.tera`, as it opens and closes.
-const ROW_LOOP_START: &str = "{% for t in threats -%}\n";
+pub const FLOW_ROWS_MARKER: &str = "\u{1}tmc-flow-rows\u{1}";
+/// The row loops of the embedded `threat-model.html.tera`, as they open, and the variable
+/// that replaces each.
+const ROW_LOOPS: [(&str, &str); 2] = [
+    ("{% for t in threats -%}\n", "{{ threat_rows | safe }}"),
+    ("{% for f in flows -%}\n", "{{ flow_rows | safe }}"),
+];
 const ROW_LOOP_END: &str = "{% endfor -%}\n";
 
-/// The embedded HTML page with its threat-row loop replaced by the marker variable, printed
-/// unescaped; `None` when the template has no such loop.
+/// The embedded HTML page with its threat-row and flow-row loops replaced by the marker
+/// variables, printed unescaped; `None` when the template lacks either loop.
 fn html_page_without_rows(page: &str) -> Option<String> {
-    let start = page.find(ROW_LOOP_START)?;
-    let end = start + page.get(start..)?.find(ROW_LOOP_END)? + ROW_LOOP_END.len();
-    let mut cut = String::with_capacity(page.len());
-    cut.push_str(page.get(..start)?);
-    cut.push_str("{{ threat_rows | safe }}");
-    cut.push_str(page.get(end..)?);
+    let mut cut = page.to_string();
+    for (opening, variable) in ROW_LOOPS {
+        let start = cut.find(opening)?;
+        let end = start + cut.get(start..)?.find(ROW_LOOP_END)? + ROW_LOOP_END.len();
+        cut.replace_range(start..end, variable);
+    }
     Some(cut)
 }
 
@@ -228,8 +233,15 @@ mod tests {
         .unwrap_or_else(|e| panic!("{e}"));
         assert!(!overridden.has(THREAT_MODEL_HTML_PAGE));
         assert_eq!(
-            html_page_without_rows("a{% for t in threats -%}\nrow{% endfor -%}\nb").as_deref(),
-            Some("a{{ threat_rows | safe }}b")
+            html_page_without_rows(
+                "a{% for t in threats -%}\nrow{% endfor -%}\nb{% for f in flows -%}\nf{% endfor -%}\nc"
+            )
+            .as_deref(),
+            Some("a{{ threat_rows | safe }}b{{ flow_rows | safe }}c")
+        );
+        assert_eq!(
+            html_page_without_rows("a{% for t in threats -%}\nrow{% endfor -%}\nb"),
+            None
         );
         assert_eq!(html_page_without_rows("no loop"), None);
     }

@@ -530,6 +530,32 @@ fn tree(dir: &std::path::Path) -> Vec<String> {
     out
 }
 
+/// `tmc build FILE` streams the HTML page into its file (after Graphviz's drawing); a folder
+/// build renders it in memory. Both write the same page, with Graphviz and without.
+#[test]
+fn a_streamed_html_page_is_the_page_a_folder_build_writes() {
+    let site = site("build-html-streamed");
+    let folder = site.with_file_name("folder");
+    let single = site.with_file_name("single");
+    for (out, input) in [(&folder, site.clone()), (&single, site.join("shop.tm"))] {
+        let output = tmc()
+            .args(["build", "--today", "2026-06-01", "--emit", "md,html", "-o"])
+            .arg(out)
+            .arg(input)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    }
+    let streamed = read(&single.join("threat-model.html"));
+    assert_eq!(streamed, read(&folder.join("shop/threat-model.html")));
+    assert!(streamed.contains("<tr id=\"threat-1\""), "{streamed}");
+    assert!(
+        tree(&single) == ["threat-model.html", "threat-model.md"],
+        "no temporary file is left: {:?}",
+        tree(&single)
+    );
+}
+
 #[test]
 fn folder_build_writes_each_root_and_an_index() {
     let site = site("build-folder");

@@ -1033,10 +1033,14 @@ fn every_page_shape() -> Vec<Report> {
     let mut listed = large(2, 12);
     listed.threats[0].flow = Some("nowhere>gone".into());
 
+    let mut flowless = nutrition_pro();
+    flowless.flows.clear();
+
     vec![
         nutrition_pro(),
         hostile(),
         bare,
+        flowless,
         single,
         other,
         listed,
