@@ -277,21 +277,21 @@ fn a_graphviz_that_does_not_finish_is_stopped() {
     let dir = scratch("build-stuck-dot");
     let path = stuck_graphviz(&dir);
     let started = std::time::Instant::now();
-    let out = dir.join("explicit");
-    let output = tmc()
-        .env("PATH", &path)
-        .args([
-            "build",
-            SHOP,
-            "--emit",
-            "svg",
-            "--graphviz-timeout",
-            "1",
-            "-o",
-        ])
-        .arg(&out)
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"));
+    // `tmc build SHOP --graphviz-timeout 1 -o DIR/NAME` with `args`, the stuck `dot` on PATH.
+    let build = |name: &str, args: &[&str]| {
+        let out = dir.join(name);
+        let output = tmc()
+            .env("PATH", &path)
+            .args(["build", SHOP, "--graphviz-timeout", "1"])
+            .args(args)
+            .arg("-o")
+            .arg(&out)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        (out, output)
+    };
+
+    let (out, output) = build("explicit", &["--emit", "svg"]);
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     let message = stderr(&output);
     assert!(
@@ -301,33 +301,13 @@ fn a_graphviz_that_does_not_finish_is_stopped() {
     );
     assert!(!out.join("dfd.svg").exists());
 
-    let out = dir.join("defaults");
-    let output = tmc()
-        .env("PATH", &path)
-        .args(["build", SHOP, "--graphviz-timeout", "1", "-o"])
-        .arg(&out)
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"));
+    let (out, output) = build("defaults", &[]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(stderr(&output).contains("warning: Graphviz's `dot` did not finish"));
     assert!(out.join("dfd.dot").is_file() && out.join("threats.json").is_file());
     assert!(!out.join("dfd.svg").exists());
 
-    let out = dir.join("html");
-    let output = tmc()
-        .env("PATH", &path)
-        .args([
-            "build",
-            SHOP,
-            "--emit",
-            "html",
-            "--graphviz-timeout",
-            "1",
-            "-o",
-        ])
-        .arg(&out)
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"));
+    let (out, output) = build("html", &["--emit", "html"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let page = std::fs::read_to_string(out.join("threat-model.html")).unwrap_or_default();
     assert!(page.contains("flowchart"), "the Mermaid source stands in");
