@@ -296,6 +296,96 @@ pub fn url_path(path: &str) -> String {
     out
 }
 
+/// The inside of a JSON string (quotes not included), byte for byte as `serde_json` writes it:
+/// `"` and `\` escaped, `\b \f \n \r \t` for those controls, `\u00xx` for the other ASCII
+/// controls, and everything else (non-ASCII included) as it is.
+///
+/// JSON and SARIF output is a great many strings, nearly all with nothing to escape: each is
+/// checked eight bytes at a time and then copied whole, where `serde_json` walks a byte at a time.
+#[inline]
+pub fn json_into(out: &mut Vec<u8>, text: &str) {
+    let bytes = text.as_bytes();
+    if !has_json_special(bytes) {
+        out.extend_from_slice(bytes);
+        return;
+    }
+    // `bytes[plain_from..at]` needs no escaping and is not written yet.
+    let mut plain_from = 0;
+    for (at, &byte) in bytes.iter().enumerate() {
+        let escaped: &[u8] = match byte {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0x08 => b"\\b",
+            0x0C => b"\\f",
+            0x00..=0x1F => &[
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                hex_digit(byte >> 4),
+                hex_digit(byte & 0xF),
+            ],
+            _ => continue,
+        };
+        out.extend_from_slice(bytes.get(plain_from..at).unwrap_or_default());
+        out.extend_from_slice(escaped);
+        plain_from = at + 1;
+    }
+    out.extend_from_slice(bytes.get(plain_from..).unwrap_or_default());
+}
+
+fn hex_digit(nibble: u8) -> u8 {
+    b"0123456789abcdef"
+        .get(usize::from(nibble))
+        .copied()
+        .unwrap_or(b'0')
+}
+
+/// Whether `bytes` holds a byte JSON escapes: below 0x20, `"` or `\`.
+#[inline]
+fn has_json_special(bytes: &[u8]) -> bool {
+    let mut words = bytes.chunks_exact(8);
+    for word in &mut words {
+        if let Ok(word) = <[u8; 8]>::try_from(word) {
+            if word_has_json_special(u64::from_le_bytes(word)) {
+                return true;
+            }
+        }
+    }
+    let rest = words.remainder();
+    if rest.is_empty() {
+        return false;
+    }
+    // The last eight bytes, overlapping bytes already checked, when there are eight.
+    match bytes
+        .len()
+        .checked_sub(8)
+        .and_then(|start| bytes.get(start..))
+    {
+        Some(last) => <[u8; 8]>::try_from(last)
+            .is_ok_and(|word| word_has_json_special(u64::from_le_bytes(word))),
+        None => rest
+            .iter()
+            .any(|&byte| byte < 0x20 || byte == b'"' || byte == b'\\'),
+    }
+}
+
+/// Whether any of the eight bytes of `word` is below 0x20, `"` or `\` (the classic bit tricks
+/// "has a byte less than n" and "has a zero byte", exact as a yes/no for the whole word).
+#[inline]
+fn word_has_json_special(word: u64) -> bool {
+    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
+    let has_zero_byte = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+    let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
+    let quote = has_zero_byte(word ^ (ONES * u64::from(b'"')));
+    let backslash = has_zero_byte(word ^ (ONES * u64::from(b'\\')));
+    below_space | quote | backslash != 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -73,7 +73,7 @@ pub fn sarif_to(report: &Report, out: &mut dyn std::io::Write) -> Result<(), Ren
         }],
     };
     // `runs` is one array deep, `rules` and `results` two.
-    super::json_format::to_writer(&mut *out, &log, 2)?;
+    super::json_format::to_writer(&mut *out, &log, 2).map_err(std::io::Error::from)?;
     out.write_all(b"\n")?;
     Ok(())
 }
