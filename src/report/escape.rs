@@ -347,6 +347,27 @@ fn hex_digit(nibble: u8) -> u8 {
 /// Whether `bytes` holds a byte JSON escapes: below 0x20, `"` or `\`.
 #[inline]
 fn has_json_special(bytes: &[u8]) -> bool {
+    const BLOCK: usize = 16;
+    let mut blocks = bytes.chunks_exact(BLOCK);
+    for block in &mut blocks {
+        if let Ok(block) = <&[u8; BLOCK]>::try_from(block) {
+            if block_has_json_special(block) {
+                return true;
+            }
+        }
+    }
+    if blocks.remainder().is_empty() {
+        return false;
+    }
+    // The last block, overlapping bytes already checked, when there is a whole one.
+    let last = bytes
+        .len()
+        .checked_sub(BLOCK)
+        .and_then(|start| bytes.get(start..));
+    if let Some(Ok(last)) = last.map(<&[u8; BLOCK]>::try_from) {
+        return block_has_json_special(last);
+    }
+    // A string shorter than a block: a word at a time, the last one overlapping.
     let mut words = bytes.chunks_exact(8);
     for word in &mut words {
         if let Ok(word) = <[u8; 8]>::try_from(word) {
@@ -355,11 +376,6 @@ fn has_json_special(bytes: &[u8]) -> bool {
             }
         }
     }
-    let rest = words.remainder();
-    if rest.is_empty() {
-        return false;
-    }
-    // The last eight bytes, overlapping bytes already checked, when there are eight.
     match bytes
         .len()
         .checked_sub(8)
@@ -367,10 +383,22 @@ fn has_json_special(bytes: &[u8]) -> bool {
     {
         Some(last) => <[u8; 8]>::try_from(last)
             .is_ok_and(|word| word_has_json_special(u64::from_le_bytes(word))),
-        None => rest
-            .iter()
-            .any(|&byte| byte < 0x20 || byte == b'"' || byte == b'\\'),
+        None => words.remainder().iter().any(|&byte| is_json_special(byte)),
     }
+}
+
+/// A fixed-size block with no early exit, which the compiler checks with a few vector
+/// instructions.
+#[inline]
+fn block_has_json_special(block: &[u8; 16]) -> bool {
+    block
+        .iter()
+        .fold(false, |any, &byte| any | is_json_special(byte))
+}
+
+#[inline]
+fn is_json_special(byte: u8) -> bool {
+    (byte < 0x20) | (byte == b'"') | (byte == b'\\')
 }
 
 /// Whether any of the eight bytes of `word` is below 0x20, `"` or `\` (the classic bit tricks

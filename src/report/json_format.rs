@@ -801,10 +801,11 @@ mod tests {
 
     #[test]
     fn every_control_character_and_escape_at_every_offset() {
-        // Each special byte at each place in and around an eight-byte word.
+        // Each special byte at each place in strings shorter than a word, a word long, and
+        // around and across 16-byte blocks.
         for byte in (0u8..0x20).chain([b'"', b'\\', 0x7F]) {
-            for at in 0..20 {
-                let mut line = "abcdefghijklmnopqrstu".to_string();
+            for (len, at) in (0..40).flat_map(|len| (0..=len).map(move |at| (len, at))) {
+                let mut line: String = ('a'..='z').cycle().take(len).collect();
                 line.insert(at, char::from(byte));
                 let value = json!({ "k": [line.clone(), { "n": line }] });
                 for depth in 0..3 {
