@@ -27,10 +27,21 @@ pub fn to_writer<W: Write, T: Serialize + ?Sized>(
     value: &T,
     record_depth: usize,
 ) -> Result<(), Error> {
+    to_writer_at(writer, value, record_depth, 0)
+}
+
+/// [`to_writer`] for a value that is itself `depth` objects and arrays deep in the document:
+/// indented as it would be there.
+pub fn to_writer_at<W: Write, T: Serialize + ?Sized>(
+    writer: W,
+    value: &T,
+    record_depth: usize,
+    depth: usize,
+) -> Result<(), Error> {
     let mut layout = Layout {
         out: Vec::with_capacity(FLUSH_AT + FLUSH_AT / 4),
         writer,
-        depth: 0,
+        depth,
         arrays: 0,
         record_depth,
         record_at: None,
@@ -38,6 +49,22 @@ pub fn to_writer<W: Write, T: Serialize + ?Sized>(
     value.serialize(&mut layout)?;
     layout.writer.write_all(&layout.out)?;
     Ok(())
+}
+
+/// Appends `value` to `out` as it would be written inside a record: on one line.
+pub fn compact_into<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) -> Result<(), Error> {
+    let mut layout = Layout {
+        out: std::mem::take(out),
+        writer: io::sink(),
+        depth: 0,
+        arrays: 0,
+        record_depth: 0,
+        // Never reset: everything is inside the record.
+        record_at: Some(usize::MAX),
+    };
+    let written = value.serialize(&mut layout);
+    *out = layout.out;
+    written
 }
 
 /// Why serializing stopped: the writer failed, or a value cannot be JSON (a map key that is not

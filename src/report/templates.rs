@@ -289,7 +289,10 @@ mod tests {
             assert!(names.contains(name), "{name} is missing");
         }
         let templates = Templates::embedded().unwrap_or_else(|e| panic!("{e}"));
-        assert!(templates.tera.get().is_none(), "parsed before it was needed");
+        assert!(
+            templates.tera.get().is_none(),
+            "parsed before it was needed"
+        );
         assert!(templates.has(THREAT_MODEL_HTML_PAGE));
         assert!(templates.tera.get().is_some());
     }
