@@ -242,6 +242,16 @@ impl Svg {
         drawing: Drawing<'_>,
     ) -> Result<&str, String> {
         let made = self.made.get_or_insert_with(|| {
+            let drawn = graphviz::drawn_elements(report, drawing.scope);
+            if drawn > graphviz::MAX_ELEMENTS && !drawing.svg_explicit {
+                return Err(format!(
+                    "the diagram has {drawn} elements, more than the {} Graphviz lays out in \
+                     reasonable time, so it was not drawn\n  \
+                     draw one boundary with --diagram-scope, or ask for it with --emit svg \
+                     (and --graphviz-timeout)",
+                    graphviz::MAX_ELEMENTS
+                ));
+            }
             let dot = tmc::report::dot(report, templates, drawing.scope)
                 .map_err(|e| format!("cannot render dfd.dot: {e}"))?;
             graphviz::svg(&dot, drawing.graphviz_timeout)

@@ -18,6 +18,25 @@ pub fn available() -> bool {
     })
 }
 
+/// Above this many elements in a drawing, the default outputs leave the SVG out rather than
+/// wait for Graphviz: its layout took 4 s at 1,000 elements (the benchmark model) and more than
+/// ten minutes at 10,000. Asked for by `--emit svg`, it is still drawn, within the timeout.
+pub const MAX_ELEMENTS: usize = 2_000;
+
+/// The elements (boundaries aside) a drawing of `scope` shows: the whole model's, or those
+/// inside the boundary at any depth.
+pub fn drawn_elements(report: &tmc::report::view::Report, scope: Option<&str>) -> usize {
+    let in_scope = |element: &tmc::report::view::ElementView| match scope {
+        None => true,
+        Some(scope) => element.boundaries.iter().any(|b| b == scope),
+    };
+    report
+        .elements
+        .iter()
+        .filter(|e| e.kind != tmc::vocab::ElementKind::Boundary && in_scope(e))
+        .count()
+}
+
 /// Renders DOT source to SVG; the error carries what `dot` said. `dot` is stopped after
 /// `timeout` (`None`: no limit): its layout of a graph of thousands of nodes can run for hours.
 pub fn svg(dot: &str, timeout: Option<Duration>) -> Result<String, String> {

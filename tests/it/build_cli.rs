@@ -315,6 +315,72 @@ fn a_graphviz_that_does_not_finish_is_stopped() {
     assert!(started.elapsed() < std::time::Duration::from_secs(30));
 }
 
+/// Over 2,000 elements, the default outputs do not wait for Graphviz at all: `dfd.svg` is left
+/// out at once with a warning that says why, and the page shows the Mermaid source. A scope
+/// small enough is drawn, and so is an SVG asked for by name.
+#[cfg(unix)]
+#[test]
+fn a_diagram_too_large_for_graphviz_is_not_attempted_unless_asked_for() {
+    let dir = scratch("build-too-large-for-dot");
+    let path = stuck_graphviz(&dir);
+    let mut model = String::from(
+        "boundary small \"Small\" {\n  process a \"A\"\n  process b \"B\"\n}\na -> b\n",
+    );
+    for i in 0..2_000 {
+        model.push_str(&format!("process p{i} \"P {i}\"\n"));
+    }
+    let file = dir.join("large.tm");
+    std::fs::write(&file, model).unwrap_or_else(|e| panic!("{e}"));
+    let started = std::time::Instant::now();
+    // With no timeout, the stuck `dot` would hold a build for 60 s if it were run.
+    let build = |name: &str, args: &[&str]| {
+        let out = dir.join(name);
+        let output = tmc()
+            .env("PATH", &path)
+            .arg("build")
+            .arg(&file)
+            .args(args)
+            .arg("-o")
+            .arg(&out)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        (out, output)
+    };
+
+    let (out, output) = build("defaults", &["--graphviz-timeout", "0"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let message = stderr(&output);
+    assert!(
+        message.contains("warning: the diagram has 2002 elements, more than the 2000")
+            && message.contains("dfd.svg is left out"),
+        "{message}"
+    );
+    assert!(out.join("dfd.dot").is_file() && !out.join("dfd.svg").exists());
+
+    let (out, output) = build("html", &["--emit", "html", "--graphviz-timeout", "0"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stderr(&output).contains("shows the diagram's Mermaid source instead"));
+    let page = std::fs::read_to_string(out.join("threat-model.html")).unwrap_or_default();
+    assert!(page.contains("flowchart"), "the Mermaid source stands in");
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+
+    // A boundary of two elements is drawn: the stuck `dot` runs, and is stopped.
+    let (_, output) = build(
+        "scoped",
+        &["--diagram-scope", "small", "--graphviz-timeout", "1"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("did not finish within 1 s"),
+        "{}",
+        stderr(&output)
+    );
+    // Asked for by name, the whole diagram is attempted too.
+    let (_, output) = build("explicit", &["--emit", "svg", "--graphviz-timeout", "1"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("did not finish within 1 s"));
+}
+
 #[test]
 fn templates_can_be_overridden_from_a_directory() {
     let dir = scratch("build-templates");
