@@ -163,6 +163,35 @@ impl SourceMap {
     pub fn files(&self) -> &SimpleFiles<String, String> {
         &self.files
     }
+
+    /// [`SourceMap::files`] safe to print on a terminal: codespan-reporting prints source lines
+    /// as they are, so a control character in a model (an escape sequence in a comment, say)
+    /// would reach the terminal. Each becomes `?`, one byte for one, so every span still points
+    /// where it did. Borrowed when no file has one.
+    pub fn printable_files(&self) -> std::borrow::Cow<'_, SimpleFiles<String, String>> {
+        let unprintable =
+            |byte: u8| byte.is_ascii_control() && !matches!(byte, b'\t' | b'\n' | b'\r');
+        let sources = || (0..self.count).filter_map(|id| self.files.get(id).ok());
+        if !sources().any(|file| file.source().bytes().any(unprintable)) {
+            return std::borrow::Cow::Borrowed(&self.files);
+        }
+        let mut printable = SimpleFiles::new();
+        for file in sources() {
+            let text: String = file
+                .source()
+                .chars()
+                .map(|c| {
+                    if c.is_ascii() && unprintable(c as u8) {
+                        '?'
+                    } else {
+                        c
+                    }
+                })
+                .collect();
+            printable.add(file.name().clone(), text);
+        }
+        std::borrow::Cow::Owned(printable)
+    }
 }
 
 #[cfg(test)]

@@ -46,15 +46,11 @@ pub fn render_human(sources: &SourceMap, diagnostics: &[Diagnostic], color: Colo
         ColorChoice::Never => Buffer::no_color(),
     };
     let config = term::Config::default();
+    let files = sources.printable_files();
     for diagnostic in diagnostics {
         // A span past the end of its file would be an internal bug; show the message anyway.
-        if term::emit_to_write_style(
-            &mut buffer,
-            &config,
-            sources.files(),
-            &to_codespan(diagnostic),
-        )
-        .is_err()
+        if term::emit_to_write_style(&mut buffer, &config, &*files, &to_codespan(diagnostic))
+            .is_err()
         {
             let line = format!(
                 "{}[{}]: {}\n",
@@ -122,4 +118,33 @@ pub fn render_json(sources: &SourceMap, diagnostics: &[Diagnostic]) -> String {
     let mut text = serde_json::to_string_pretty(&values).unwrap_or_else(|_| "[]".to_string());
     text.push('\n');
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::{codes, Diagnostic};
+    use crate::source::Span;
+
+    #[test]
+    fn control_characters_in_the_source_never_reach_the_terminal() {
+        let mut sources = SourceMap::new();
+        let text = "// \u{1b}]0;owned\u{7}\u{1b}[2J\nactor a \"A\" flurb\n";
+        let file = sources.add("m.tm", text);
+        let at = text.find("flurb").unwrap_or_default();
+        let on_the_comment = Diagnostic::new(codes::E0001, Span::new(file, 3, 4), "here");
+        let later = Diagnostic::new(codes::E0001, Span::new(file, at, at + 5), "there");
+        let shown = render_human(&sources, &[on_the_comment, later], ColorChoice::Never);
+        assert!(
+            !shown.chars().any(|c| c.is_control() && c != '\n'),
+            "{shown:?}"
+        );
+        assert!(shown.contains("// ?]0;owned??[2J"), "{shown}");
+        // Columns are unchanged: the second diagnostic still points at `flurb`.
+        assert!(shown.contains("m.tm:2:13"), "{shown}");
+        assert!(
+            shown.contains("2 │ actor a \"A\" flurb\n  │             ^^^^^"),
+            "{shown}"
+        );
+    }
 }

@@ -94,7 +94,7 @@ pub fn precheck(
                             }
                             break;
                         }
-                        None | Some(b'\n') => {
+                        None | Some(b'\n' | b'\r') => {
                             sink.push(
                                 Diagnostic::new(codes::E0002, Span::new(file, start, i.min(bytes.len())), "unterminated string")
                                     .label("this string is not closed before the end of the line")
@@ -102,6 +102,20 @@ pub fn precheck(
                             );
                             ok = false;
                             break;
+                        }
+                        Some(&byte) if byte < 0x20 && byte != b'\t' => {
+                            sink.push(
+                                Diagnostic::new(
+                                    codes::E0001,
+                                    Span::new(file, i, i + 1),
+                                    format!("control character U+{byte:04X} in a string"),
+                                )
+                                .label("not allowed in a string")
+                                .with_help(format!(
+                                    "remove it, or write it as the escape `\\u{{{byte:x}}}`"
+                                )),
+                            );
+                            return false;
                         }
                         Some(_) => i += 1,
                     }

@@ -253,6 +253,23 @@ fn syntax_errors_in_words() {
 }
 
 #[test]
+fn control_characters_in_a_string_are_reported_where_they_are() {
+    assert_eq!(
+        parse_err("actor a \"A\u{1}B\""),
+        ["E0001 control character U+0001 in a string"]
+    );
+    assert_eq!(
+        parse_err("actor a \"A\u{1b}[31mB\""),
+        ["E0001 control character U+001B in a string"]
+    );
+    // A carriage return ends the line, as a line feed does.
+    assert_eq!(parse_err("actor a \"A\rB"), ["E0002 unterminated string"]);
+    // Tabs, DEL, escapes of control characters, and any other text are fine.
+    let file = parse_ok("actor a \"tab\there\u{7f} \\u{1} \\\" \\\\ é 😀\"");
+    assert_eq!(file.items.len(), 1);
+}
+
+#[test]
 fn unterminated_things_are_reported_at_their_start() {
     assert_eq!(
         parse_err("actor a \"oops\nactor b \"B\""),
