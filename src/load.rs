@@ -8,7 +8,7 @@
 use crate::diagnostics::{codes, Diagnostic, Diagnostics};
 use crate::source::{FileId, SourceMap, Span};
 use crate::syntax::{self, ast, ParseLimits};
-use std::collections::HashMap;
+use crate::Map;
 use std::path::{Component, Path, PathBuf};
 
 /// The built-in rule packs, embedded in the binary.
@@ -35,7 +35,7 @@ pub trait Loader {
 /// Files kept in memory, for tests and the fuzzer.
 #[derive(Debug, Default, Clone)]
 pub struct MemoryLoader {
-    files: HashMap<PathBuf, Vec<u8>>,
+    files: Map<PathBuf, Vec<u8>>,
 }
 
 impl MemoryLoader {
@@ -106,7 +106,7 @@ pub struct LoadedFile {
 pub struct Loaded {
     pub files: Vec<LoadedFile>,
     /// The file each `include` or `use "file"` statement brought in, by the statement's span.
-    pub includes: HashMap<Span, FileId>,
+    pub includes: Map<Span, FileId>,
 }
 
 impl Loaded {
@@ -182,8 +182,8 @@ struct LoadState<'a> {
     sink: &'a mut Diagnostics,
     root_dir: PathBuf,
     real_root_dir: Option<PathBuf>,
-    by_path: HashMap<PathBuf, FileId>,
-    stdlib_loaded: HashMap<&'static str, FileId>,
+    by_path: Map<PathBuf, FileId>,
+    stdlib_loaded: Map<&'static str, FileId>,
     /// The includes currently being followed, for cycle reports.
     stack: Vec<(PathBuf, Option<Span>)>,
     loaded: Loaded,
@@ -217,8 +217,8 @@ pub fn load(
         sink,
         root_dir,
         real_root_dir,
-        by_path: HashMap::new(),
-        stdlib_loaded: HashMap::new(),
+        by_path: Map::default(),
+        stdlib_loaded: Map::default(),
         stack: Vec::new(),
         loaded: Loaded::default(),
         file_count: 0,

@@ -8,9 +8,9 @@ pub use value::PropValue;
 use crate::source::Span;
 use crate::syntax::ast;
 use crate::vocab::{Category, Classification, ElementKind, Level};
+use crate::Map;
 use indexmap::IndexMap;
 use petgraph::graph::DiGraph;
-use std::collections::HashMap;
 
 /// Index of an element (boundaries included) in `Model::elements`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -162,10 +162,10 @@ pub struct Model {
     /// Packs the model uses (`use`), stdlib names or paths.
     pub packs: Vec<String>,
     /// Old id → current element, from `formerly`.
-    pub renamed: HashMap<String, ElementIdx>,
+    pub renamed: Map<String, ElementIdx>,
     /// Elements and flows as a graph, in source order (node weight: element, edge weight: flow).
     pub graph: DiGraph<ElementIdx, FlowIdx>,
-    pub element_ids: HashMap<String, ElementIdx>,
+    pub element_ids: Map<String, ElementIdx>,
 }
 
 impl Model {

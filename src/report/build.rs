@@ -107,11 +107,9 @@ pub fn build_owned(
         })
         .collect();
     // Counted by the rule's shared id (its address), which is cheaper to hash than its text.
-    let mut fired: std::collections::HashMap<*const u8, (Arc<str>, usize)> =
-        std::collections::HashMap::new();
+    let mut fired: crate::Map<*const u8, (Arc<str>, usize)> = crate::Map::default();
     // Threats are about a few declarations each: their places are computed once per span.
-    let mut places: std::collections::HashMap<Span, Arc<SourceSpan>> =
-        std::collections::HashMap::new();
+    let mut places: crate::Map<Span, Arc<SourceSpan>> = crate::Map::default();
     // A declaration's threats come one after another: remember the last one's place.
     let mut last: Option<(Span, Arc<SourceSpan>)> = None;
     let mut place = |span: Span| match &last {
@@ -177,7 +175,7 @@ pub fn build_owned(
         })
         .collect();
     // A rule's threats share one `Arc` of its id; should two hold the same id, add them up.
-    let mut fired_by_id: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut fired_by_id: crate::Map<&str, usize> = crate::Map::default();
     for (id, count) in fired.values() {
         *fired_by_id.entry(id).or_insert(0) += count;
     }

@@ -10,8 +10,8 @@
 use super::view::{ElementView, FlowView, Report};
 use super::RenderError;
 use crate::vocab::{ElementKind, Level, Status};
+use crate::{Map, Set};
 use std::cell::Cell;
-use std::collections::{HashMap, HashSet};
 
 /// One line of the diagram body, in drawing order.
 pub(crate) enum Item<'a> {
@@ -63,7 +63,7 @@ impl Edge<'_> {
 pub(crate) struct Diagram<'a> {
     pub items: Vec<Item<'a>>,
     pub edges: Vec<Edge<'a>>,
-    index: &'a HashMap<&'a str, usize>,
+    index: &'a Map<&'a str, usize>,
 }
 
 impl Diagram<'_> {
@@ -81,7 +81,7 @@ fn is_risky(severity: Level, status: Status) -> bool {
 /// boundary alone costs time in proportion to what is drawn, not to the model times the boundaries.
 pub(crate) struct Layout<'a> {
     report: &'a Report,
-    index: HashMap<&'a str, usize>,
+    index: Map<&'a str, usize>,
     /// Element index → the elements it holds directly, in source order.
     children: Vec<Vec<usize>>,
     /// Elements with no (known) enclosing boundary, in source order.
@@ -89,7 +89,7 @@ pub(crate) struct Layout<'a> {
     /// Element index → the flows (indices) that start or end there, in source order.
     incident: Vec<Vec<usize>>,
     risky_elements: Vec<bool>,
-    risky_flows: HashSet<&'a str>,
+    risky_flows: Set<&'a str>,
     /// A flag per element for what one diagram has drawn, all false between calls: drawing each
     /// of B boundaries then costs what it draws, not B times the model.
     drawn: Cell<Vec<bool>>,
@@ -98,14 +98,14 @@ pub(crate) struct Layout<'a> {
 impl<'a> Layout<'a> {
     pub fn new(report: &'a Report) -> Self {
         let elements = &report.elements;
-        let index: HashMap<&str, usize> = elements
+        let index: Map<&str, usize> = elements
             .iter()
             .enumerate()
             .map(|(i, e)| (e.id.as_str(), i))
             .collect();
 
         let mut risky_elements = vec![false; elements.len()];
-        let mut risky_flows = HashSet::new();
+        let mut risky_flows = Set::default();
         for threat in report
             .threats
             .iter()
@@ -294,9 +294,9 @@ impl<'a> Layout<'a> {
 }
 
 /// One edge per flow, except that the second flow of a `<->` pair joins the first one's edge.
-fn edges<'a>(flows: &[&'a FlowView], risky_flows: &HashSet<&str>) -> Vec<Edge<'a>> {
-    let by_id: HashMap<&str, &FlowView> = flows.iter().map(|f| (f.id.as_str(), *f)).collect();
-    let mut edge_of: HashMap<&str, usize> = HashMap::new();
+fn edges<'a>(flows: &[&'a FlowView], risky_flows: &Set<&str>) -> Vec<Edge<'a>> {
+    let by_id: Map<&str, &FlowView> = flows.iter().map(|f| (f.id.as_str(), *f)).collect();
+    let mut edge_of: Map<&str, usize> = Map::default();
     let mut edges: Vec<Edge<'a>> = Vec::with_capacity(flows.len());
     for flow in flows {
         let risky = risky_flows.contains(flow.id.as_str());

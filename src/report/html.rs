@@ -17,9 +17,9 @@ use super::templates::{
 use super::view::{DecisionKind, ElementView, FlowView, ModelInfo, Report, ThreatView};
 use super::{mermaid, RenderError};
 use crate::vocab::{Category, Level, Status};
+use crate::Map;
 use serde::Serialize;
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 /// Renders the HTML threat model. `svg` is Graphviz's rendering of this report's DOT (see
 /// [`super::dot`]); without it the page shows the Mermaid source of the diagram instead.
@@ -352,8 +352,8 @@ struct Decided<'a> {
 
 /// Elements and flows by id, for the rows.
 struct Lookup<'a> {
-    elements: HashMap<&'a str, &'a ElementView>,
-    flows: HashMap<&'a str, &'a FlowView>,
+    elements: Map<&'a str, &'a ElementView>,
+    flows: Map<&'a str, &'a FlowView>,
 }
 
 impl<'a> Lookup<'a> {
@@ -432,7 +432,7 @@ impl<'a> Context<'a> {
         let mut totals = Counts::default();
         let mut by_severity = [Counts::default(); 4];
         let mut by_category = vec![Counts::default(); Category::ALL.len()];
-        let mut per_flow: HashMap<&str, usize> = HashMap::new();
+        let mut per_flow: Map<&str, usize> = Map::default();
         let mut threats = Vec::with_capacity(if rows { report.threats.len() } else { 0 });
         let mut mitigated = Vec::new();
         let mut accepted = Vec::new();
@@ -472,7 +472,7 @@ impl<'a> Context<'a> {
             }
         }
 
-        let data: HashMap<&str, String> = report
+        let data: Map<&str, String> = report
             .data
             .iter()
             .map(|d| {

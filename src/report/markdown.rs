@@ -17,8 +17,8 @@ use super::view::{
 };
 use super::{mermaid, RenderError};
 use crate::vocab::{Category, ElementKind};
+use crate::Map;
 use serde::Serialize;
-use std::collections::HashMap;
 use std::fmt::Write;
 
 mod page;
@@ -280,21 +280,20 @@ struct Rule<'a> {
 
 impl<'a> Context<'a> {
     fn build(report: &'a Report) -> Result<Self, RenderError> {
-        let elements: HashMap<&str, usize> = report
+        let elements: Map<&str, usize> = report
             .elements
             .iter()
             .enumerate()
             .map(|(i, e)| (e.id.as_str(), i))
             .collect();
-        let flows: HashMap<&str, usize> = report
+        let flows: Map<&str, usize> = report
             .flows
             .iter()
             .enumerate()
             .map(|(i, f)| (f.id.as_str(), i))
             .collect();
         let element = |id: &str| elements.get(id).and_then(|&i| report.elements.get(i));
-        let data: HashMap<&str, &DataView> =
-            report.data.iter().map(|d| (d.id.as_str(), d)).collect();
+        let data: Map<&str, &DataView> = report.data.iter().map(|d| (d.id.as_str(), d)).collect();
 
         let mut totals = Counts::default();
         let mut by_severity = [Counts::default(); 4];
@@ -562,7 +561,7 @@ fn embedded_table(rows: &[Row<'_>], out: &mut String) {
 
 const TABLE_HEADER: &str = "| Threat Id | Component name | Threat Name | STRIDE category | Explanation | Mitigations | Risk severity | Id | Status |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n";
 
-fn data_names(data: &HashMap<&str, &DataView>, ids: &[String]) -> Vec<String> {
+fn data_names(data: &Map<&str, &DataView>, ids: &[String]) -> Vec<String> {
     ids.iter()
         .map(|id| match data.get(id.as_str()) {
             Some(d) => format!("{} ({})", d.name, d.classification.display()),

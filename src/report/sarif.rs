@@ -11,9 +11,9 @@
 use super::view::{Report, RuleView, ThreatView};
 use super::{escape, RenderError};
 use crate::vocab::{Level, Status};
+use crate::Map;
 use serde::Serialize;
 use serde_json::{json, Value};
-use std::collections::HashMap;
 
 /// The rule id of hand-written threats, which no rule produced.
 pub const MANUAL_RULE: &str = "tmc.manual";
@@ -31,7 +31,7 @@ pub fn sarif(report: &Report) -> Result<String, RenderError> {
 /// is written rather than all held at once. Give it a buffered writer.
 pub fn sarif_to(report: &Report, out: &mut dyn std::io::Write) -> Result<(), RenderError> {
     // The worst severity each rule produced sets its default level and security-severity.
-    let mut worst: HashMap<&str, Level> = HashMap::new();
+    let mut worst: Map<&str, Level> = Map::default();
     let mut manual_open = false;
     for threat in &report.threats {
         let rule = threat.rule.as_deref().unwrap_or(MANUAL_RULE);
@@ -45,7 +45,7 @@ pub fn sarif_to(report: &Report, out: &mut dyn std::io::Write) -> Result<(), Ren
         .iter()
         .map(|rule| rule_descriptor(rule, worst.get(rule.id.as_str())))
         .collect();
-    let mut rule_index: HashMap<&str, usize> = report
+    let mut rule_index: Map<&str, usize> = report
         .rules
         .iter()
         .enumerate()
@@ -82,7 +82,7 @@ pub fn sarif_to(report: &Report, out: &mut dyn std::io::Write) -> Result<(), Ren
 /// serialized.
 struct Results<'a> {
     report: &'a Report,
-    rule_index: &'a HashMap<&'a str, usize>,
+    rule_index: &'a Map<&'a str, usize>,
 }
 
 impl Serialize for Results<'_> {
@@ -92,7 +92,7 @@ impl Serialize for Results<'_> {
             threats.filter(|t| t.status == Status::Open)
         };
         // The threats are in a few files: each file's URI is made once.
-        let mut uris: HashMap<&str, (String, bool)> = HashMap::new();
+        let mut uris: Map<&str, (String, bool)> = Map::default();
         for threat in open() {
             let file = &*threat.source_span.file;
             if !uris.contains_key(file) {

@@ -8,7 +8,7 @@ use crate::model::{Data, Element, ElementIdx, Model, ModelInfo, Properties};
 use crate::source::{FileId, Span};
 use crate::syntax::{ast, derive_id};
 use crate::vocab::{Classification, ElementKind};
-use std::collections::{HashMap, HashSet};
+use crate::{Map, Set};
 
 /// An element declaration with the boundaries around it (innermost last while collecting).
 pub struct ElementDecl<'a> {
@@ -34,7 +34,7 @@ pub fn collect<'a>(loaded: &'a Loaded, sink: &mut Diagnostics) -> Decls<'a> {
     let mut walker = Walker {
         loaded,
         decls: Decls::default(),
-        seen: HashSet::new(),
+        seen: Set::default(),
     };
     if let Some(root) = loaded.root() {
         walker.file(root.id, None, sink);
@@ -56,7 +56,7 @@ pub fn collect<'a>(loaded: &'a Loaded, sink: &mut Diagnostics) -> Decls<'a> {
 struct Walker<'a> {
     loaded: &'a Loaded,
     decls: Decls<'a>,
-    seen: HashSet<FileId>,
+    seen: Set<FileId>,
 }
 
 impl<'a> Walker<'a> {
@@ -218,7 +218,7 @@ pub fn declared_id(id: Option<&ast::Ident>, name: Option<&ast::Str>) -> (String,
 
 pub fn elements(decls: &Decls, model: &mut Model, sink: &mut Diagnostics) {
     // Data first: stores refer to it.
-    let mut data_ids: HashMap<String, usize> = HashMap::new();
+    let mut data_ids: Map<String, usize> = Map::default();
     for data in &decls.data {
         let (id, id_span) = declared_id(data.id.as_ref(), data.name.as_ref());
         if let Some(&earlier) = data_ids.get(&id) {
@@ -252,7 +252,7 @@ pub fn elements(decls: &Decls, model: &mut Model, sink: &mut Diagnostics) {
         });
     }
 
-    let mut first_span: HashMap<String, Span> = HashMap::new();
+    let mut first_span: Map<String, Span> = Map::default();
     // Maps each declaration to its element index (None when it was a duplicate).
     let mut index_of_decl: Vec<Option<ElementIdx>> = Vec::with_capacity(decls.elements.len());
     for entry in &decls.elements {
@@ -356,7 +356,7 @@ pub fn duplicate(id: &str, what: &str, span: Span, first: Span) -> Diagnostic {
 /// Resolves data ids named in a list; unknown ones are reported with the closest names.
 pub fn resolve_data_list(
     names: &[(String, Span)],
-    data_ids: &HashMap<String, usize>,
+    data_ids: &Map<String, usize>,
     model: &Model,
     sink: &mut Diagnostics,
 ) -> Vec<crate::model::DataIdx> {

@@ -8,16 +8,16 @@ use crate::model::{ElementIdx, Flow, FlowIdx, Model, Properties};
 use crate::source::Span;
 use crate::syntax::ast::Endpoint;
 use crate::vocab::ElementKind;
-use std::collections::HashMap;
+use crate::Map;
 
 /// Display name → elements with that name, for endpoint lookup.
 pub struct NameIndex {
-    by_name: HashMap<String, Vec<ElementIdx>>,
+    by_name: Map<String, Vec<ElementIdx>>,
 }
 
 impl NameIndex {
     pub fn new(model: &Model) -> NameIndex {
-        let mut by_name: HashMap<String, Vec<ElementIdx>> = HashMap::new();
+        let mut by_name: Map<String, Vec<ElementIdx>> = Map::default();
         for (index, element) in model.elements.iter().enumerate() {
             by_name
                 .entry(element.name.clone())
@@ -118,13 +118,13 @@ impl NameIndex {
 
 pub fn flows(decls: &Decls, model: &mut Model, sink: &mut Diagnostics) {
     let names = NameIndex::new(model);
-    let data_ids: HashMap<String, usize> = model
+    let data_ids: Map<String, usize> = model
         .data
         .iter()
         .enumerate()
         .map(|(i, d)| (d.id.clone(), i))
         .collect();
-    let mut pair_counts: HashMap<(ElementIdx, ElementIdx), usize> = HashMap::new();
+    let mut pair_counts: Map<(ElementIdx, ElementIdx), usize> = Map::default();
     for decl in &decls.flows {
         let source = names.lookup(model, &decl.source, sink);
         let target = names.lookup(model, &decl.target, sink);
@@ -212,7 +212,7 @@ pub fn flows(decls: &Decls, model: &mut Model, sink: &mut Diagnostics) {
 #[allow(clippy::too_many_arguments)]
 fn push_flow(
     model: &mut Model,
-    pair_counts: &mut HashMap<(ElementIdx, ElementIdx), usize>,
+    pair_counts: &mut Map<(ElementIdx, ElementIdx), usize>,
     source: ElementIdx,
     target: ElementIdx,
     label: Option<String>,

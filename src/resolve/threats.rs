@@ -8,11 +8,11 @@ use crate::model::{Decision, DecisionKind, ManualThreat, Model, RuleSource, Subj
 use crate::source::Span;
 use crate::syntax::ast;
 use crate::vocab::{Category, Level};
-use std::collections::HashMap;
+use crate::Map;
 
 pub fn manual_threats(decls: &Decls, model: &mut Model, sink: &mut Diagnostics) {
     let names = NameIndex::new(model);
-    let mut seen: HashMap<String, Span> = HashMap::new();
+    let mut seen: Map<String, Span> = Map::default();
     for decl in &decls.threats {
         let (id, id_span) = declared_id(decl.id.as_ref(), decl.name.as_ref());
         if let Some(first) = seen.get(&id) {

@@ -14,7 +14,7 @@ use crate::resolve::props::{self, Props};
 use crate::source::Span;
 use crate::syntax::ast::{Property, RuleDecl};
 use crate::vocab::{Category, ElementKind, Level};
-use std::collections::HashMap;
+use crate::Map;
 
 /// The element kinds a rule fires on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -90,8 +90,8 @@ fn is_builtin(pack: &str) -> bool {
 /// are reported at the later declaration, and the first wins.
 pub fn check_all(model: &Model, sink: &mut Diagnostics) -> Checked {
     let mut checked = Checked::default();
-    let mut first: HashMap<&str, &RuleSource> = HashMap::new();
-    let overridden: std::collections::HashSet<&str> = model
+    let mut first: Map<&str, &RuleSource> = Map::default();
+    let overridden: crate::Set<&str> = model
         .rules
         .iter()
         .filter(|source| !is_builtin(&source.pack))

@@ -9,7 +9,7 @@ use super::{AppliedDecision, RuleOptions, Threat};
 use crate::diagnostics::{codes, Diagnostic, Diagnostics, HintBudget};
 use crate::model::{Decision, DecisionKind, Model};
 use crate::vocab::Status;
-use std::collections::HashMap;
+use crate::Map;
 
 const SEPARATORS: [char; 3] = ['@', '>', '#'];
 
@@ -99,11 +99,11 @@ struct Index<'t> {
     /// decisions with stars, and each is matched against every threat of its shape.
     cut: Vec<(Option<u64>, Vec<&'t str>)>,
     /// id → threat, for patterns without `*`.
-    exact: Option<HashMap<&'t str, usize>>,
+    exact: Option<Map<&'t str, usize>>,
     /// (shape, part position) → part text → threats, for patterns with an exact part.
-    by_part: HashMap<(u64, usize), HashMap<&'t str, Vec<usize>>>,
+    by_part: Map<(u64, usize), Map<&'t str, Vec<usize>>>,
     /// shape → threats, for patterns with a star in every part.
-    by_shape: Option<HashMap<u64, Vec<usize>>>,
+    by_shape: Option<Map<u64, Vec<usize>>>,
 }
 
 impl<'t> Index<'t> {
@@ -115,7 +115,7 @@ impl<'t> Index<'t> {
                 .map(|t| (shape(&t.id), t.id.split(SEPARATORS).collect()))
                 .collect(),
             exact: None,
-            by_part: HashMap::new(),
+            by_part: Map::default(),
             by_shape: None,
         }
     }
@@ -148,7 +148,7 @@ impl<'t> Index<'t> {
                 .by_part
                 .entry((wanted_shape, position))
                 .or_insert_with(|| {
-                    let mut map: HashMap<&str, Vec<usize>> = HashMap::new();
+                    let mut map: Map<&str, Vec<usize>> = Map::default();
                     for (i, (shape, parts)) in cut.iter().enumerate() {
                         if *shape == Some(wanted_shape) {
                             if let Some(part) = parts.get(position) {
@@ -163,7 +163,7 @@ impl<'t> Index<'t> {
             None => self
                 .by_shape
                 .get_or_insert_with(|| {
-                    let mut map: HashMap<u64, Vec<usize>> = HashMap::new();
+                    let mut map: Map<u64, Vec<usize>> = Map::default();
                     for (i, (shape, _)) in cut.iter().enumerate() {
                         if let Some(shape) = shape {
                             map.entry(*shape).or_default().push(i);
