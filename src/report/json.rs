@@ -150,12 +150,8 @@ fn source_span(out: &mut Vec<u8>, span: &SourceSpan) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::compile::{compile, Options};
-    use crate::load::MemoryLoader;
-    use crate::report::view::{DecisionKind, DecisionView};
+    use crate::report::test_reports::reports;
     use crate::vocab::{Category, Level, Status};
-    use std::path::Path;
-    use std::sync::Arc;
 
     /// The whole report through `Serialize` in one piece: what [`json_to`] must equal.
     fn serialized(report: &Report) -> String {
@@ -163,82 +159,6 @@ mod tests {
         json_format::to_writer(&mut out, report, RECORDS).unwrap_or_else(|e| panic!("{e}"));
         out.push(b'\n');
         String::from_utf8(out).unwrap_or_default()
-    }
-
-    fn compiled(name: &str, text: &str) -> Report {
-        let loader = MemoryLoader::new().with(name, text);
-        let compilation = compile(Path::new(name), &loader, &Options::default())
-            .unwrap_or_else(|_| panic!("{name} unreadable"));
-        compilation
-            .report
-            .unwrap_or_else(|| panic!("{name}: {:?}", compilation.diagnostics))
-    }
-
-    /// The bundled example and a lapsed acceptance, then every field of a threat made awkward:
-    /// text to escape, missing and empty values, both kinds of decision.
-    fn reports() -> Vec<Report> {
-        let example = compiled(
-            "ai-nutrition-pro.tm",
-            include_str!("../../examples/ai-nutrition-pro.tm"),
-        );
-        let lapsed = compiled(
-            "lapsed.tm",
-            include_str!("../../tests/fixtures/decisions/W0003-lapsed.tm"),
-        );
-        let mut awkward = example.clone();
-        let span = |file: &str| SourceSpan {
-            file: Arc::from(file),
-            line: 1,
-            column: 22,
-            end_line: 333,
-            end_column: 4444,
-        };
-        for (i, threat) in awkward.threats.iter_mut().enumerate() {
-            threat.id = format!("id \"{i}\"\\\u{1}\u{7f}é");
-            threat.title = "tab\there, line\nthere, <b>|</b> & \u{1F600}".into();
-            threat.explanation = String::new();
-            threat.category = Category::ALL[i % Category::ALL.len()];
-            threat.likelihood = Level::ALL[i % Level::ALL.len()];
-            threat.status = Status::ALL[i % Status::ALL.len()];
-            threat.source_span = Arc::new(span("dir/with \"quote\".tm"));
-            match i % 4 {
-                0 => {
-                    threat.rule = None;
-                    threat.element = None;
-                    threat.flow = None;
-                    threat.mitigations.clear();
-                    threat.severity_reasons = Arc::from(Vec::new());
-                    threat.references = Arc::from(Vec::new());
-                }
-                1 => {
-                    threat.decision = Some(Box::new(DecisionView {
-                        kind: DecisionKind::Mitigate,
-                        pattern: "rule.*@\"x\"".into(),
-                        text: "by\nsomeone".into(),
-                        until: None,
-                        lapsed: false,
-                        source_span: span("d.tm"),
-                    }))
-                }
-                2 => {
-                    threat.decision = Some(Box::new(DecisionView {
-                        kind: DecisionKind::Accept,
-                        pattern: "*".into(),
-                        text: String::new(),
-                        until: Some("2020-01-31".into()),
-                        lapsed: true,
-                        source_span: span("d.tm"),
-                    }));
-                    threat.mitigations = vec![Arc::from(""), Arc::from("\u{0}\u{1f}")];
-                }
-                _ => {}
-            }
-        }
-        let mut empty = example.clone();
-        empty.threats.clear();
-        empty.elements.clear();
-        empty.rules.clear();
-        vec![example, lapsed, awkward, empty]
     }
 
     #[test]

@@ -21,6 +21,8 @@ mod mermaid;
 mod sarif;
 mod summary;
 mod templates;
+#[cfg(test)]
+mod test_reports;
 pub mod view;
 
 pub use dot::dot;

@@ -30,6 +30,62 @@ pub fn sarif(report: &Report) -> Result<String, RenderError> {
 /// Writes `threats.sarif` to `out`: the bytes [`sarif`] returns, with each result made as it
 /// is written rather than all held at once. Give it a buffered writer.
 pub fn sarif_to(report: &Report, out: &mut dyn std::io::Write) -> Result<(), RenderError> {
+    let (rules, rule_index) = descriptors(report);
+    // Everything but the results through `Serialize`, with no results: the text ends with the
+    // empty list, and the results are written into it directly (they are most of the file).
+    let log = log(rules, [(); 0]);
+    let mut text = Vec::new();
+    // `runs` is one array deep, `rules` and `results` two.
+    super::json_format::to_writer(&mut text, &log, 2).map_err(std::io::Error::from)?;
+    let (Some(head), Some(tail)) = (
+        text.strip_suffix(EMPTY_RESULTS_TO_END),
+        EMPTY_RESULTS_TO_END.strip_prefix(b"[]"),
+    ) else {
+        return Err(RenderError::Io(std::io::Error::other(
+            "the SARIF log does not end with its results",
+        )));
+    };
+    out.write_all(head)?;
+    let uris = artifact_uris(report);
+    let mut lines = Vec::with_capacity(FLUSH_AT + FLUSH_AT / 4);
+    lines.push(b'[');
+    let mut any = false;
+    for result in results(report, &rule_index, &uris) {
+        lines.extend_from_slice(if any { b",\n        " } else { b"\n        " });
+        any = true;
+        write_result(&mut lines, &result);
+        if lines.len() >= FLUSH_AT {
+            out.write_all(&lines)?;
+            lines.clear();
+        }
+    }
+    if any {
+        lines.extend_from_slice(b"\n      ");
+    }
+    lines.push(b']');
+    lines.extend_from_slice(tail);
+    lines.push(b'\n');
+    out.write_all(&lines)?;
+    Ok(())
+}
+
+/// The log around `results`.
+fn log<R: Serialize>(rules: Vec<Value>, results: R) -> Log<R> {
+    Log {
+        schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        version: "2.1.0",
+        runs: [Run {
+            tool: Tool {
+                driver: driver(rules),
+            },
+            column_kind: "unicodeCodePoints",
+            results,
+        }],
+    }
+}
+
+/// The rule descriptors, and each rule id's index among them.
+fn descriptors(report: &Report) -> (Vec<Value>, Map<&str, usize>) {
     // The worst severity each rule produced sets its default level and security-severity.
     let mut worst: Map<&str, Level> = Map::default();
     let mut manual_open = false;
@@ -55,78 +111,119 @@ pub fn sarif_to(report: &Report, out: &mut dyn std::io::Write) -> Result<(), Ren
         rule_index.insert(MANUAL_RULE, rules.len());
         rules.push(manual_descriptor(worst.get(MANUAL_RULE)));
     }
-
-    let results = Results {
-        report,
-        rule_index: &rule_index,
-    };
-
-    let log = Log {
-        schema: "https://json.schemastore.org/sarif-2.1.0.json",
-        version: "2.1.0",
-        runs: [Run {
-            tool: Tool {
-                driver: driver(rules),
-            },
-            column_kind: "unicodeCodePoints",
-            results,
-        }],
-    };
-    // `runs` is one array deep, `rules` and `results` two.
-    super::json_format::to_writer(&mut *out, &log, 2).map_err(std::io::Error::from)?;
-    out.write_all(b"\n")?;
-    Ok(())
+    (rules, rule_index)
 }
 
-/// The results, one per open threat, in the report's order: made one at a time as they are
-/// serialized.
-struct Results<'a> {
+/// How the log serialized with no results ends: `results` is the last field of its one run.
+const EMPTY_RESULTS_TO_END: &[u8] = b"[]\n    }\n  ]\n}";
+/// The results are handed to the writer once this much is written.
+const FLUSH_AT: usize = 1 << 20;
+
+/// Each file's URI, made once: the threats are in a few files.
+fn artifact_uris(report: &Report) -> Map<&str, (String, bool)> {
+    let mut uris: Map<&str, (String, bool)> = Map::default();
+    for threat in report.threats.iter().filter(|t| t.status == Status::Open) {
+        let file = &*threat.source_span.file;
+        if !uris.contains_key(file) {
+            uris.insert(file, artifact_uri(file));
+        }
+    }
+    uris
+}
+
+/// The results, one per open threat, in the report's order, made one at a time.
+fn results<'a>(
     report: &'a Report,
     rule_index: &'a Map<&'a str, usize>,
+    uris: &'a Map<&'a str, (String, bool)>,
+) -> impl Iterator<Item = SarifResult<'a>> + 'a {
+    // Neighbouring threats mostly share their file and often their rule (each an `Arc`
+    // shared by many threats): look each up only when it changes.
+    let mut last_file: Option<(*const u8, (&str, bool))> = None;
+    let mut last_rule: Option<(*const u8, Option<usize>)> = None;
+    let open = report.threats.iter().filter(|t| t.status == Status::Open);
+    open.map(move |threat| {
+        let file = &threat.source_span.file;
+        let artifact = match last_file {
+            Some((seen, artifact)) if seen == file.as_ptr() => artifact,
+            _ => {
+                let artifact = uris
+                    .get(&**file)
+                    .map_or(("", false), |(uri, relative)| (uri.as_str(), *relative));
+                last_file = Some((file.as_ptr(), artifact));
+                artifact
+            }
+        };
+        let rule = threat.rule.as_deref().unwrap_or(MANUAL_RULE);
+        let rule_index = match last_rule {
+            Some((seen, index)) if seen == rule.as_ptr() => index,
+            _ => {
+                let index = rule_index.get(rule).copied();
+                last_rule = Some((rule.as_ptr(), index));
+                index
+            }
+        };
+        result(threat, rule, rule_index, artifact)
+    })
 }
 
-impl Serialize for Results<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let open = || {
-            let threats = self.report.threats.iter();
-            threats.filter(|t| t.status == Status::Open)
-        };
-        // The threats are in a few files: each file's URI is made once.
-        let mut uris: Map<&str, (String, bool)> = Map::default();
-        for threat in open() {
-            let file = &*threat.source_span.file;
-            if !uris.contains_key(file) {
-                uris.insert(file, artifact_uri(file));
-            }
-        }
-        // Neighbouring threats mostly share their file and often their rule (each an `Arc`
-        // shared by many threats): look each up only when it changes.
-        let mut last_file: Option<(*const u8, (&str, bool))> = None;
-        let mut last_rule: Option<(*const u8, Option<usize>)> = None;
-        serializer.collect_seq(open().map(|threat| {
-            let file = &threat.source_span.file;
-            let artifact = match last_file {
-                Some((seen, artifact)) if seen == file.as_ptr() => artifact,
-                _ => {
-                    let artifact = uris
-                        .get(&**file)
-                        .map_or(("", false), |(uri, relative)| (uri.as_str(), *relative));
-                    last_file = Some((file.as_ptr(), artifact));
-                    artifact
-                }
-            };
-            let rule = threat.rule.as_deref().unwrap_or(MANUAL_RULE);
-            let rule_index = match last_rule {
-                Some((seen, index)) if seen == rule.as_ptr() => index,
-                _ => {
-                    let index = self.rule_index.get(rule).copied();
-                    last_rule = Some((rule.as_ptr(), index));
-                    index
-                }
-            };
-            result(threat, rule, rule_index, artifact)
-        }))
+/// One result's line: what `SarifResult`'s `Serialize` gives in a record, written directly.
+fn write_result(out: &mut Vec<u8>, result: &SarifResult<'_>) {
+    let string = |out: &mut Vec<u8>, text: &str| {
+        out.push(b'"');
+        escape::json_into(out, text);
+        out.push(b'"');
+    };
+    let mut number = itoa::Buffer::new();
+    out.extend_from_slice(b"{\"ruleId\":");
+    string(out, result.rule_id);
+    if let Some(index) = result.rule_index {
+        out.extend_from_slice(b",\"ruleIndex\":");
+        out.extend_from_slice(number.format(index).as_bytes());
     }
+    out.extend_from_slice(b",\"level\":");
+    string(out, result.level);
+    out.extend_from_slice(b",\"message\":{\"text\":\"");
+    result.message.text.write_escaped(out);
+    out.extend_from_slice(
+        b"\"},\"locations\":[{\"physicalLocation\":{\"artifactLocation\":{\"uri\":",
+    );
+    let [location] = &result.locations;
+    let physical = &location.physical_location;
+    string(out, physical.artifact_location.uri);
+    if let Some(base) = physical.artifact_location.uri_base_id {
+        out.extend_from_slice(b",\"uriBaseId\":");
+        string(out, base);
+    }
+    let region = &physical.region;
+    for (key, value) in [
+        (&b"},\"region\":{\"startLine\":"[..], region.start_line),
+        (b",\"startColumn\":", region.start_column),
+        (b",\"endLine\":", region.end_line),
+        (b",\"endColumn\":", region.end_column),
+    ] {
+        out.extend_from_slice(key);
+        out.extend_from_slice(number.format(value).as_bytes());
+    }
+    out.extend_from_slice(b"}}}],\"partialFingerprints\":{\"tmcThreatId/v1\":");
+    string(out, result.partial_fingerprints.threat_id);
+    let properties = &result.properties;
+    out.extend_from_slice(b"},\"properties\":{\"security-severity\":");
+    string(out, properties.security_severity);
+    out.extend_from_slice(b",\"category\":");
+    string(out, properties.category);
+    out.extend_from_slice(b",\"likelihood\":");
+    string(out, properties.likelihood);
+    out.extend_from_slice(b",\"impact\":");
+    string(out, properties.impact);
+    out.extend_from_slice(b",\"severityReasons\":[");
+    for (i, reason) in properties.severity_reasons.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        string(out, reason);
+    }
+    out.extend_from_slice(b"]}}");
 }
 
 /// `tool.driver`; `informationUri` is the crate's `repository`, when Cargo.toml names one.
@@ -334,6 +431,35 @@ impl std::fmt::Display for MessageText<'_> {
     }
 }
 
+impl MessageText<'_> {
+    /// The text escaped for inside a JSON string, each piece as it is written: the bytes its
+    /// `Serialize` gives between the quotes.
+    fn write_escaped(&self, out: &mut Vec<u8>) {
+        let threat = self.0;
+        let piece = |out: &mut Vec<u8>, text: &str| escape::json_into(out, text);
+        piece(out, &threat.title);
+        piece(out, " (");
+        piece(out, threat.severity.display());
+        piece(out, " severity, ");
+        piece(out, threat.category.display());
+        piece(out, ").");
+        if !threat.explanation.is_empty() {
+            piece(out, " ");
+            piece(out, &threat.explanation);
+        }
+        for (i, mitigation) in threat.mitigations.iter().enumerate() {
+            piece(out, if i == 0 { " Mitigations: " } else { "; " });
+            piece(out, mitigation);
+        }
+        if !threat.mitigations.is_empty() {
+            piece(out, ".");
+        }
+        piece(out, " Threat id: ");
+        piece(out, &threat.id);
+        piece(out, ".");
+    }
+}
+
 impl Serialize for MessageText<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)
@@ -388,19 +514,19 @@ struct ResultProperties<'a> {
 }
 
 #[derive(Serialize)]
-struct Log<'a> {
+struct Log<R> {
     #[serde(rename = "$schema")]
     schema: &'static str,
     version: &'static str,
-    runs: [Run<'a>; 1],
+    runs: [Run<R>; 1],
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Run<'a> {
+struct Run<R> {
     tool: Tool,
     column_kind: &'static str,
-    results: Results<'a>,
+    results: R,
 }
 
 #[derive(Serialize)]
@@ -530,6 +656,40 @@ fn reference_link(reference: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The whole log through `Serialize` in one piece: what [`sarif_to`] must equal.
+    fn serialized(report: &Report) -> String {
+        struct All<'a> {
+            report: &'a Report,
+            rule_index: &'a Map<&'a str, usize>,
+            uris: &'a Map<&'a str, (String, bool)>,
+        }
+        impl Serialize for All<'_> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_seq(results(self.report, self.rule_index, self.uris))
+            }
+        }
+        let (rules, rule_index) = descriptors(report);
+        let uris = artifact_uris(report);
+        let all = All {
+            report,
+            rule_index: &rule_index,
+            uris: &uris,
+        };
+        let mut out = Vec::new();
+        super::super::json_format::to_writer(&mut out, &log(rules, all), 2)
+            .unwrap_or_else(|e| panic!("{e}"));
+        out.push(b'\n');
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    #[test]
+    fn the_direct_results_equal_the_serialized_log() {
+        for report in crate::report::test_reports::reports() {
+            let direct = sarif(&report).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(direct, serialized(&report), "{}", report.model.name);
+        }
+    }
 
     #[test]
     fn uris_are_relative_and_encoded() {
