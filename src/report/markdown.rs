@@ -535,16 +535,27 @@ fn render_table(
 fn embedded_table(rows: &[Row<'_>], out: &mut String) {
     out.push_str(TABLE_HEADER);
     let mut component = String::new();
+    let mut number = itoa::Buffer::new();
     for row in rows {
         let t = row.threat;
-        // `write!` into a String cannot fail.
-        let _ = write!(out, "| {} | ", row.number);
-        component.clear();
-        let _ = write!(component, "{}", row.component);
-        escape::md_to(out, &component, "<br>");
+        out.push_str("| ");
+        out.push_str(number.format(row.number));
+        out.push_str(" | ");
+        match row.component {
+            // Nearly every row: the name alone, escaped where it is.
+            Component::Name(name) => escape::md_to(out, name, "<br>"),
+            other => {
+                component.clear();
+                // `write!` into a String cannot fail.
+                let _ = write!(component, "{other}");
+                escape::md_to(out, &component, "<br>");
+            }
+        }
         out.push_str(" | ");
         escape::md_to(out, &t.title, "<br>");
-        let _ = write!(out, " | {} | ", t.category.display());
+        out.push_str(" | ");
+        out.push_str(t.category.display());
+        out.push_str(" | ");
         escape::md_to(out, &t.explanation, "<br>");
         out.push_str(" | ");
         for (i, mitigation) in t.mitigations.iter().enumerate() {
@@ -553,9 +564,13 @@ fn embedded_table(rows: &[Row<'_>], out: &mut String) {
             }
             escape::md_to(out, mitigation, "<br>");
         }
-        let _ = write!(out, " | {} | ", t.severity.display());
+        out.push_str(" | ");
+        out.push_str(t.severity.display());
+        out.push_str(" | ");
         escape::md_code_to(out, &t.id);
-        let _ = writeln!(out, " | {} |", status_name(t).0);
+        out.push_str(" | ");
+        out.push_str(status_name(t).0);
+        out.push_str(" |\n");
     }
 }
 
