@@ -11,6 +11,8 @@ use pest::iterators::{Pair, Pairs};
 
 pub(super) struct Lowerer<'s> {
     pub file: FileId,
+    /// Where the parsed text starts in the file (a file parsed in two halves).
+    pub offset: usize,
     pub limits: ParseLimits,
     pub sink: &'s mut Diagnostics,
     pub broken: bool,
@@ -24,7 +26,7 @@ type Header<'i> = (Option<Ident>, Option<Str>, Option<Pair<'i, Rule>>);
 impl Lowerer<'_> {
     pub fn span(&self, pair: &Pair<Rule>) -> Span {
         let s = pair.as_span();
-        Span::new(self.file, s.start(), s.end())
+        Span::new(self.file, self.offset + s.start(), self.offset + s.end())
     }
 
     /// Reports a parse shape the grammar should have ruled out.
@@ -361,11 +363,13 @@ impl Lowerer<'_> {
 pub(super) fn lower_file(
     file: FileId,
     mut pairs: Pairs<Rule>,
+    offset: usize,
     limits: ParseLimits,
     sink: &mut Diagnostics,
 ) -> Option<File> {
     let mut lowerer = Lowerer {
         file,
+        offset,
         limits,
         sink,
         broken: false,

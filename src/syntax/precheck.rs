@@ -5,13 +5,24 @@
 use crate::diagnostics::{codes, Diagnostic, Diagnostics};
 use crate::source::{FileId, Span};
 
-/// Returns false when the file must not be handed to the parser.
-pub fn precheck(
+/// What the scan found of a file the parser may have.
+pub struct Scanned {
+    /// The first line start at or past the middle of the file that is outside every block,
+    /// string and comment: a top-level statement (or a blank or comment line) starts there, so
+    /// the text before it and the text from it are each a whole file of statements.
+    pub middle_statement: Option<usize>,
+}
+
+/// Reports what the parser would report badly, and finds where the file can be cut in two;
+/// `None` when the file must not be handed to the parser.
+pub fn scan(
     file: FileId,
     text: &str,
     limits: super::ParseLimits,
     sink: &mut Diagnostics,
-) -> bool {
+) -> Option<Scanned> {
+    let half = text.len() / 2;
+    let mut middle_statement = None;
     let max_depth = limits.max_depth;
     let bytes = text.as_bytes();
     let mut ok = true;
@@ -26,7 +37,7 @@ pub fn precheck(
             .label("a .tm file is text; this byte is not")
             .with_help("remove the byte, or check that this is the file you meant"),
         );
-        return false;
+        return None;
     }
     let mut i = 0usize;
     while i < bytes.len() {
@@ -41,7 +52,7 @@ pub fn precheck(
                     .label("a .tm file is text; this byte is not")
                     .with_help("remove the byte, or check that this is the file you meant"),
                 );
-                return false;
+                return None;
             }
             [b'/', b'/', ..] => {
                 i = find(bytes, i, b"\n").unwrap_or(bytes.len());
@@ -58,13 +69,13 @@ pub fn precheck(
                         .label("this comment is never closed")
                         .with_help("close it with `*/` (block comments do not nest)"),
                     );
-                    return false;
+                    return None;
                 }
             },
             [b'"', b'"', b'"', ..] => match find(bytes, i + 3, b"\"\"\"") {
                 Some(end) => {
                     if !within_string_limit(file, i, end + 3, limits, sink) {
-                        return false;
+                        return None;
                     }
                     i = end + 3
                 }
@@ -78,7 +89,7 @@ pub fn precheck(
                         .label("this string is never closed")
                         .with_help("close it with `\"\"\"`"),
                     );
-                    return false;
+                    return None;
                 }
             },
             [b'"', ..] => {
@@ -90,7 +101,7 @@ pub fn precheck(
                         Some(b'"') => {
                             i += 1;
                             if !within_string_limit(file, start, i, limits, sink) {
-                                return false;
+                                return None;
                             }
                             break;
                         }
@@ -115,7 +126,7 @@ pub fn precheck(
                                     "remove it, or write it as the escape `\\u{{{byte:x}}}`"
                                 )),
                             );
-                            return false;
+                            return None;
                         }
                         Some(_) => i += 1,
                     }
@@ -133,7 +144,7 @@ pub fn precheck(
                         .label("too deep")
                         .with_help("flatten the model, or raise the limit with `--max-depth`"),
                     );
-                    return false;
+                    return None;
                 }
                 i += 1;
             }
@@ -141,10 +152,16 @@ pub fn precheck(
                 depth = depth.saturating_sub(1);
                 i += 1;
             }
+            [b'\n', ..] => {
+                i += 1;
+                if depth == 0 && i >= half && middle_statement.is_none() && i < bytes.len() {
+                    middle_statement = Some(i);
+                }
+            }
             _ => i += 1,
         }
     }
-    ok
+    ok.then_some(Scanned { middle_statement })
 }
 
 /// Reports a string literal longer than the limit.

@@ -281,3 +281,60 @@ fn unterminated_things_are_reported_at_their_start() {
         ["E0002 unterminated triple-quoted string"]
     );
 }
+
+/// A file parsed in two halves on two threads is the file parsed whole: the same items with
+/// the same spans, and the same diagnostics, whether it parses, fails to lower or has a
+/// syntax error in either half.
+#[test]
+fn a_file_parsed_in_halves_is_the_file_parsed_whole() {
+    let outcome = |text: &str, parallel_from: usize| {
+        let mut sink = Diagnostics::new();
+        let file = super::parse_with(
+            FileId(3),
+            text,
+            ParseLimits::default(),
+            &mut sink,
+            parallel_from,
+        );
+        let diagnostics: Vec<String> = sink.iter().map(|d| format!("{d:?}")).collect();
+        (file, diagnostics)
+    };
+    let mut large = String::from("model \"M\" { description \"\"\"two\n  lines\"\"\" }\n");
+    for zone in 0..6 {
+        large.push_str(&format!(
+            "boundary z{zone} {{\n  process p{zone} \"P\" {{ tags [a,\n b] }}\n}}\n"
+        ));
+        large.push_str(&format!(
+            "/* a comment\n over lines */ p{zone} -> p{} \"call\"\n",
+            (zone + 1) % 6
+        ));
+        large.push_str("rule r.x {\n  category spoofing\n  on element process\n  when element.internet_facing\n    and true\n  title \"T\"\n}\n");
+        large.push_str("// a line comment\n\n");
+    }
+    let texts = [
+        include_str!("../../tests/fixtures/syntax/ok-everything.tm").to_string(),
+        include_str!("../../examples/ai-nutrition-pro.tm").to_string(),
+        include_str!("../../stdlib/stride.tm").to_string(),
+        large.clone(),
+        // A lowering error (a bad escape) in the second half, and a syntax error there.
+        format!("{large}actor bad \"\\q\"\n"),
+        format!("{large}actor a -> \n"),
+        // And in the first.
+        format!("actor a -> \n{large}"),
+    ];
+    for text in &texts {
+        let whole = outcome(text, usize::MAX);
+        let halves = outcome(text, 0);
+        assert_eq!(halves, whole, "{text}");
+    }
+    // The cut is where a statement starts, past the middle, outside blocks and comments.
+    let mut sink = Diagnostics::new();
+    let scanned = super::precheck::scan(FileId(0), &large, ParseLimits::default(), &mut sink);
+    let middle = scanned.and_then(|s| s.middle_statement).unwrap_or_default();
+    assert!(
+        middle >= large.len() / 2 && large[..middle].ends_with('\n'),
+        "{middle}"
+    );
+    let whole = outcome(&large, usize::MAX).0.map(|f| f.items.len());
+    assert_eq!(whole, Some(19));
+}
