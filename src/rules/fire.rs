@@ -217,6 +217,7 @@ fn on_flows(
             source: Some(flow.source),
             target: Some(flow.target),
         };
+        let mut facts = SubjectFacts::default();
         for rule in rules {
             let end = match rule.role {
                 Role::Source => Some(flow.source),
@@ -236,6 +237,7 @@ fn on_flows(
                     end,
                     Some((idx, flow)),
                     subject,
+                    &mut facts,
                 )?);
             }
         }
@@ -261,12 +263,21 @@ fn on_elements(
             source: None,
             target: None,
         };
+        let mut facts = SubjectFacts::default();
         for rule in rules {
             if rule.kinds.contains(element.kind)
                 && rule.when.as_ref().map_or(true, |w| w.holds(&scope))
             {
                 let subject = Some((idx, element));
-                threats.push(within(budget, rule, &scope, subject, None, element.span)?);
+                threats.push(within(
+                    budget,
+                    rule,
+                    &scope,
+                    subject,
+                    None,
+                    element.span,
+                    &mut facts,
+                )?);
             }
         }
     }
@@ -281,6 +292,7 @@ fn within(
     element: Option<(ElementIdx, &Element)>,
     flow: Option<(FlowIdx, &Flow)>,
     subject: Span,
+    facts: &mut SubjectFacts,
 ) -> Result<Threat, TooMany> {
     let too_many = |exceeded| TooMany {
         exceeded,
@@ -290,7 +302,7 @@ fn within(
     if budget.threats == 0 {
         return Err(too_many(Exceeded::Threats));
     }
-    let found = threat(rule, scope, element, flow, &mut budget.text)
+    let found = threat(rule, scope, element, flow, facts, &mut budget.text)
         .ok_or_else(|| too_many(Exceeded::Text))?;
     budget.threats -= 1;
     Ok(found)
@@ -302,13 +314,22 @@ fn threat(
     scope: &Scope,
     element: Option<(ElementIdx, &Element)>,
     flow: Option<(FlowIdx, &Flow)>,
+    facts: &mut SubjectFacts,
     text_left: &mut usize,
 ) -> Option<Threat> {
     let model = scope.model;
     let info = &rule.info;
+    // `RULE@SUBJECT`, allocated once at its length (`format!` grows it twice).
+    let at = |subject: &str| {
+        let mut id = String::with_capacity(info.id.len() + 1 + subject.len());
+        id.push_str(&info.id);
+        id.push('@');
+        id.push_str(subject);
+        id
+    };
     let (id, span) = match (flow, element) {
-        (Some((_, flow)), _) => (format!("{}@{}", info.id, flow.id), flow.span),
-        (None, Some((_, element))) => (format!("{}@{}", info.id, element.id), element.span),
+        (Some((_, flow)), _) => (at(&flow.id), flow.span),
+        (None, Some((_, element))) => (at(&element.id), element.span),
         (None, None) => (info.id.clone(), info.span),
     };
     let declared = Declared::find(&info.mitigated_by, element.map(|e| e.1), flow.map(|f| f.1));
@@ -326,12 +347,29 @@ fn threat(
         .iter()
         .map(|m| m.render_shared_within(scope, text_left))
         .collect::<Option<Vec<_>>>()?;
+    let SubjectFacts {
+        restricted: restricted_data,
+        assessed,
+    } = facts;
+    let restricted_data = restricted_data
+        .get_or_insert_with(|| restricted(model, element.map(|e| e.1), flow.map(|f| f.1)));
     let factors = Factors {
         fixed: rule.severity.map(|level| (level, "the rule")),
-        restricted: restricted(model, element.map(|e| e.1), flow.map(|f| f.1)),
+        restricted: restricted_data.as_deref(),
         controls: declared.reasons(element.map(|e| e.1)),
     };
-    let (severity, severity_reasons) = severity::assess(rule.likelihood, rule.impact, &factors);
+    let key = (rule.likelihood, rule.impact, factors.fixed);
+    let found = assessed
+        .iter()
+        .find(|(seen, controls, _)| *seen == key && *controls == factors.controls);
+    let (severity, severity_reasons) = match found {
+        Some((_, _, (severity, reasons))) => (*severity, reasons.clone()),
+        None => {
+            let assessed_now = severity::assess(rule.likelihood, rule.impact, &factors);
+            assessed.push((key, factors.controls, assessed_now.clone()));
+            assessed_now
+        }
+    };
     Some(Threat {
         id,
         rule: Some(rule.shared_id.clone()),
@@ -362,9 +400,10 @@ pub fn manual(model: &Model, manual: &ManualThreat) -> Threat {
     };
     let likelihood = manual.likelihood.unwrap_or(Level::Medium);
     let impact = manual.impact.unwrap_or(Level::Medium);
+    let restricted_data = restricted(model, element.map(|e| e.1), flow.map(|f| f.1));
     let factors = Factors {
         fixed: manual.severity.map(|level| (level, "the threat")),
-        restricted: restricted(model, element.map(|e| e.1), flow.map(|f| f.1)),
+        restricted: restricted_data.as_deref(),
         controls: Vec::new(),
     };
     let (severity, severity_reasons) = severity::assess(likelihood, impact, &factors);
@@ -396,6 +435,20 @@ pub fn manual(model: &Model, manual: &ManualThreat) -> Threat {
 
 /// Why the data involved raises a severity: the flow's data in a flow's context, what a store
 /// holds otherwise.
+/// What the threats about one element or flow share, worked out for the first of them: whether
+/// it holds restricted data, and each severity assessed (most rules on a subject have one of a
+/// few likelihood and impact pairs, and the reasons are the same sentences).
+#[derive(Default)]
+struct SubjectFacts {
+    restricted: Option<Option<String>>,
+    #[allow(clippy::type_complexity)]
+    assessed: Vec<(
+        (Level, Level, Option<(Level, &'static str)>),
+        Vec<String>,
+        (Level, std::sync::Arc<[String]>),
+    )>,
+}
+
 fn restricted(model: &Model, element: Option<&Element>, flow: Option<&Flow>) -> Option<String> {
     let ids = |data: &[DataIdx]| -> Vec<String> {
         data.iter()

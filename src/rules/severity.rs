@@ -25,11 +25,11 @@ pub fn matrix(likelihood: Level, impact: Level) -> Level {
 
 /// What raises or lowers a computed severity.
 #[derive(Debug, Clone, Default)]
-pub struct Factors {
+pub struct Factors<'a> {
     /// Set by the rule or the hand-written threat: no computation.
     pub fixed: Option<(Level, &'static str)>,
     /// "the flow carries restricted data (patient_records)".
-    pub restricted: Option<String>,
+    pub restricted: Option<&'a str>,
     /// One entry per mitigating control found: "API Gateway declares authentication".
     pub controls: Vec<String>,
 }
@@ -37,7 +37,7 @@ pub struct Factors {
 /// The severity and the reasons for it, one sentence per step. Threats whose severity is the
 /// plain matrix share one list per likelihood and impact (a large model has hundreds of
 /// thousands of them).
-pub fn assess(likelihood: Level, impact: Level, factors: &Factors) -> (Level, Arc<[String]>) {
+pub fn assess(likelihood: Level, impact: Level, factors: &Factors<'_>) -> (Level, Arc<[String]>) {
     if let Some((level, by)) = factors.fixed {
         return (level, Arc::new([format!("severity {level}, set by {by}")]));
     }
@@ -46,7 +46,7 @@ pub fn assess(likelihood: Level, impact: Level, factors: &Factors) -> (Level, Ar
         return (level, plain(likelihood, impact));
     }
     let mut reasons = vec![matrix_reason(likelihood, impact)];
-    if let Some(why) = &factors.restricted {
+    if let Some(why) = factors.restricted {
         let raised = level.raised();
         reasons.push(if raised == level {
             format!("stays {level}, the highest: {why}")
@@ -121,7 +121,7 @@ mod tests {
     fn reasons_follow_each_step() {
         let factors = Factors {
             fixed: None,
-            restricted: Some("the flow carries restricted data (patient_records)".into()),
+            restricted: Some("the flow carries restricted data (patient_records)"),
             controls: vec![
                 "API Gateway declares authentication".into(),
                 "the flow declares tls".into(),
@@ -143,7 +143,7 @@ mod tests {
     #[test]
     fn saturation_is_said_honestly_and_fixed_wins() {
         let factors = Factors {
-            restricted: Some("x".into()),
+            restricted: Some("x"),
             ..Factors::default()
         };
         assert_eq!(
