@@ -112,8 +112,8 @@ pub struct ThreatView {
     pub flow: Option<Arc<str>>,
     pub title: String,
     pub explanation: String,
-    /// Shared with other threats when the rule's mitigation has no `{{ }}` holes.
-    pub mitigations: Vec<Arc<str>>,
+    /// Shared with the rule's other threats when its mitigations have no `{{ }}` holes.
+    pub mitigations: Arc<[Arc<str>]>,
     pub likelihood: Level,
     pub impact: Level,
     pub severity: Level,

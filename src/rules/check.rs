@@ -66,6 +66,9 @@ pub struct CompiledRule {
     pub title: Template,
     pub explanation: Template,
     pub mitigations: Vec<Template>,
+    /// The rendered mitigations and their length in bytes, shared by every threat the rule
+    /// produces, when none has a `{{ }}` hole.
+    pub shared_mitigations: Option<(std::sync::Arc<[std::sync::Arc<str>]>, usize)>,
     pub likelihood: Level,
     pub impact: Level,
     pub severity: Option<Level>,
@@ -233,6 +236,15 @@ pub fn check(source: &RuleSource, sink: &mut Diagnostics) -> Option<CompiledRule
         references: p.words("references"),
         span: decl.span,
     };
+    let mitigations = mitigations.into_iter().collect::<Option<Vec<Template>>>()?;
+    let shared_mitigations = mitigations
+        .iter()
+        .map(|m| m.constant().cloned())
+        .collect::<Option<Vec<_>>>()
+        .map(|texts| {
+            let length = texts.iter().map(|t| t.len()).sum();
+            (texts.into(), length)
+        });
     Some(CompiledRule {
         shared_id: info.id.as_str().into(),
         shared_references: info.references.as_slice().into(),
@@ -243,7 +255,8 @@ pub fn check(source: &RuleSource, sink: &mut Diagnostics) -> Option<CompiledRule
         when: when.flatten(),
         title: title.flatten()?,
         explanation: explanation.flatten().unwrap_or_default(),
-        mitigations: mitigations.into_iter().collect::<Option<Vec<_>>>()?,
+        mitigations,
+        shared_mitigations,
         likelihood: likelihood.unwrap_or(Level::Medium),
         impact: impact.unwrap_or(Level::Medium),
         severity,

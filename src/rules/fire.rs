@@ -342,11 +342,17 @@ fn threat(
         &mut explanation,
     );
     *text_left = text_left.checked_sub(explanation.len().saturating_sub(before))?;
-    let mitigations = rule
-        .mitigations
-        .iter()
-        .map(|m| m.render_shared_within(scope, text_left))
-        .collect::<Option<Vec<_>>>()?;
+    let mitigations = match &rule.shared_mitigations {
+        Some((shared, length)) => {
+            *text_left = text_left.checked_sub(*length)?;
+            shared.clone()
+        }
+        None => rule
+            .mitigations
+            .iter()
+            .map(|m| m.render_shared_within(scope, text_left))
+            .collect::<Option<std::sync::Arc<[_]>>>()?,
+    };
     let SubjectFacts {
         restricted: restricted_data,
         assessed,

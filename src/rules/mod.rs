@@ -49,8 +49,9 @@ pub struct Threat {
     pub subject: ThreatSubject,
     pub title: String,
     pub explanation: String,
-    /// Shared with other threats when the mitigation has no `{{ }}` holes.
-    pub mitigations: Vec<Arc<str>>,
+    /// Shared with the rule's other threats when no mitigation has a `{{ }}` hole, and each
+    /// one shared when it has none.
+    pub mitigations: Arc<[Arc<str>]>,
     pub likelihood: Level,
     pub impact: Level,
     pub severity: Level,

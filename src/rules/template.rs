@@ -170,6 +170,11 @@ impl Template {
         }
     }
 
+    /// The text of a template without holes, shared by every threat.
+    pub fn constant(&self) -> Option<&Arc<str>> {
+        self.constant.as_ref()
+    }
+
     /// The rendered text, taken from `left` bytes; `None` when it would be longer.
     pub fn render_within<'a>(&'a self, scope: &Scope<'a>, left: &mut usize) -> Option<String> {
         let mut out = String::with_capacity(self.capacity.min(*left));

@@ -493,7 +493,8 @@ fn hostile() -> Report {
     for t in &mut report.threats {
         t.title = evil("title");
         t.explanation = evil("explanation");
-        t.mitigations = vec![evil("mitigation 1").into(), evil("mitigation 2").into()];
+        t.mitigations =
+            std::sync::Arc::from([evil("mitigation 1").into(), evil("mitigation 2").into()]);
         t.severity_reasons = vec![evil("reason")].into();
         if let Some(d) = &mut t.decision {
             d.text = evil("decision");
@@ -1004,7 +1005,7 @@ fn every_page_shape() -> Vec<Report> {
     plain.id = "plain".into();
     plain.rule = None;
     plain.flow = None;
-    plain.mitigations.clear();
+    plain.mitigations = std::sync::Arc::from(Vec::new());
     plain.severity_reasons = Vec::new().into();
     plain.references = Vec::new().into();
     plain.severity = Level::Low;

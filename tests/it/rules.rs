@@ -254,7 +254,7 @@ rule r {
         "controls: authentication, rate_limiting; owner: []; data: orders, cards; n=1; DMZ"
     );
     assert_eq!(
-        t.mitigations,
+        *t.mitigations,
         [Arc::from("Check HTTPS"), Arc::from("Fix gateway")]
     );
 }
