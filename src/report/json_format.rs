@@ -242,6 +242,25 @@ impl<'a, W: Write> Compound<'a, W> {
     }
 }
 
+/// The ten `serialize_{integer}` methods of a `Serializer`, each running `$body` with the
+/// serializer and the value.
+macro_rules! integer_methods {
+    (|$serializer:ident, $value:ident| $body:expr) => {
+        integer_methods!(@each $serializer $value $body;
+            serialize_i8: i8, serialize_i16: i16, serialize_i32: i32, serialize_i64: i64,
+            serialize_i128: i128, serialize_u8: u8, serialize_u16: u16, serialize_u32: u32,
+            serialize_u64: u64, serialize_u128: u128);
+    };
+    (@each $serializer:ident $value:ident $body:expr; $($method:ident: $type:ty),*) => {
+        $(
+            fn $method(self, $value: $type) -> Result<(), Error> {
+                let $serializer = self;
+                $body
+            }
+        )*
+    };
+}
+
 impl<'a, W: Write> ser::Serializer for &'a mut Layout<W> {
     type Ok = ();
     type Error = Error;
@@ -258,46 +277,10 @@ impl<'a, W: Write> ser::Serializer for &'a mut Layout<W> {
             .extend_from_slice(if value { b"true" } else { b"false" });
         Ok(())
     }
-    fn serialize_i8(self, value: i8) -> Result<(), Error> {
-        self.integer(value);
+    integer_methods!(|layout, value| {
+        layout.integer(value);
         Ok(())
-    }
-    fn serialize_i16(self, value: i16) -> Result<(), Error> {
-        self.integer(value);
-        Ok(())
-    }
-    fn serialize_i32(self, value: i32) -> Result<(), Error> {
-        self.integer(value);
-        Ok(())
-    }
-    fn serialize_i64(self, value: i64) -> Result<(), Error> {
-        self.integer(value);
-        Ok(())
-    }
-    fn serialize_i128(self, value: i128) -> Result<(), Error> {
-        self.integer(value);
-        Ok(())
-    }
-    fn serialize_u8(self, value: u8) -> Result<(), Error> {
-        self.integer(value);
-        Ok(())
-    }
-    fn serialize_u16(self, value: u16) -> Result<(), Error> {
-        self.integer(value);
-        Ok(())
-    }
-    fn serialize_u32(self, value: u32) -> Result<(), Error> {
-        self.integer(value);
-        Ok(())
-    }
-    fn serialize_u64(self, value: u64) -> Result<(), Error> {
-        self.integer(value);
-        Ok(())
-    }
-    fn serialize_u128(self, value: u128) -> Result<(), Error> {
-        self.integer(value);
-        Ok(())
-    }
+    });
     fn serialize_f32(self, value: f32) -> Result<(), Error> {
         self.float(value)
     }
@@ -510,36 +493,7 @@ impl<W: Write> ser::Serializer for KeySerializer<'_, W> {
     fn serialize_bool(self, value: bool) -> Result<(), Error> {
         self.quoted(value)
     }
-    fn serialize_i8(self, value: i8) -> Result<(), Error> {
-        self.quoted(value)
-    }
-    fn serialize_i16(self, value: i16) -> Result<(), Error> {
-        self.quoted(value)
-    }
-    fn serialize_i32(self, value: i32) -> Result<(), Error> {
-        self.quoted(value)
-    }
-    fn serialize_i64(self, value: i64) -> Result<(), Error> {
-        self.quoted(value)
-    }
-    fn serialize_i128(self, value: i128) -> Result<(), Error> {
-        self.quoted(value)
-    }
-    fn serialize_u8(self, value: u8) -> Result<(), Error> {
-        self.quoted(value)
-    }
-    fn serialize_u16(self, value: u16) -> Result<(), Error> {
-        self.quoted(value)
-    }
-    fn serialize_u32(self, value: u32) -> Result<(), Error> {
-        self.quoted(value)
-    }
-    fn serialize_u64(self, value: u64) -> Result<(), Error> {
-        self.quoted(value)
-    }
-    fn serialize_u128(self, value: u128) -> Result<(), Error> {
-        self.quoted(value)
-    }
+    integer_methods!(|key, value| key.quoted(value));
     fn serialize_f32(self, _value: f32) -> Result<(), Error> {
         Err(key_must_be_a_string())
     }

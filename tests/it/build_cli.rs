@@ -268,6 +268,26 @@ fn stuck_graphviz(dir: &std::path::Path) -> String {
     )
 }
 
+/// `tmc build MODEL ARGS -o OUT` with `PATH` set to `path`: the output directory and the run.
+#[cfg(unix)]
+fn build_with_path(
+    path: &str,
+    model: &std::path::Path,
+    out: &std::path::Path,
+    args: &[&str],
+) -> (std::path::PathBuf, std::process::Output) {
+    let output = tmc()
+        .env("PATH", path)
+        .arg("build")
+        .arg(model)
+        .args(args)
+        .arg("-o")
+        .arg(out)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    (out.to_path_buf(), output)
+}
+
 /// Graphviz can lay out a large graph for hours; `--graphviz-timeout` stops it. Asked for
 /// explicitly, the SVG is then an error that says what to do; among the default outputs it is
 /// left out with a warning, and the HTML page falls back to the Mermaid source.
@@ -279,16 +299,9 @@ fn a_graphviz_that_does_not_finish_is_stopped() {
     let started = std::time::Instant::now();
     // `tmc build SHOP --graphviz-timeout 1 -o DIR/NAME` with `args`, the stuck `dot` on PATH.
     let build = |name: &str, args: &[&str]| {
-        let out = dir.join(name);
-        let output = tmc()
-            .env("PATH", &path)
-            .args(["build", SHOP, "--graphviz-timeout", "1"])
-            .args(args)
-            .arg("-o")
-            .arg(&out)
-            .output()
-            .unwrap_or_else(|e| panic!("{e}"));
-        (out, output)
+        let mut args = args.to_vec();
+        args.extend(["--graphviz-timeout", "1"]);
+        build_with_path(&path, SHOP.as_ref(), &dir.join(name), &args)
     };
 
     let (out, output) = build("explicit", &["--emit", "svg"]);
@@ -333,19 +346,7 @@ fn a_diagram_too_large_for_graphviz_is_not_attempted_unless_asked_for() {
     std::fs::write(&file, model).unwrap_or_else(|e| panic!("{e}"));
     let started = std::time::Instant::now();
     // With no timeout, the stuck `dot` would hold a build for 60 s if it were run.
-    let build = |name: &str, args: &[&str]| {
-        let out = dir.join(name);
-        let output = tmc()
-            .env("PATH", &path)
-            .arg("build")
-            .arg(&file)
-            .args(args)
-            .arg("-o")
-            .arg(&out)
-            .output()
-            .unwrap_or_else(|e| panic!("{e}"));
-        (out, output)
-    };
+    let build = |name: &str, args: &[&str]| build_with_path(&path, &file, &dir.join(name), args);
 
     let (out, output) = build("defaults", &["--graphviz-timeout", "0"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
