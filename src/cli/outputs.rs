@@ -84,7 +84,7 @@ pub fn write_outputs(
     let mut written = write_all(&rendered)?;
     for kind in &streamed {
         let path = dir.join(kind.file_name());
-        std::fs::rename(temporary(kind.file_name()), &path)
+        replace(&temporary(kind.file_name()), &path)
             .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
         written.push(path.display().to_string());
     }
@@ -95,6 +95,21 @@ pub fn write_outputs(
             .position(|kind| Path::new(path).file_name() == Some(kind.file_name().as_ref()))
     });
     Ok(written)
+}
+
+/// Moves the finished output `from` to `to`, replacing the previous build's file.
+///
+/// The previous file is removed first rather than renamed over: ext4 (`auto_da_alloc`, on by
+/// default) starts writing a file back to disk at once when it is renamed over an existing
+/// one, which made rebuilding a 1,000-element model into the same directory take a third
+/// longer (wall) than building it into a new one. The cost is a moment in which the old file
+/// is gone and the new one not yet in place; both exist only after every renderer succeeded.
+fn replace(from: &Path, to: &Path) -> std::io::Result<()> {
+    match std::fs::remove_file(to) {
+        Err(error) if error.kind() != std::io::ErrorKind::NotFound => return Err(error),
+        _ => {}
+    }
+    std::fs::rename(from, to)
 }
 
 /// Renders one large output into `path` through a buffer; `svg` is the HTML page's drawing.

@@ -478,6 +478,48 @@ fn a_failing_streamed_output_leaves_nothing_behind() {
 }
 
 #[test]
+fn a_rebuild_replaces_the_previous_outputs_only_when_it_succeeds() {
+    let dir = scratch("build-replaces");
+    let out = dir.join("out");
+    let build = |templates: Option<&PathBuf>| {
+        let mut command = tmc();
+        command.args([
+            "build",
+            SHOP,
+            "--today",
+            "2026-06-01",
+            "--emit",
+            "md,json,dot",
+            "-o",
+        ]);
+        command.arg(&out);
+        if let Some(templates) = templates {
+            command.arg("--templates").arg(templates);
+        }
+        command.output().unwrap_or_else(|e| panic!("{e}"))
+    };
+    assert_eq!(build(None).status.code(), Some(0));
+    let names = ["threat-model.md", "threats.json", "dfd.dot"];
+    let fresh: Vec<String> = names.iter().map(|name| read(&out.join(name))).collect();
+    for name in names {
+        std::fs::write(out.join(name), "stale").unwrap_or_else(|e| panic!("{e}"));
+    }
+    assert_eq!(build(None).status.code(), Some(0));
+    let rebuilt: Vec<String> = names.iter().map(|name| read(&out.join(name))).collect();
+    assert_eq!(rebuilt, fresh, "every output is replaced");
+
+    // A failing rebuild leaves the last good outputs as they were.
+    let templates = dir.join("templates");
+    std::fs::create_dir_all(&templates).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(templates.join("threat-table.md.tera"), "{{ nothing }}\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(build(Some(&templates)).status.code(), Some(2));
+    let kept: Vec<String> = names.iter().map(|name| read(&out.join(name))).collect();
+    assert_eq!(kept, fresh);
+    assert_eq!(tree(&out).len(), names.len(), "{:?}", tree(&out));
+}
+
+#[test]
 fn diagram_scope_draws_one_boundary() {
     let out = scratch("build-scope");
     let output = tmc()
