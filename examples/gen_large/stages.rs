@@ -21,6 +21,10 @@ use tmc::rules::{self, RuleOptions};
 use tmc::source::SourceMap;
 use tmc::syntax::{self, ParseLimits};
 
+// The allocator the `tmc` binary uses, so the stages' times and faults are the command's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// A writer that only counts the bytes: rendering without the disk.
 struct Counter(usize);
 
