@@ -598,13 +598,20 @@ fn humanize(template: &str) -> String {
         let mut parts = expr.split('.');
         let root = parts.next().unwrap_or_default();
         let field = parts.next().unwrap_or_default();
-        let field = if field == "name" || field == "id" || field.is_empty() {
-            String::new()
-        } else {
-            format!("'s {}", field.replace('_', " "))
-        };
-        out.push_str(&format!("the {root}{field}"));
         rest = rest.get(start + len + 2..).unwrap_or_default();
+        let field = field.replace('_', " ");
+        // "{{ source.inbound }} inbound flow(s)": the word that follows already names it.
+        let named_next = rest
+            .strip_prefix(' ')
+            .and_then(|next| next.strip_prefix(field.as_str()))
+            .is_some_and(|after| !after.starts_with(|c: char| c.is_alphanumeric()));
+        match field.as_str() {
+            // "Data flow {{ flow.number }} is …": "Data flow N is …".
+            "number" => out.push('N'),
+            "name" | "id" | "" => out.push_str(&format!("the {root}")),
+            _ if named_next => out.push_str(&format!("the {root}'s")),
+            _ => out.push_str(&format!("the {root}'s {field}")),
+        }
     }
     out.push_str(rest);
     // A template that opens with `{{ target.name }}` still reads as a sentence.
@@ -719,6 +726,10 @@ mod tests {
             "The target accepts requests from outside the target's boundary"
         );
         assert_eq!(humanize("no {{ braces"), "no {{ braces");
+        assert_eq!(
+            humanize("{{ source.name }} takes {{ source.inbound }} inbound flow(s) on data flow {{ flow.number }}; {{ element.inbound }} inbounds, {{ element.max_classification }} data"),
+            "The source takes the source's inbound flow(s) on data flow N; the element's inbound inbounds, the element's max classification data"
+        );
     }
 
     #[test]
