@@ -101,8 +101,8 @@ pub fn write_outputs(
 ///
 /// The previous file is removed first rather than renamed over: ext4 (`auto_da_alloc`, on by
 /// default) starts writing a file back to disk at once when it is renamed over an existing
-/// one, which made rebuilding a 1,000-element model into the same directory take a third
-/// longer (wall) than building it into a new one. The cost is a moment in which the old file
+/// one, which made rebuilding a 1,000-element model into the same directory take about a
+/// quarter longer (wall) than building it into a new one. The cost is a moment in which the old file
 /// is gone and the new one not yet in place; both exist only after every renderer succeeded.
 fn replace(from: &Path, to: &Path) -> std::io::Result<()> {
     match std::fs::remove_file(to) {
