@@ -77,7 +77,9 @@ pub const RULE: Schema = &[
 
 /// A checked block: the last value of each key, in source order.
 pub struct Props<'a> {
-    values: IndexMap<&'a str, &'a Property>,
+    /// Hashed with foldhash: a model has a block per element and flow, each looked up by key
+    /// several times, and SipHash was a tenth of resolving.
+    values: IndexMap<&'a str, &'a Property, foldhash::fast::RandomState>,
     schema: Schema,
 }
 
@@ -88,7 +90,8 @@ impl<'a> Props<'a> {
         what: &str,
         sink: &mut Diagnostics,
     ) -> Props<'a> {
-        let mut values: IndexMap<&'a str, &'a Property> = IndexMap::new();
+        let mut values: IndexMap<&'a str, &'a Property, foldhash::fast::RandomState> =
+            IndexMap::default();
         for property in properties {
             let key = property.key.text.as_str();
             if let Some(earlier) = values.get(key) {
