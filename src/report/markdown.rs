@@ -28,6 +28,8 @@ const TOC_MIN_FLOWS: usize = 21;
 /// Mermaid refuses diagrams longer than this (its default `maxTextSize`), and so does GitHub.
 /// The note for a diagram over it spells the number out.
 const MERMAID_MAX_CHARS: usize = 50_000;
+/// From this many threats, the diagrams are drawn while the threats are grouped.
+const DIAGRAMS_ASIDE_FROM: usize = 4096;
 
 /// Renders the Markdown threat model.
 pub fn markdown(report: &Report, templates: &Templates) -> Result<String, RenderError> {
@@ -280,6 +282,25 @@ struct Rule<'a> {
 
 impl<'a> Context<'a> {
     fn build(report: &'a Report) -> Result<Self, RenderError> {
+        if report.threats.len() < DIAGRAMS_ASIDE_FROM {
+            return Self::build_with(report, diagrams(report)?);
+        }
+        // The diagrams need no threats: draw them on a second thread while the threats are
+        // grouped (on a large model each takes tens of milliseconds of the longest output).
+        std::thread::scope(|threads| {
+            let drawn = threads.spawn(|| diagrams(report));
+            let grouped = Self::build_with(report, Vec::new());
+            let drawn = drawn
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+            grouped.map(|context| Context {
+                diagrams: drawn,
+                ..context
+            })
+        })
+    }
+
+    fn build_with(report: &'a Report, diagrams: Vec<Diagram>) -> Result<Self, RenderError> {
         let elements: Map<&str, usize> = report
             .elements
             .iter()
@@ -425,7 +446,7 @@ impl<'a> Context<'a> {
                 })
                 .collect(),
             toc: report.flows.len() >= TOC_MIN_FLOWS,
-            diagrams: diagrams(report)?,
+            diagrams,
             flows: flow_sections,
             elements: element_sections,
             manual: table(manual, &mut tables),
@@ -624,4 +645,44 @@ fn diagrams(report: &Report) -> Result<Vec<Diagram>, RenderError> {
         });
     }
     Ok(diagrams)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compile::{compile, Options};
+    use crate::load::MemoryLoader;
+    use std::path::Path;
+
+    /// A model large enough that its diagrams are drawn on a second thread: the page must be
+    /// the one drawing them in line gives.
+    #[test]
+    fn diagrams_drawn_aside_change_nothing() {
+        let mut text = String::from("boundary zone \"Zone\" {\n");
+        for i in 0..500 {
+            let _ = writeln!(text, "  process p{i} \"P {i}\"");
+        }
+        text.push_str("}\nexternal outside \"Outside\"\n");
+        for i in 0..499 {
+            let _ = writeln!(text, "p{i} -> p{}", i + 1);
+        }
+        text.push_str("outside -> p0\n");
+        let loader = MemoryLoader::new().with("large.tm", text.as_str());
+        let compilation = compile(Path::new("large.tm"), &loader, &Options::default()).unwrap();
+        let report = compilation.report.unwrap();
+        assert!(
+            report.threats.len() >= DIAGRAMS_ASIDE_FROM,
+            "{}",
+            report.threats.len()
+        );
+        let templates = Templates::embedded().unwrap();
+
+        let aside = markdown(&report, &templates).unwrap();
+        let mut context = Context::build_with(&report, diagrams(&report).unwrap()).unwrap();
+        let tables = std::mem::take(&mut context.tables);
+        let mut in_line = Vec::new();
+        page::write_page(&context, &tables, &templates, &mut in_line).unwrap();
+        assert_eq!(aside, String::from_utf8(in_line).unwrap());
+        assert!(aside.contains("```mermaid"));
+    }
 }

@@ -15,7 +15,8 @@ use std::fmt::Write as _;
 use std::io::Write;
 
 /// Hand the page to the writer in pieces of about this size.
-const FLUSH_AT: usize = 1 << 16;
+/// A megabyte: a `BufWriter` of that size passes it on without copying it.
+const FLUSH_AT: usize = 1 << 20;
 
 /// Writes the page for `context`, each threat table from `tables` in its place.
 pub(super) fn write_page(
