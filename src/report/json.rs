@@ -11,6 +11,7 @@
 
 use super::escape;
 use super::json_format;
+use super::shared::PerList;
 use super::view::{Report, SourceSpan, ThreatView};
 use super::RenderError;
 use serde::Serialize;
@@ -42,9 +43,10 @@ pub fn json_to(report: &Report, mut writer: impl Write) -> io::Result<()> {
     out.extend_from_slice(b",\n  \"flows\": ");
     field(&mut out, &report.flows)?;
     out.extend_from_slice(b",\n  \"threats\": [");
+    let mut lists = PerList::default();
     for (i, threat) in report.threats.iter().enumerate() {
         out.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
-        write_threat(&mut out, threat)?;
+        write_threat(&mut out, threat, &mut lists)?;
         if out.len() >= FLUSH_AT {
             writer.write_all(&out)?;
             out.clear();
@@ -67,7 +69,11 @@ fn field<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) -> io::Result<()> 
 /// One threat's line: what `ThreatView`'s `Serialize` gives in a record, written directly (the
 /// threats are most of a large file, and a field at a time through `Serialize` cost three
 /// times as much).
-fn write_threat(out: &mut Vec<u8>, threat: &ThreatView) -> io::Result<()> {
+fn write_threat(
+    out: &mut Vec<u8>,
+    threat: &ThreatView,
+    lists: &mut PerList<Vec<u8>>,
+) -> io::Result<()> {
     out.extend_from_slice(b"{\"id\":");
     string(out, &threat.id);
     out.extend_from_slice(b",\"rule\":");
@@ -83,7 +89,15 @@ fn write_threat(out: &mut Vec<u8>, threat: &ThreatView) -> io::Result<()> {
     out.extend_from_slice(b",\"explanation\":");
     string(out, &threat.explanation);
     out.extend_from_slice(b",\"mitigations\":");
-    strings(out, threat.mitigations.iter().map(|m| &**m));
+    let list = |list: &[std::sync::Arc<str>]| {
+        let mut text = Vec::new();
+        strings(&mut text, list.iter().map(|m| &**m));
+        text
+    };
+    match lists.get(&threat.mitigations, list) {
+        Some(text) => out.extend_from_slice(text),
+        None => strings(out, threat.mitigations.iter().map(|m| &**m)),
+    }
     out.extend_from_slice(b",\"likelihood\":");
     string(out, threat.likelihood.word());
     out.extend_from_slice(b",\"impact\":");

@@ -10,6 +10,7 @@
 
 use super::escape;
 use super::graph::Layout;
+use super::shared::PerList;
 use super::summary::{status_name, CountRow, Counts, SEVERITIES};
 use super::templates::{Templates, THREAT_MODEL, THREAT_TABLE};
 use super::view::{
@@ -59,11 +60,12 @@ pub fn markdown_to(
         Some(markers) => {
             let mut rest = page.as_str();
             let mut buffer = String::new();
+            let mut lists = PerList::default();
             for (marker, rows) in markers.into_iter().zip(tables) {
                 let (before, after) = rest.split_at(marker.start);
                 out.write_all(before.as_bytes())?;
                 buffer.clear();
-                render_table(&rows, templates, &mut buffer)?;
+                render_table(&rows, templates, &mut lists, &mut buffer)?;
                 out.write_all(buffer.as_bytes())?;
                 rest = after.get(marker.len..).unwrap_or_default();
             }
@@ -471,12 +473,13 @@ impl<'a> Context<'a> {
         mut tables: Vec<Vec<Row<'a>>>,
         templates: &Templates,
     ) -> Result<(), RenderError> {
+        let mut lists = PerList::default();
         let sections = self.flows.iter_mut().map(|f| &mut f.threats);
         let sections = sections.chain(self.elements.iter_mut().map(|e| &mut e.threats));
         for table in sections.chain([&mut self.manual, &mut self.other]) {
             if let Some(rows) = table.pending.take().and_then(|i| tables.get_mut(i)) {
                 table.table.clear();
-                render_table(rows, templates, &mut table.table)?;
+                render_table(rows, templates, &mut lists, &mut table.table)?;
             }
         }
         Ok(())
@@ -538,6 +541,7 @@ fn table<'a>(mut rows: Vec<Row<'a>>, tables: &mut Vec<Vec<Row<'a>>>) -> Table {
 fn render_table(
     rows: &[Row<'_>],
     templates: &Templates,
+    lists: &mut PerList<String>,
     out: &mut String,
 ) -> Result<(), RenderError> {
     if templates.is_overridden(THREAT_TABLE) {
@@ -547,13 +551,13 @@ fn render_table(
         }
         out.push_str(&templates.render(THREAT_TABLE, &TableContext { rows })?);
     } else {
-        embedded_table(rows, out);
+        embedded_table(rows, lists, out);
     }
     Ok(())
 }
 
 /// What the embedded `threat-table.md.tera` renders, written directly.
-fn embedded_table(rows: &[Row<'_>], out: &mut String) {
+fn embedded_table(rows: &[Row<'_>], lists: &mut PerList<String>, out: &mut String) {
     out.push_str(TABLE_HEADER);
     let mut component = String::new();
     let mut number = itoa::Buffer::new();
@@ -579,11 +583,13 @@ fn embedded_table(rows: &[Row<'_>], out: &mut String) {
         out.push_str(" | ");
         escape::md_to(out, &t.explanation, "<br>");
         out.push_str(" | ");
-        for (i, mitigation) in t.mitigations.iter().enumerate() {
-            if i > 0 {
-                out.push_str("<br>");
-            }
-            escape::md_to(out, mitigation, "<br>");
+        match lists.get(&t.mitigations, |list| {
+            let mut cell = String::new();
+            mitigation_cell(list, &mut cell);
+            cell
+        }) {
+            Some(cell) => out.push_str(cell),
+            None => mitigation_cell(&t.mitigations, out),
         }
         out.push_str(" | ");
         out.push_str(t.severity.display());
@@ -592,6 +598,16 @@ fn embedded_table(rows: &[Row<'_>], out: &mut String) {
         out.push_str(" | ");
         out.push_str(status_name(t).0);
         out.push_str(" |\n");
+    }
+}
+
+/// Appends the `Mitigations` cell: each mitigation escaped, one per line.
+fn mitigation_cell(mitigations: &[std::sync::Arc<str>], out: &mut String) {
+    for (i, mitigation) in mitigations.iter().enumerate() {
+        if i > 0 {
+            out.push_str("<br>");
+        }
+        escape::md_to(out, mitigation, "<br>");
     }
 }
 

@@ -19,6 +19,7 @@ mod json_format;
 mod markdown;
 mod mermaid;
 mod sarif;
+mod shared;
 mod summary;
 mod templates;
 #[cfg(test)]

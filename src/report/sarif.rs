@@ -8,6 +8,7 @@
 //! report's order, located at the declaration the threat is about, with the stable threat id as
 //! its partial fingerprint. Columns are declared as Unicode code points (`columnKind`).
 
+use super::shared::PerList;
 use super::view::{Report, RuleView, ThreatView};
 use super::{escape, RenderError};
 use crate::vocab::{Level, Status};
@@ -50,10 +51,11 @@ pub fn sarif_to(report: &Report, out: &mut dyn std::io::Write) -> Result<(), Ren
     let mut lines = Vec::with_capacity(FLUSH_AT + FLUSH_AT / 4);
     lines.push(b'[');
     let mut any = false;
+    let mut lists = PerList::default();
     for result in results(report, &rule_index, &uris) {
         lines.extend_from_slice(if any { b",\n        " } else { b"\n        " });
         any = true;
-        write_result(&mut lines, &result);
+        write_result(&mut lines, &result, &mut lists);
         if lines.len() >= FLUSH_AT {
             out.write_all(&lines)?;
             lines.clear();
@@ -168,7 +170,7 @@ fn results<'a>(
 }
 
 /// One result's line: what `SarifResult`'s `Serialize` gives in a record, written directly.
-fn write_result(out: &mut Vec<u8>, result: &SarifResult<'_>) {
+fn write_result(out: &mut Vec<u8>, result: &SarifResult<'_>, lists: &mut PerList<Vec<u8>>) {
     let string = |out: &mut Vec<u8>, text: &str| {
         out.push(b'"');
         escape::json_into(out, text);
@@ -184,7 +186,7 @@ fn write_result(out: &mut Vec<u8>, result: &SarifResult<'_>) {
     out.extend_from_slice(b",\"level\":");
     string(out, result.level);
     out.extend_from_slice(b",\"message\":{\"text\":\"");
-    result.message.text.write_escaped(out);
+    result.message.text.write_escaped(out, lists);
     out.extend_from_slice(
         b"\"},\"locations\":[{\"physicalLocation\":{\"artifactLocation\":{\"uri\":",
     );
@@ -434,7 +436,7 @@ impl std::fmt::Display for MessageText<'_> {
 impl MessageText<'_> {
     /// The text escaped for inside a JSON string, each piece as it is written: the bytes its
     /// `Serialize` gives between the quotes.
-    fn write_escaped(&self, out: &mut Vec<u8>) {
+    fn write_escaped(&self, out: &mut Vec<u8>, lists: &mut PerList<Vec<u8>>) {
         let threat = self.0;
         let piece = |out: &mut Vec<u8>, text: &str| escape::json_into(out, text);
         piece(out, &threat.title);
@@ -447,12 +449,23 @@ impl MessageText<'_> {
             piece(out, " ");
             piece(out, &threat.explanation);
         }
-        for (i, mitigation) in threat.mitigations.iter().enumerate() {
-            piece(out, if i == 0 { " Mitigations: " } else { "; " });
-            piece(out, mitigation);
-        }
-        if !threat.mitigations.is_empty() {
-            piece(out, ".");
+        let mitigations = |out: &mut Vec<u8>, list: &[std::sync::Arc<str>]| {
+            for (i, mitigation) in list.iter().enumerate() {
+                piece(out, if i == 0 { " Mitigations: " } else { "; " });
+                piece(out, mitigation);
+            }
+            if !list.is_empty() {
+                piece(out, ".");
+            }
+        };
+        let made = |list: &[std::sync::Arc<str>]| {
+            let mut text = Vec::new();
+            mitigations(&mut text, list);
+            text
+        };
+        match lists.get(&threat.mitigations, made) {
+            Some(text) => out.extend_from_slice(text),
+            None => mitigations(out, &threat.mitigations),
         }
         piece(out, " Threat id: ");
         piece(out, &threat.id);

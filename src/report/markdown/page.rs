@@ -9,6 +9,7 @@
 
 use super::{render_table, Context, Decided, Row, Table};
 use crate::report::escape;
+use crate::report::shared::PerList;
 use crate::report::summary::CountRow;
 use crate::report::RenderError;
 use std::fmt::Write as _;
@@ -30,6 +31,7 @@ pub(super) fn write_page(
         out,
         tables,
         templates,
+        lists: PerList::default(),
     };
     page.head(context);
     page.summary(context);
@@ -47,6 +49,8 @@ struct Page<'p, 'a> {
     out: &'p mut dyn Write,
     tables: &'p [Vec<Row<'a>>],
     templates: &'p crate::report::Templates,
+    /// The `Mitigations` cells of shared lists.
+    lists: PerList<String>,
 }
 
 /// Tera's truthiness of an optional string: present and not empty.
@@ -106,7 +110,7 @@ impl Page<'_, '_> {
     /// `{{ table.table }}`: the rows set aside for it, rendered now.
     fn table(&mut self, table: &Table) -> Result<(), RenderError> {
         match table.pending.and_then(|i| self.tables.get(i)) {
-            Some(rows) => render_table(rows, self.templates, &mut self.text)?,
+            Some(rows) => render_table(rows, self.templates, &mut self.lists, &mut self.text)?,
             None => self.text.push_str(&table.table),
         }
         self.flush_if_full()
