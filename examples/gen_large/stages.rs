@@ -21,9 +21,14 @@ use tmc::rules::{self, RuleOptions};
 use tmc::source::SourceMap;
 use tmc::syntax::{self, ParseLimits};
 
-// The allocator the `tmc` binary uses, so the stages' times and faults are the command's.
+// The allocator the `tmc` binary uses, set up as src/main.rs does, so the stages' times,
+// faults and peaks are the command's.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+extern "C" {
+    fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
+}
 
 /// A writer that only counts the bytes: rendering without the disk.
 struct Counter(usize);
@@ -192,6 +197,10 @@ fn mb(bytes: usize) -> String {
 }
 
 fn main() {
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+        // SAFETY: as in src/main.rs: mimalloc is the allocator; 15 is `mi_option_purge_delay`.
+        unsafe { mi_option_set(15, 3) };
+    }
     let mut args = std::env::args().skip(1);
     let elements: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(10_000);
     let repeats: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(1).max(1);
