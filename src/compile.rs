@@ -8,6 +8,7 @@ use crate::report::{self, view::Report};
 use crate::resolve;
 use crate::rules::{self, RuleOptions, Threats};
 use crate::source::SourceMap;
+use crate::timings;
 use std::path::Path;
 
 #[derive(Debug, Clone, Default)]
@@ -47,13 +48,16 @@ pub fn compile(
     let mut sources = SourceMap::new();
     let mut sink = Diagnostics::new();
     let loaded = load::load(root, loader, options.load, &mut sources, &mut sink)?;
+    timings::mark("load: read and parse");
     let root_name = root.to_string_lossy().replace('\\', "/");
     let model = resolve::resolve(&loaded, &root_name, &sources, &mut sink);
     // The syntax trees are not needed past resolve; a large model's are tens of megabytes.
     drop(loaded);
+    timings::mark("resolve");
     // Rules run on a model with resolve errors too, so one run reports rule mistakes as well;
     // the report is only built from a clean model.
     let mut threats = rules::apply(&model, &options.rules, &mut sink);
+    timings::mark("rules: decisions");
     let report = (!sink.has_errors()).then(|| {
         if options.report_takes_threats {
             let taken = std::mem::take(&mut threats.threats);
@@ -62,6 +66,7 @@ pub fn compile(
             report::build(&model, &threats, &sources)
         }
     });
+    timings::mark("report");
     Ok(Compilation {
         sources,
         diagnostics: sink.into_sorted(),

@@ -31,4 +31,5 @@ pub mod resolve;
 pub mod rules;
 pub mod source;
 pub mod syntax;
+pub mod timings;
 pub mod vocab;

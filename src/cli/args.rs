@@ -298,4 +298,7 @@ pub struct SharedOptions {
     /// Treat warnings as errors
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Print when each stage ended (milliseconds from the start) to standard error
+    #[arg(long)]
+    pub timings: bool,
 }

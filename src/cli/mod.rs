@@ -31,6 +31,18 @@ pub fn run() -> i32 {
             return code;
         }
     };
+    let shared = match &cli.command {
+        Command::Check(args) => Some(&args.options),
+        Command::Diff(args) => Some(&args.options),
+        Command::Build(args) => Some(&args.options),
+        Command::Debug {
+            command: DebugCommand::Model(args),
+        } => Some(&args.options),
+        _ => None,
+    };
+    if shared.is_some_and(|options| options.timings) {
+        tmc::timings::enable();
+    }
     match cli.command {
         Command::Check(args) => check::check(&args),
         Command::Fmt(args) => fmt::fmt(&args),

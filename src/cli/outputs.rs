@@ -42,11 +42,16 @@ pub fn write_outputs(
             .filter(|&&kind| kind != Emit::Html)
             .map(|&kind| {
                 let path = temporary(kind.file_name());
-                threads.spawn(move || stream(kind, report, templates, None, drawing, &path))
+                threads.spawn(move || {
+                    let streamed = stream(kind, report, templates, None, drawing, &path);
+                    tmc::timings::mark(kind.file_name());
+                    streamed
+                })
             })
             .collect();
         let mut svg = Svg::default();
         let rendered = render_all(&in_memory, report, templates, drawing, &mut svg);
+        tmc::timings::mark("the in-memory outputs");
         let mut streams: Vec<Result<(), String>> = Vec::new();
         if streamed.contains(&Emit::Html) && rendered.is_ok() {
             let drawn = svg.for_html(report, templates, drawing);
@@ -88,6 +93,7 @@ pub fn write_outputs(
             .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
         written.push(path.display().to_string());
     }
+    tmc::timings::mark("outputs in place");
     // The log lists the files in the order they were asked for.
     written.sort_by_key(|path| {
         kinds

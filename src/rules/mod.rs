@@ -139,8 +139,10 @@ pub fn apply(model: &Model, options: &RuleOptions, sink: &mut Diagnostics) -> Th
             };
         }
     };
+    crate::timings::mark("rules: fire");
     threats.extend(model.threats.iter().map(|m| fire::manual(model, m)));
     order::sort(model, &mut threats);
+    crate::timings::mark("rules: sort");
     let broken = decide::Broken {
         rules: &checked.broken,
         model: model_failed,

@@ -302,3 +302,53 @@ fn debug_model_prints_resolved_json() {
     assert_eq!(svc["boundaries"], serde_json::json!(["inner", "outer"]));
     assert_eq!(svc["internet_facing"], true);
 }
+
+/// `--timings` prints each stage's end, in order, to stderr, and leaves stdout and the exit
+/// code alone; without it nothing is printed.
+#[test]
+fn timings_mark_each_stage_in_order() {
+    let dir = temp_dir("timings");
+    let out = tmc()
+        .args([
+            "build",
+            "examples/ai-nutrition-pro.tm",
+            "--emit",
+            "md,json,sarif",
+        ])
+        .arg("-o")
+        .arg(&dir)
+        .arg("--timings")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let marks: Vec<(f64, &str)> = stderr
+        .lines()
+        .filter_map(|line| line.strip_prefix("timings:"))
+        .map(|rest| {
+            let (ms, stage) = rest.trim().split_once(" ms  ").unwrap();
+            (ms.trim().parse().unwrap(), stage)
+        })
+        .collect();
+    let stages: Vec<&str> = marks.iter().map(|(_, stage)| *stage).collect();
+    for (before, after) in [
+        ("load: read and parse", "resolve"),
+        ("resolve", "rules: fire"),
+        ("rules: fire", "rules: decisions"),
+        ("rules: decisions", "report"),
+        ("report", "threats.json"),
+        ("report", "threat-model.md"),
+        ("threats.sarif", "outputs in place"),
+    ] {
+        let at = |stage| stages.iter().position(|s| *s == stage);
+        assert!(at(before) < at(after) && at(before).is_some(), "{stages:?}");
+    }
+    assert!(marks.windows(2).all(|w| w[0].0 <= w[1].0), "{marks:?}");
+
+    let quiet = tmc()
+        .args(["check", "examples/ai-nutrition-pro.tm"])
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&quiet.stderr).contains("timings:"));
+}
