@@ -35,6 +35,17 @@ pub fn build_owned(
     rules: &[RuleInfo],
     sources: &SourceMap,
 ) -> Report {
+    build_with(model, threats, rules, sources, PARALLEL_FROM)
+}
+
+/// [`build_owned`], on two threads from `parallel_from` threats.
+fn build_with(
+    model: &Model,
+    threats: Vec<Threat>,
+    rules: &[RuleInfo],
+    sources: &SourceMap,
+    parallel_from: usize,
+) -> Report {
     let element_id = |idx: crate::model::ElementIdx| {
         model.element(idx).map(|e| e.id.clone()).unwrap_or_default()
     };
@@ -185,7 +196,7 @@ pub fn build_owned(
             })
             .collect::<Vec<ThreatView>>()
     };
-    let ((elements, data, flows), threat_views) = if threats_len < PARALLEL_FROM {
+    let ((elements, data, flows), threat_views) = if threats_len < parallel_from {
         (views(), convert())
     } else {
         std::thread::scope(|threads| {
@@ -233,5 +244,38 @@ pub fn build_owned(
         flows,
         threats: threat_views,
         rules,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compile::{compile, Options};
+    use crate::load::MemoryLoader;
+    use std::path::Path;
+
+    /// The report made on two threads is the one made on one.
+    #[test]
+    fn two_threads_make_the_same_report() {
+        let text = include_str!("../../examples/ai-nutrition-pro.tm");
+        let loader = MemoryLoader::new().with("example.tm", text);
+        let compilation = compile(Path::new("example.tm"), &loader, &Options::default()).unwrap();
+        let (model, threats) = (&compilation.model, &compilation.threats);
+        let one = build_with(
+            model,
+            threats.threats.clone(),
+            &threats.rules,
+            &compilation.sources,
+            usize::MAX,
+        );
+        let two = build_with(
+            model,
+            threats.threats.clone(),
+            &threats.rules,
+            &compilation.sources,
+            0,
+        );
+        assert!(!one.threats.is_empty() && !one.flows.is_empty());
+        assert_eq!(one, two);
     }
 }
