@@ -38,7 +38,8 @@ pub fn build_owned(
     build_with(model, threats, rules, sources, PARALLEL_FROM)
 }
 
-/// [`build_owned`], on two threads from `parallel_from` threats.
+/// [`build_owned`], on two threads from `parallel_from` threats: the element, data and flow
+/// views on a second thread while this one converts the threats (the two take about as long).
 fn build_with(
     model: &Model,
     threats: Vec<Threat>,
@@ -46,166 +47,16 @@ fn build_with(
     sources: &SourceMap,
     parallel_from: usize,
 ) -> Report {
-    let element_id = |idx: crate::model::ElementIdx| {
-        model.element(idx).map(|e| e.id.clone()).unwrap_or_default()
-    };
-    let data_id = |idx: &crate::model::DataIdx| {
-        model
-            .data_item(*idx)
-            .map(|d| d.id.clone())
-            .unwrap_or_default()
-    };
-    // The elements', data's and flows' views on a second thread while this one converts the
-    // threats: the two halves of the work take about as long.
-    let views = || {
-        let elements = model
-            .elements
-            .iter()
-            .map(|element| ElementView {
-                id: element.id.clone(),
-                name: element.name.clone(),
-                kind: element.kind,
-                boundary: element.boundaries.first().map(|b| element_id(*b)),
-                boundaries: element.boundaries.iter().map(|b| element_id(*b)).collect(),
-                description: element.properties.description.clone(),
-                technology: element.properties.technology.clone(),
-                owner: element.properties.owner.clone(),
-                url: element.properties.url.clone(),
-                tags: element.properties.tags.clone(),
-                controls: element.properties.controls.clone(),
-                stores: element.stores.iter().map(data_id).collect(),
-                internet_facing: element.internet_facing,
-                properties: element
-                    .properties
-                    .extra
-                    .iter()
-                    .map(|(k, v)| {
-                        (
-                            k.clone(),
-                            serde_json::to_value(v).unwrap_or(serde_json::Value::Null),
-                        )
-                    })
-                    .collect(),
-                source_span: source_span(sources, element.span),
-            })
-            .collect();
-        let data = model
-            .data
-            .iter()
-            .map(|d| DataView {
-                id: d.id.clone(),
-                name: d.name.clone(),
-                classification: d.classification,
-                description: d.description.clone(),
-                tags: d.tags.clone(),
-                source_span: source_span(sources, d.span),
-            })
-            .collect();
-        let flows = model
-            .flows
-            .iter()
-            .map(|flow| FlowView {
-                id: flow.id.clone(),
-                number: flow.number,
-                source: element_id(flow.source),
-                target: element_id(flow.target),
-                label: flow.label.clone(),
-                protocol: flow.protocol.clone(),
-                data: flow.data.iter().map(data_id).collect(),
-                controls: flow.properties.controls.clone(),
-                tags: flow.properties.tags.clone(),
-                reverse_of: flow
-                    .reverse_of
-                    .and_then(|r| model.flow(r))
-                    .map(|f| f.id.clone()),
-                crosses_boundary: flow.crosses_boundary,
-                max_classification: flow.max_classification,
-                source_span: source_span(sources, flow.span),
-            })
-            .collect();
-        (elements, data, flows)
-    };
-    // Counted by the rule's shared id (its address), which is cheaper to hash than its text.
-    let mut fired: crate::Map<*const u8, (Arc<str>, usize)> = crate::Map::default();
-    // Threats are about a few declarations each: their places are computed once per span.
-    let mut places: crate::Map<Span, Arc<SourceSpan>> = crate::Map::default();
-    // A declaration's threats come one after another: remember the last one's place.
-    let mut last: Option<(Span, Arc<SourceSpan>)> = None;
-    let mut place = |span: Span| match &last {
-        Some((seen, place)) if *seen == span => place.clone(),
-        _ => {
-            let place = places
-                .entry(span)
-                .or_insert_with(|| Arc::new(source_span(sources, span)))
-                .clone();
-            last = Some((span, place.clone()));
-            place
-        }
-    };
-    // Each element's and flow's id once, shared by its threats.
-    let element_ids: Vec<Arc<str>> = model
-        .elements
-        .iter()
-        .map(|e| e.id.as_str().into())
-        .collect();
-    let flow_ids: Vec<Arc<str>> = model.flows.iter().map(|f| f.id.as_str().into()).collect();
-    let threats_len = threats.len();
-    let convert = || {
-        threats
-            .into_iter()
-            .map(|threat| {
-                if let Some(rule) = &threat.rule {
-                    fired
-                        .entry(Arc::as_ptr(rule).cast::<u8>())
-                        .or_insert_with(|| (rule.clone(), 0))
-                        .1 += 1;
-                }
-                ThreatView {
-                    id: threat.id,
-                    rule: threat.rule,
-                    category: threat.category,
-                    element: (threat.subject.element)
-                        .map(|e| element_ids.get(e.0).cloned().unwrap_or_else(|| "".into())),
-                    flow: (threat.subject.flow).and_then(|f| flow_ids.get(f.0).cloned()),
-                    title: threat.title,
-                    explanation: threat.explanation,
-                    mitigations: threat.mitigations,
-                    likelihood: threat.likelihood,
-                    impact: threat.impact,
-                    severity: threat.severity,
-                    severity_reasons: threat.severity_reasons,
-                    status: threat.status,
-                    decision: threat.decision.and_then(|applied| {
-                        model.decisions.get(applied.decision).map(|d| {
-                            Box::new(DecisionView {
-                                kind: match d.kind {
-                                    ModelDecisionKind::Mitigate => DecisionKind::Mitigate,
-                                    ModelDecisionKind::Accept => DecisionKind::Accept,
-                                },
-                                pattern: d.pattern.clone(),
-                                text: d.text.clone(),
-                                until: d.until.clone(),
-                                lapsed: applied.lapsed,
-                                source_span: SourceSpan::clone(&place(d.span)),
-                            })
-                        })
-                    }),
-                    references: threat.references,
-                    source_span: place(threat.span),
-                }
-            })
-            .collect::<Vec<ThreatView>>()
-    };
-    let ((elements, data, flows), threat_views) = if threats_len < parallel_from {
-        (views(), convert())
+    let ((elements, data, flows), (threat_views, fired)) = if threats.len() < parallel_from {
+        (views(model, sources), convert(model, threats, sources))
     } else {
         std::thread::scope(|threads| {
-            let views = threads.spawn(views);
-            let threat_views = convert();
-            let views = views
+            let made = threads.spawn(|| views(model, sources));
+            let converted = convert(model, threats, sources);
+            let made = made
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (views, threat_views)
+            (made, converted)
         })
     };
     // A rule's threats share one `Arc` of its id; should two hold the same id, add them up.
@@ -245,6 +96,161 @@ fn build_with(
         threats: threat_views,
         rules,
     }
+}
+
+/// The report's elements, data and flows.
+fn views(model: &Model, sources: &SourceMap) -> (Vec<ElementView>, Vec<DataView>, Vec<FlowView>) {
+    let element_id = |idx: crate::model::ElementIdx| {
+        model.element(idx).map(|e| e.id.clone()).unwrap_or_default()
+    };
+    let data_id = |idx: &crate::model::DataIdx| {
+        model
+            .data_item(*idx)
+            .map(|d| d.id.clone())
+            .unwrap_or_default()
+    };
+    let elements = model
+        .elements
+        .iter()
+        .map(|element| ElementView {
+            id: element.id.clone(),
+            name: element.name.clone(),
+            kind: element.kind,
+            boundary: element.boundaries.first().map(|b| element_id(*b)),
+            boundaries: element.boundaries.iter().map(|b| element_id(*b)).collect(),
+            description: element.properties.description.clone(),
+            technology: element.properties.technology.clone(),
+            owner: element.properties.owner.clone(),
+            url: element.properties.url.clone(),
+            tags: element.properties.tags.clone(),
+            controls: element.properties.controls.clone(),
+            stores: element.stores.iter().map(data_id).collect(),
+            internet_facing: element.internet_facing,
+            properties: element
+                .properties
+                .extra
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.clone(),
+                        serde_json::to_value(v).unwrap_or(serde_json::Value::Null),
+                    )
+                })
+                .collect(),
+            source_span: source_span(sources, element.span),
+        })
+        .collect();
+    let data = model
+        .data
+        .iter()
+        .map(|d| DataView {
+            id: d.id.clone(),
+            name: d.name.clone(),
+            classification: d.classification,
+            description: d.description.clone(),
+            tags: d.tags.clone(),
+            source_span: source_span(sources, d.span),
+        })
+        .collect();
+    let flows = model
+        .flows
+        .iter()
+        .map(|flow| FlowView {
+            id: flow.id.clone(),
+            number: flow.number,
+            source: element_id(flow.source),
+            target: element_id(flow.target),
+            label: flow.label.clone(),
+            protocol: flow.protocol.clone(),
+            data: flow.data.iter().map(data_id).collect(),
+            controls: flow.properties.controls.clone(),
+            tags: flow.properties.tags.clone(),
+            reverse_of: flow
+                .reverse_of
+                .and_then(|r| model.flow(r))
+                .map(|f| f.id.clone()),
+            crosses_boundary: flow.crosses_boundary,
+            max_classification: flow.max_classification,
+            source_span: source_span(sources, flow.span),
+        })
+        .collect();
+    (elements, data, flows)
+}
+
+/// Each rule's shared id (by its address) and how many threats it gave.
+type Fired = crate::Map<*const u8, (Arc<str>, usize)>;
+
+/// The threats as the report shows them, and how many each rule's shared id fired.
+fn convert(model: &Model, threats: Vec<Threat>, sources: &SourceMap) -> (Vec<ThreatView>, Fired) {
+    // Counted by the rule's shared id (its address), which is cheaper to hash than its text.
+    let mut fired = Fired::default();
+    // Threats are about a few declarations each: their places are computed once per span.
+    let mut places: crate::Map<Span, Arc<SourceSpan>> = crate::Map::default();
+    // A declaration's threats come one after another: remember the last one's place.
+    let mut last: Option<(Span, Arc<SourceSpan>)> = None;
+    let mut place = |span: Span| match &last {
+        Some((seen, place)) if *seen == span => place.clone(),
+        _ => {
+            let place = places
+                .entry(span)
+                .or_insert_with(|| Arc::new(source_span(sources, span)))
+                .clone();
+            last = Some((span, place.clone()));
+            place
+        }
+    };
+    // Each element's and flow's id once, shared by its threats.
+    let element_ids: Vec<Arc<str>> = model
+        .elements
+        .iter()
+        .map(|e| e.id.as_str().into())
+        .collect();
+    let flow_ids: Vec<Arc<str>> = model.flows.iter().map(|f| f.id.as_str().into()).collect();
+    let converted = threats
+        .into_iter()
+        .map(|threat| {
+            if let Some(rule) = &threat.rule {
+                fired
+                    .entry(Arc::as_ptr(rule).cast::<u8>())
+                    .or_insert_with(|| (rule.clone(), 0))
+                    .1 += 1;
+            }
+            ThreatView {
+                id: threat.id,
+                rule: threat.rule,
+                category: threat.category,
+                element: (threat.subject.element)
+                    .map(|e| element_ids.get(e.0).cloned().unwrap_or_else(|| "".into())),
+                flow: (threat.subject.flow).and_then(|f| flow_ids.get(f.0).cloned()),
+                title: threat.title,
+                explanation: threat.explanation,
+                mitigations: threat.mitigations,
+                likelihood: threat.likelihood,
+                impact: threat.impact,
+                severity: threat.severity,
+                severity_reasons: threat.severity_reasons,
+                status: threat.status,
+                decision: threat.decision.and_then(|applied| {
+                    model.decisions.get(applied.decision).map(|d| {
+                        Box::new(DecisionView {
+                            kind: match d.kind {
+                                ModelDecisionKind::Mitigate => DecisionKind::Mitigate,
+                                ModelDecisionKind::Accept => DecisionKind::Accept,
+                            },
+                            pattern: d.pattern.clone(),
+                            text: d.text.clone(),
+                            until: d.until.clone(),
+                            lapsed: applied.lapsed,
+                            source_span: SourceSpan::clone(&place(d.span)),
+                        })
+                    })
+                }),
+                references: threat.references,
+                source_span: place(threat.span),
+            }
+        })
+        .collect();
+    (converted, fired)
 }
 
 #[cfg(test)]
