@@ -113,11 +113,14 @@ impl<'r> Split<'r> {
         flows.saturating_add(elements)
     }
 
-    /// The work cut in two halves of about as many rule applications each.
+    /// The work cut in two halves of about the same cost. A rule applied to a flow counts 3
+    /// against 2 for one applied to an element: with the STRIDE pack at 10,000 elements, a
+    /// flow's application takes about 1.4 times as long (its threats are about two elements),
+    /// and counting them alike left the flows' half 15-25 ms behind the other.
     fn halves(&self, model: &Model) -> (Part, Part) {
         let (flows, elements) = (model.flows.len(), model.elements.len());
-        let flow_cost = self.flows.len().max(1);
-        let element_cost = self.elements.len().max(1);
+        let flow_cost = 3 * self.flows.len().max(1);
+        let element_cost = 2 * self.elements.len().max(1);
         let half = (flows * flow_cost + elements * element_cost) / 2;
         if flows * flow_cost >= half {
             let cut = (half / flow_cost).min(flows);
