@@ -89,15 +89,9 @@ fn write_threat(
     out.extend_from_slice(b",\"explanation\":");
     string(out, &threat.explanation);
     out.extend_from_slice(b",\"mitigations\":");
-    let list = |list: &[std::sync::Arc<str>]| {
-        let mut text = Vec::new();
-        strings(&mut text, list.iter().map(|m| &**m));
-        text
-    };
-    match lists.get(&threat.mitigations, list) {
-        Some(text) => out.extend_from_slice(text),
-        None => strings(out, threat.mitigations.iter().map(|m| &**m)),
-    }
+    lists.write(&threat.mitigations, out, |out, list| {
+        strings(out, list.iter().map(|m| &**m));
+    });
     out.extend_from_slice(b",\"likelihood\":");
     string(out, threat.likelihood.word());
     out.extend_from_slice(b",\"impact\":");

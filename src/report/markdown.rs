@@ -608,14 +608,7 @@ fn embedded_table(rows: &[Row<'_>], lists: &mut PerList<String>, out: &mut Strin
         out.push_str(" | ");
         escape::md_to(out, &t.explanation, "<br>");
         out.push_str(" | ");
-        match lists.get(&t.mitigations, |list| {
-            let mut cell = String::new();
-            mitigation_cell(list, &mut cell);
-            cell
-        }) {
-            Some(cell) => out.push_str(cell),
-            None => mitigation_cell(&t.mitigations, out),
-        }
+        lists.write(&t.mitigations, out, mitigation_cell);
         out.push_str(" | ");
         out.push_str(t.severity.display());
         out.push_str(" | ");
@@ -627,7 +620,7 @@ fn embedded_table(rows: &[Row<'_>], lists: &mut PerList<String>, out: &mut Strin
 }
 
 /// Appends the `Mitigations` cell: each mitigation escaped, one per line.
-fn mitigation_cell(mitigations: &[std::sync::Arc<str>], out: &mut String) {
+fn mitigation_cell(out: &mut String, mitigations: &[std::sync::Arc<str>]) {
     for (i, mitigation) in mitigations.iter().enumerate() {
         if i > 0 {
             out.push_str("<br>");

@@ -458,15 +458,7 @@ impl MessageText<'_> {
                 piece(out, ".");
             }
         };
-        let made = |list: &[std::sync::Arc<str>]| {
-            let mut text = Vec::new();
-            mitigations(&mut text, list);
-            text
-        };
-        match lists.get(&threat.mitigations, made) {
-            Some(text) => out.extend_from_slice(text),
-            None => mitigations(out, &threat.mitigations),
-        }
+        lists.write(&threat.mitigations, out, mitigations);
         piece(out, " Threat id: ");
         piece(out, &threat.id);
         piece(out, ".");

@@ -22,19 +22,42 @@ impl<T> Default for PerList<T> {
     }
 }
 
-impl<T> PerList<T> {
-    /// `list`'s text, made by `make` the first time it is asked for; `None` for a list that
-    /// no other threat holds, which the caller writes in place.
-    pub(crate) fn get(
+/// Text a list can be written into and appended to: `String` for Markdown, `Vec<u8>` for JSON.
+pub(crate) trait Text: Default {
+    fn append(&mut self, text: &Self);
+}
+
+impl Text for String {
+    fn append(&mut self, text: &Self) {
+        self.push_str(text);
+    }
+}
+
+impl Text for Vec<u8> {
+    fn append(&mut self, text: &Self) {
+        self.extend_from_slice(text);
+    }
+}
+
+impl<T: Text> PerList<T> {
+    /// Writes `list` into `out` as `write` does. A list no other threat holds is written in
+    /// place; a shared one is written once, the first time, and copied after.
+    pub(crate) fn write(
         &mut self,
         list: &Arc<[Arc<str>]>,
-        make: impl FnOnce(&[Arc<str>]) -> T,
-    ) -> Option<&T> {
+        out: &mut T,
+        write: impl Fn(&mut T, &[Arc<str>]),
+    ) {
         if Arc::strong_count(list) < 2 {
-            return None;
+            return write(out, list);
         }
         let key = Arc::as_ptr(list).cast::<u8>() as usize;
-        Some(self.made.entry(key).or_insert_with(|| make(list)))
+        let made = self.made.entry(key).or_insert_with(|| {
+            let mut text = T::default();
+            write(&mut text, list);
+            text
+        });
+        out.append(made);
     }
 }
 
@@ -44,20 +67,22 @@ mod tests {
     use std::sync::Arc;
 
     #[test]
-    fn a_shared_list_is_made_once_and_a_lone_one_never() {
+    fn a_shared_list_is_written_once_and_a_lone_one_every_time() {
         let shared: Arc<[Arc<str>]> = Arc::from(vec![Arc::from("a"), Arc::from("b")]);
         let again = shared.clone();
         let lone: Arc<[Arc<str>]> = Arc::from(vec![Arc::from("c")]);
-        let mut made = 0;
+        let made = std::cell::Cell::new(0);
+        let write = |out: &mut String, items: &[Arc<str>]| {
+            made.set(made.get() + 1);
+            out.push_str(&items.join("; "));
+            out.push('|');
+        };
         let mut lists = PerList::default();
-        for list in [&shared, &again, &shared] {
-            let text = lists.get(list, |items| {
-                made += 1;
-                items.join("; ")
-            });
-            assert_eq!(text.map(String::as_str), Some("a; b"));
+        let mut out = String::new();
+        for list in [&shared, &again, &lone, &shared, &lone] {
+            lists.write(list, &mut out, write);
         }
-        assert_eq!(made, 1);
-        assert!(lists.get(&lone, |_| String::new()).is_none());
+        assert_eq!(out, "a; b|a; b|c|a; b|c|");
+        assert_eq!(made.get(), 3);
     }
 }

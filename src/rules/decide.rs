@@ -76,22 +76,13 @@ fn any(part: &str) -> bool {
     !part.is_empty() && part.bytes().all(|b| b == b'*')
 }
 
-/// True when the parts of a pattern match the parts of an id of the same shape.
-fn parts_match(pattern: &[&str], id: &str) -> bool {
-    let mut id = parts(id);
+/// True when the parts of a pattern match an id's parts (`parts(id)`, or the id cut before).
+fn parts_match<'i>(pattern: &[&str], id: impl IntoIterator<Item = &'i str>) -> bool {
+    let mut id = id.into_iter();
     pattern
         .iter()
         .all(|p| id.next().is_some_and(|part| any(p) || glob(p, part)))
         && id.next().is_none()
-}
-
-/// [`parts_match`] for an id already cut into its parts.
-fn parts_match_cut(pattern: &[&str], id: &[&str]) -> bool {
-    pattern.len() == id.len()
-        && pattern
-            .iter()
-            .zip(id)
-            .all(|(p, part)| any(p) || glob(p, part))
 }
 
 /// The parts of an id between its separators, as `id.split(SEPARATORS)` gives them. The
@@ -117,7 +108,7 @@ fn parts(id: &str) -> impl Iterator<Item = &str> + '_ {
 /// True when `id` matches the pattern (already cut into parts).
 #[cfg(test)]
 fn matches(pattern: &Parts, id: &str) -> bool {
-    pattern.shape == split(id).shape && parts_match(&pattern.parts, id)
+    pattern.shape == split(id).shape && parts_match(&pattern.parts, parts(id))
 }
 
 /// The indexes decisions are looked up in, each built the first time a decision needs it.
@@ -180,7 +171,7 @@ impl<'t> Index<'t> {
                 .filter_map(|(i, _)| Some((i, threats.get(i)?)))
         };
         // Every candidate has the pattern's shape.
-        let (candidates, by_part): (&[usize], bool) = match exact_part {
+        let candidates: &[usize] = match exact_part {
             Some((position, part)) => self
                 .by_part
                 .entry((wanted_shape, position))
@@ -194,7 +185,7 @@ impl<'t> Index<'t> {
                     map
                 })
                 .get(part)
-                .map_or((&[], true), |found| (found.as_slice(), true)),
+                .map_or(&[], Vec::as_slice),
             None => self
                 .by_shape
                 .get_or_insert_with(|| {
@@ -207,14 +198,18 @@ impl<'t> Index<'t> {
                     map
                 })
                 .get(&wanted_shape)
-                .map_or((&[], false), |found| (found.as_slice(), false)),
+                .map_or(&[], Vec::as_slice),
         };
-        if by_part {
+        if exact_part.is_some() {
             // A few threats share an exact part: cut each as it is checked.
             return candidates
                 .iter()
                 .copied()
-                .filter(|&i| threats.get(i).is_some_and(|t| parts_match(&wanted, &t.id)))
+                .filter(|&i| {
+                    threats
+                        .get(i)
+                        .is_some_and(|t| parts_match(&wanted, parts(&t.id)))
+                })
                 .collect();
         }
         if wanted.iter().all(|part| any(part)) {
@@ -226,7 +221,10 @@ impl<'t> Index<'t> {
         candidates
             .iter()
             .copied()
-            .filter(|&i| cut.get(i).is_some_and(|id| parts_match_cut(&wanted, id)))
+            .filter(|&i| {
+                cut.get(i)
+                    .is_some_and(|id| parts_match(&wanted, id.iter().copied()))
+            })
             .collect()
     }
 }
