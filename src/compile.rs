@@ -10,6 +10,7 @@ use crate::rules::{self, RuleOptions, Threats};
 use crate::source::SourceMap;
 use crate::timings;
 use std::path::Path;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -26,7 +27,8 @@ pub struct Compilation {
     pub sources: SourceMap,
     /// Sorted, deduplicated.
     pub diagnostics: Vec<Diagnostic>,
-    pub model: Model,
+    /// Shared with the threats, whose text is rendered from it on demand.
+    pub model: Arc<Model>,
     /// The rules, and the threats unless [`Options::report_takes_threats`] moved them into
     /// `report`.
     pub threats: Threats,
@@ -50,7 +52,7 @@ pub fn compile(
     let loaded = load::load(root, loader, options.load, &mut sources, &mut sink)?;
     timings::mark("load: read and parse");
     let root_name = root.to_string_lossy().replace('\\', "/");
-    let model = resolve::resolve(&loaded, &root_name, &sources, &mut sink);
+    let model = Arc::new(resolve::resolve(&loaded, &root_name, &sources, &mut sink));
     // The syntax trees are not needed past resolve; a large model's are tens of megabytes.
     drop(loaded);
     timings::mark("resolve");

@@ -46,7 +46,7 @@ pub struct ThreatDiff {
 fn summary(threat: &ThreatView) -> DiffThreat {
     DiffThreat {
         id: threat.id.clone(),
-        title: threat.title.clone(),
+        title: threat.title.to_string(),
         category: threat.category,
         severity: threat.severity,
         status: threat.status,

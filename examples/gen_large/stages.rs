@@ -262,7 +262,11 @@ fn run(text: &str) -> Table {
     };
     let model = table.time(
         "resolve",
-        || tmc::resolve::resolve(&loaded, "big.tm", &sources, &mut sink),
+        || {
+            std::sync::Arc::new(tmc::resolve::resolve(
+                &loaded, "big.tm", &sources, &mut sink,
+            ))
+        },
         |m| format!("{} elements, {} flows", m.elements.len(), m.flows.len()),
     );
     table.time("drop loaded (ASTs)", || drop(loaded), |_| String::new());

@@ -35,7 +35,7 @@ pub fn human(file: &Path, level: Level, failing: &[&ThreatView]) -> String {
             "  {:<8} {}  {}  ({}:{}:{})\n",
             threat.severity.word(),
             threat.id,
-            threat.title.replace('\n', " "),
+            threat.title.to_string().replace('\n', " "),
             span.file,
             span.line,
             span.column

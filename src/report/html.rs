@@ -14,7 +14,7 @@ use super::summary::{status_name, CountRow, Counts, SEVERITIES};
 use super::templates::{
     Templates, FLOW_ROWS_MARKER, THREAT_MODEL_HTML, THREAT_MODEL_HTML_PAGE, THREAT_ROWS_MARKER,
 };
-use super::view::{DecisionKind, ElementView, FlowView, ModelInfo, Report, ThreatView};
+use super::view::{DecisionKind, ElementView, FlowView, ModelInfo, Report, Text, ThreatView};
 use super::{mermaid, RenderError};
 use crate::vocab::{Category, Level, Status};
 use crate::Map;
@@ -81,8 +81,10 @@ pub fn html_to(
         };
         out.write_all(before.as_bytes())?;
         let mut buffer = String::with_capacity(FLUSH_AT * 2);
+        // Where each title and explanation is rendered before it is escaped.
+        let mut scratch = String::new();
         for (index, threat) in report.threats.iter().enumerate() {
-            write_row(&lookup.row(index, threat), &mut buffer);
+            write_row(&lookup.row(index, threat), &mut buffer, &mut scratch);
             if buffer.len() >= FLUSH_AT {
                 out.write_all(buffer.as_bytes())?;
                 buffer.clear();
@@ -139,7 +141,7 @@ fn write_flow_row(f: &FlowRow<'_>, out: &mut String) {
 
 /// One row of the threat table, as the loop of the embedded `threat-model.html.tera` writes
 /// it (a test holds the two byte-identical; a change to one is a change to the other).
-fn write_row(t: &Row<'_>, out: &mut String) {
+fn write_row(t: &Row<'_>, out: &mut String, scratch: &mut String) {
     use std::fmt::Write;
     let text = |out: &mut String, text: &str| escape::html_to(out, text);
     // `write!` into a String cannot fail.
@@ -150,7 +152,7 @@ fn write_row(t: &Row<'_>, out: &mut String) {
     out.push_str("\" data-category=\"");
     text(out, t.category_word);
     let _ = write!(out, "\">\n<td class=\"n\">{}</td>\n<td><strong>", t.number);
-    text(out, t.title);
+    text(out, t.title.as_str(scratch));
     out.push_str("</strong><br><code>");
     text(out, t.id);
     out.push_str("</code></td>\n<td>");
@@ -184,7 +186,7 @@ fn write_row(t: &Row<'_>, out: &mut String) {
     out.push_str("\">");
     text(out, t.status);
     out.push_str("</td>\n<td><div class=\"pre\">");
-    text(out, t.explanation);
+    text(out, t.explanation.as_str(scratch));
     out.push_str("</div>");
     if !t.mitigations.is_empty() {
         out.push_str("<ul>");
@@ -302,7 +304,7 @@ struct Row<'a> {
     number: usize,
     id: &'a str,
     rule: Option<&'a str>,
-    title: &'a str,
+    title: &'a Text,
     /// The element's name, or `Data flow N` for a threat on the channel itself.
     component: Cow<'a, str>,
     /// The number of the flow the threat is in the context of.
@@ -319,7 +321,7 @@ struct Row<'a> {
     status: &'static str,
     status_word: &'static str,
     lapsed: bool,
-    explanation: &'a str,
+    explanation: &'a Text,
     mitigations: &'a [std::sync::Arc<str>],
     references: &'a [String],
 }
@@ -342,7 +344,7 @@ struct FlowRow<'a> {
 #[derive(Serialize)]
 struct Decided<'a> {
     id: &'a str,
-    title: &'a str,
+    title: &'a Text,
     /// `by` of a mitigation, `reason` of an acceptance.
     text: &'a str,
     pattern: &'a str,

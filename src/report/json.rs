@@ -12,7 +12,7 @@
 use super::escape;
 use super::json_format;
 use super::shared::PerList;
-use super::view::{Report, SourceSpan, ThreatView};
+use super::view::{Report, SourceSpan, Text, ThreatView};
 use super::RenderError;
 use serde::Serialize;
 use std::io::{self, Write};
@@ -85,9 +85,9 @@ fn write_threat(
     out.extend_from_slice(b",\"flow\":");
     optional(out, threat.flow.as_deref());
     out.extend_from_slice(b",\"title\":");
-    string(out, &threat.title);
+    text(out, &threat.title);
     out.extend_from_slice(b",\"explanation\":");
-    string(out, &threat.explanation);
+    text(out, &threat.explanation);
     out.extend_from_slice(b",\"mitigations\":");
     lists.write(&threat.mitigations, out, |out, list| {
         strings(out, list.iter().map(|m| &**m));
@@ -119,6 +119,13 @@ fn write_threat(
 fn string(out: &mut Vec<u8>, text: &str) {
     out.push(b'"');
     escape::json_into(out, text);
+    out.push(b'"');
+}
+
+/// A title or an explanation as a JSON string, escaped as it is rendered.
+fn text(out: &mut Vec<u8>, text: &Text) {
+    out.push(b'"');
+    text.pieces(|piece| escape::json_into(out, piece));
     out.push(b'"');
 }
 

@@ -14,7 +14,7 @@ use super::shared::PerList;
 use super::summary::{status_name, CountRow, Counts, SEVERITIES};
 use super::templates::{Templates, THREAT_MODEL, THREAT_TABLE};
 use super::view::{
-    DataView, DecisionKind, ElementView, FlowView, ModelInfo, Report, RuleView, ThreatView,
+    DataView, DecisionKind, ElementView, FlowView, ModelInfo, Report, RuleView, Text, ThreatView,
 };
 use super::{mermaid, RenderError};
 use crate::vocab::{Category, ElementKind};
@@ -222,9 +222,9 @@ impl std::fmt::Display for Component<'_> {
 struct RowFields<'a> {
     number: usize,
     component: &'a str,
-    title: &'a str,
+    title: &'a Text,
     category: &'static str,
-    explanation: &'a str,
+    explanation: &'a Text,
     mitigations: &'a [std::sync::Arc<str>],
     severity: &'static str,
     likelihood: &'static str,
@@ -267,7 +267,7 @@ impl Serialize for Row<'_> {
 #[derive(Serialize)]
 struct Decided<'a> {
     id: &'a str,
-    title: &'a str,
+    title: &'a Text,
     /// `by` of a mitigation, `reason` of an acceptance.
     text: &'a str,
     pattern: &'a str,
@@ -585,6 +585,8 @@ fn render_table(
 fn embedded_table(rows: &[Row<'_>], lists: &mut PerList<String>, out: &mut String) {
     out.push_str(TABLE_HEADER);
     let mut component = String::new();
+    // Where each title and explanation is rendered before it is escaped.
+    let mut text = String::new();
     let mut number = itoa::Buffer::new();
     for row in rows {
         let t = row.threat;
@@ -602,11 +604,11 @@ fn embedded_table(rows: &[Row<'_>], lists: &mut PerList<String>, out: &mut Strin
             }
         }
         out.push_str(" | ");
-        escape::md_to(out, &t.title, "<br>");
+        escape::md_to(out, t.title.as_str(&mut text), "<br>");
         out.push_str(" | ");
         out.push_str(t.category.display());
         out.push_str(" | ");
-        escape::md_to(out, &t.explanation, "<br>");
+        escape::md_to(out, t.explanation.as_str(&mut text), "<br>");
         out.push_str(" | ");
         lists.write(&t.mitigations, out, mitigation_cell);
         out.push_str(" | ");

@@ -419,8 +419,10 @@ impl std::fmt::Display for MessageText<'_> {
             threat.severity.display(),
             threat.category.display()
         )?;
-        if !threat.explanation.is_empty() {
-            write!(f, " {}", threat.explanation)?;
+        let mut scratch = String::new();
+        let explanation = threat.explanation.as_str(&mut scratch);
+        if !explanation.is_empty() {
+            write!(f, " {explanation}")?;
         }
         for (i, mitigation) in threat.mitigations.iter().enumerate() {
             f.write_str(if i == 0 { " Mitigations: " } else { "; " })?;
@@ -439,15 +441,19 @@ impl MessageText<'_> {
     fn write_escaped(&self, out: &mut Vec<u8>, lists: &mut PerList<Vec<u8>>) {
         let threat = self.0;
         let piece = |out: &mut Vec<u8>, text: &str| escape::json_into(out, text);
-        piece(out, &threat.title);
+        threat.title.pieces(|text| piece(out, text));
         piece(out, " (");
         piece(out, threat.severity.display());
         piece(out, " severity, ");
         piece(out, threat.category.display());
         piece(out, ").");
-        if !threat.explanation.is_empty() {
-            piece(out, " ");
-            piece(out, &threat.explanation);
+        // " EXPLANATION", or nothing when it is empty.
+        let before = out.len();
+        piece(out, " ");
+        let opened = out.len();
+        threat.explanation.pieces(|text| piece(out, text));
+        if out.len() == opened {
+            out.truncate(before);
         }
         let mitigations = |out: &mut Vec<u8>, list: &[std::sync::Arc<str>]| {
             for (i, mitigation) in list.iter().enumerate() {

@@ -39,7 +39,7 @@ pub fn reports() -> Vec<Report> {
     for (i, threat) in awkward.threats.iter_mut().enumerate() {
         threat.id = format!("id \"{i}\"\\\u{1}\u{7f}é");
         threat.title = "tab\there, line\nthere, <b>|</b> & \u{1F600}".into();
-        threat.explanation = String::new();
+        threat.explanation = String::new().into();
         threat.category = Category::ALL[i % Category::ALL.len()];
         threat.likelihood = Level::ALL[i % Level::ALL.len()];
         threat.status = Status::ALL[i % Status::ALL.len()];

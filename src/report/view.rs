@@ -1,6 +1,7 @@
 //! The report view-model: one serializable value that every renderer reads, and the exact
 //! shape of `threats.json` (documented in docs/json.md). Renderers never look past it.
 
+pub use crate::rules::text::Text;
 use crate::vocab::{Category, Classification, ElementKind, Level, Status};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
@@ -110,8 +111,10 @@ pub struct ThreatView {
     pub element: Option<Arc<str>>,
     /// The flow whose context the threat is in; `None` for a threat on an element alone.
     pub flow: Option<Arc<str>>,
-    pub title: String,
-    pub explanation: String,
+    /// Rendered from the rule's templates by each output that writes it (see
+    /// [`crate::rules::text`]).
+    pub title: Text,
+    pub explanation: Text,
     /// Shared with the rule's other threats when its mitigations have no `{{ }}` holes.
     pub mitigations: Arc<[Arc<str>]>,
     pub likelihood: Level,

@@ -5,10 +5,12 @@
 use super::check::CompiledRule;
 use super::path::{Role, Scope};
 use super::severity::{self, Factors};
+use super::text::{Declared, Ending, RuleText, Text};
 use super::{Threat, ThreatSubject};
 use crate::model::{DataIdx, Element, ElementIdx, Flow, FlowIdx, ManualThreat, Model, Subject};
 use crate::source::Span;
 use crate::vocab::{Classification, Level, Status};
+use std::sync::Arc;
 
 /// What the rules of one run may generate (see [`super::RuleOptions`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,8 +48,12 @@ pub struct TooMany {
 ///
 /// On a large model the threats are made on two threads, each taking a contiguous half of the
 /// work; the result, and the threat a limit stops at, are the same as on one.
-pub fn fire(model: &Model, rules: &[CompiledRule], limits: Limits) -> Result<Vec<Threat>, TooMany> {
-    let rules = Split::new(rules);
+pub fn fire(
+    model: &Arc<Model>,
+    rules: &[CompiledRule],
+    limits: Limits,
+) -> Result<Vec<Threat>, TooMany> {
+    let rules = Split::new(rules, model);
     let whole = Part {
         flows: 0..model.flows.len(),
         elements: 0..model.elements.len(),
@@ -89,8 +95,14 @@ const PARALLEL_FROM: usize = 4096;
 
 /// The rules on elements and the rules on flows (and their ends).
 struct Split<'r> {
-    elements: Vec<&'r CompiledRule>,
-    flows: Vec<&'r CompiledRule>,
+    elements: Vec<Firing<'r>>,
+    flows: Vec<Firing<'r>>,
+}
+
+/// A rule, and what its threats render their text with.
+struct Firing<'r> {
+    rule: &'r CompiledRule,
+    text: Arc<RuleText>,
 }
 
 /// A contiguous share of the work, in output order: some flows, then some elements.
@@ -101,8 +113,20 @@ struct Part {
 }
 
 impl<'r> Split<'r> {
-    fn new(rules: &'r [CompiledRule]) -> Self {
-        let (elements, flows) = rules.iter().partition(|rule| rule.role == Role::Element);
+    fn new(rules: &'r [CompiledRule], model: &Arc<Model>) -> Self {
+        let (elements, flows) = rules
+            .iter()
+            .map(|rule| Firing {
+                rule,
+                text: Arc::new(RuleText {
+                    model: model.clone(),
+                    title: rule.title.clone(),
+                    explanation: rule.explanation.clone(),
+                    mitigated_by: rule.info.mitigated_by.clone(),
+                    lowers: rule.severity.is_none(),
+                }),
+            })
+            .partition(|firing| firing.rule.role == Role::Element);
         Split { elements, flows }
     }
 
@@ -151,10 +175,13 @@ impl<'r> Split<'r> {
 }
 
 /// What is left of the limits.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct Budget {
     threats: usize,
     text: usize,
+    /// Where each threat's title and explanation are rendered to be measured (threats keep
+    /// their templates, not their text: see `text.rs`).
+    measure: String,
 }
 
 impl Budget {
@@ -162,6 +189,7 @@ impl Budget {
         Budget {
             threats: limits.threats,
             text: limits.text,
+            measure: String::new(),
         }
     }
 
@@ -205,7 +233,7 @@ fn on_part(
 /// The threats of the rules on flows (`on flow`, `on source`, `on target`), flow by flow.
 fn on_flows(
     model: &Model,
-    rules: &[&CompiledRule],
+    rules: &[Firing<'_>],
     range: std::ops::Range<usize>,
     budget: &mut Budget,
     threats: &mut Vec<Threat>,
@@ -221,7 +249,8 @@ fn on_flows(
             target: Some(flow.target),
         };
         let mut facts = SubjectFacts::default();
-        for rule in rules {
+        for firing in rules {
+            let rule = firing.rule;
             let end = match rule.role {
                 Role::Source => Some(flow.source),
                 Role::Target => Some(flow.target),
@@ -235,7 +264,7 @@ fn on_flows(
                 let subject = flow.span;
                 threats.push(within(
                     budget,
-                    rule,
+                    firing,
                     &scope,
                     end,
                     Some((idx, flow)),
@@ -251,7 +280,7 @@ fn on_flows(
 /// The threats of the rules on elements, element by element.
 fn on_elements(
     model: &Model,
-    rules: &[&CompiledRule],
+    rules: &[Firing<'_>],
     range: std::ops::Range<usize>,
     budget: &mut Budget,
     threats: &mut Vec<Threat>,
@@ -267,14 +296,15 @@ fn on_elements(
             target: None,
         };
         let mut facts = SubjectFacts::default();
-        for rule in rules {
+        for firing in rules {
+            let rule = firing.rule;
             if rule.kinds.contains(element.kind)
                 && rule.when.as_ref().map_or(true, |w| w.holds(&scope))
             {
                 let subject = Some((idx, element));
                 threats.push(within(
                     budget,
-                    rule,
+                    firing,
                     &scope,
                     subject,
                     None,
@@ -290,7 +320,7 @@ fn on_elements(
 /// One threat, taken from the budget; the limit it would pass otherwise.
 fn within(
     budget: &mut Budget,
-    rule: &CompiledRule,
+    firing: &Firing<'_>,
     scope: &Scope,
     element: Option<(ElementIdx, &Element)>,
     flow: Option<(FlowIdx, &Flow)>,
@@ -300,27 +330,32 @@ fn within(
     let too_many = |exceeded| TooMany {
         exceeded,
         subject,
-        rule: rule.id_span,
+        rule: firing.rule.id_span,
     };
     if budget.threats == 0 {
         return Err(too_many(Exceeded::Threats));
     }
-    let found = threat(rule, scope, element, flow, facts, &mut budget.text)
+    let found = threat(firing, scope, element, flow, facts, budget)
         .ok_or_else(|| too_many(Exceeded::Text))?;
     budget.threats -= 1;
     Ok(found)
 }
 
-/// The threat, its text taken from `text_left` bytes; `None` when the text would not fit.
+/// The threat, its text taken from the budget's bytes; `None` when the text would not fit.
 fn threat(
-    rule: &CompiledRule,
+    firing: &Firing<'_>,
     scope: &Scope,
     element: Option<(ElementIdx, &Element)>,
     flow: Option<(FlowIdx, &Flow)>,
     facts: &mut SubjectFacts,
-    text_left: &mut usize,
+    budget: &mut Budget,
 ) -> Option<Threat> {
-    let model = scope.model;
+    let (rule, model) = (firing.rule, scope.model);
+    let Budget {
+        text: text_left,
+        measure,
+        ..
+    } = budget;
     let info = &rule.info;
     // `RULE@SUBJECT`, allocated once at its length (`format!` grows it twice).
     let at = |subject: &str| {
@@ -336,15 +371,23 @@ fn threat(
         (None, None) => (info.id.clone(), info.span),
     };
     let declared = Declared::find(&info.mitigated_by, element.map(|e| e.1), flow.map(|f| f.1));
-    let title = rule.title.render_within(scope, text_left)?;
-    let mut explanation = rule.explanation.render_within(scope, text_left)?;
-    let before = explanation.len();
-    declared.explain(
-        element.map(|e| e.1),
-        rule.severity.is_none(),
-        &mut explanation,
-    );
-    *text_left = text_left.checked_sub(explanation.len().saturating_sub(before))?;
+    let subject = ThreatSubject {
+        element: element.map(|e| e.0),
+        flow: flow.map(|f| f.0),
+    };
+    let explanation = Text::explanation(&firing.text, subject);
+    // Measured as it will be rendered, without putting it together.
+    *text_left = text_left.checked_sub(rule.title.rendered_len(scope))?;
+    let mut ending = Ending::default();
+    rule.explanation
+        .pieces(scope, &mut |piece| ending.after(piece));
+    *text_left = text_left.checked_sub(ending.length)?;
+    if !declared.on_element.is_empty() || !declared.on_flow.is_empty() {
+        measure.clear();
+        let lowers = rule.severity.is_none();
+        declared.explain(element.map(|e| e.1), lowers, ending.open(), measure);
+        *text_left = text_left.checked_sub(measure.len())?;
+    }
     let mitigations = match &rule.shared_mitigations {
         Some((shared, length)) => {
             *text_left = text_left.checked_sub(*length)?;
@@ -383,11 +426,8 @@ fn threat(
         id,
         rule: Some(rule.shared_id.clone()),
         category: info.category,
-        subject: ThreatSubject {
-            element: element.map(|e| e.0),
-            flow: flow.map(|f| f.0),
-        },
-        title,
+        subject,
+        title: Text::title(&firing.text, subject),
         explanation,
         mitigations,
         likelihood: rule.likelihood,
@@ -424,8 +464,8 @@ pub fn manual(model: &Model, manual: &ManualThreat) -> Threat {
             element: element.map(|e| e.0),
             flow: flow.map(|f| f.0),
         },
-        title: manual.title.clone(),
-        explanation: manual.explanation.clone(),
+        title: manual.title.clone().into(),
+        explanation: manual.explanation.clone().into(),
         mitigations: manual
             .mitigations
             .iter()
@@ -486,79 +526,6 @@ fn restricted(model: &Model, element: Option<&Element>, flow: Option<&Flow>) -> 
     }
 }
 
-/// The `mitigated_by` controls the model declares, on the element and on the flow.
-struct Declared<'r> {
-    on_element: Vec<&'r str>,
-    on_flow: Vec<&'r str>,
-}
-
-impl<'r> Declared<'r> {
-    fn find(mitigated_by: &'r [String], element: Option<&Element>, flow: Option<&Flow>) -> Self {
-        let mut declared = Declared {
-            on_element: Vec::new(),
-            on_flow: Vec::new(),
-        };
-        for control in mitigated_by {
-            if element.is_some_and(|e| e.properties.controls.contains(control)) {
-                declared.on_element.push(control);
-            } else if flow.is_some_and(|f| f.properties.controls.contains(control)) {
-                declared.on_flow.push(control);
-            }
-        }
-        declared
-    }
-
-    fn reasons(&self, element: Option<&Element>) -> Vec<String> {
-        let name = element.map_or("the element", |e| e.name.as_str());
-        let on_element = self
-            .on_element
-            .iter()
-            .map(|c| format!("{name} declares {c}"));
-        let on_flow = self
-            .on_flow
-            .iter()
-            .map(|c| format!("the flow declares {c}"));
-        on_element.chain(on_flow).collect()
-    }
-
-    /// Says so in the explanation, without claiming anything the model does not declare
-    /// (nor that it lowered a severity the rule sets outright).
-    fn explain(&self, element: Option<&Element>, lowers: bool, explanation: &mut String) {
-        let name = element.map_or("The element", |e| e.name.as_str());
-        for (who, controls) in [(name, &self.on_element), ("The flow", &self.on_flow)] {
-            if controls.is_empty() {
-                continue;
-            }
-            let (verb, pronoun) = if controls.len() == 1 {
-                ("covers", "it")
-            } else {
-                ("cover", "they")
-            };
-            if !explanation.is_empty() && !explanation.ends_with(' ') {
-                explanation.push(' ');
-            }
-            let effect = if lowers {
-                ", which lowers the risk"
-            } else {
-                ""
-            };
-            explanation.push_str(&format!(
-                "{who} already declares {}{effect}; verify {pronoun} {verb} this threat.",
-                and_list(controls)
-            ));
-        }
-    }
-}
-
-/// "a", "a and b", "a, b and c".
-fn and_list(items: &[&str]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => (*one).to_string(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -569,7 +536,7 @@ mod tests {
 
     /// What one thread does: the flows' threats, then the elements'.
     fn one_thread(
-        model: &Model,
+        model: &Arc<Model>,
         rules: &[CompiledRule],
         limits: Limits,
     ) -> Result<Vec<Threat>, TooMany> {
@@ -579,7 +546,7 @@ mod tests {
         };
         on_part(
             model,
-            &Split::new(rules),
+            &Split::new(rules, model),
             &whole,
             0,
             &mut Budget::new(limits),
@@ -590,8 +557,8 @@ mod tests {
         threats
             .iter()
             .map(|t| {
-                t.title.len()
-                    + t.explanation.len()
+                t.title.to_string().len()
+                    + t.explanation.to_string().len()
                     + t.mitigations.iter().map(|m| m.len()).sum::<usize>()
             })
             .sum()
@@ -625,7 +592,7 @@ mod tests {
                 threats: usize::MAX,
                 text: usize::MAX,
             };
-            let split = Split::new(&rules);
+            let split = Split::new(&rules, model);
             let (first, second) = split.halves(model);
             let cuts_flows = first.elements.is_empty();
             assert_eq!(cuts_flows, name == "chain", "{first:?} {second:?}");
@@ -671,12 +638,5 @@ mod tests {
                 );
             }
         }
-    }
-
-    #[test]
-    fn lists_read_as_english() {
-        assert_eq!(and_list(&["tls"]), "tls");
-        assert_eq!(and_list(&["a", "b"]), "a and b");
-        assert_eq!(and_list(&["a", "b", "c"]), "a, b and c");
     }
 }

@@ -14,6 +14,7 @@ mod order;
 pub mod path;
 pub mod severity;
 pub mod template;
+pub mod text;
 pub mod value;
 mod when;
 
@@ -47,8 +48,9 @@ pub struct Threat {
     pub rule: Option<Arc<str>>,
     pub category: Category,
     pub subject: ThreatSubject,
-    pub title: String,
-    pub explanation: String,
+    /// Rendered on demand from the rule's templates (see [`text`]).
+    pub title: text::Text,
+    pub explanation: text::Text,
     /// Shared with the rule's other threats when no mitigation has a `{{ }}` hole, and each
     /// one shared when it has none.
     pub mitigations: Arc<[Arc<str>]>,
@@ -119,7 +121,7 @@ impl Default for RuleOptions {
 }
 
 /// Checks the model's rules and applies them. Rule and decision errors go to `sink`.
-pub fn apply(model: &Model, options: &RuleOptions, sink: &mut Diagnostics) -> Threats {
+pub fn apply(model: &Arc<Model>, options: &RuleOptions, sink: &mut Diagnostics) -> Threats {
     // A hand-written threat with errors is not in the model, so a decision about it would
     // match nothing; that second error is noise.
     let model_failed = sink.has_errors();

@@ -148,6 +148,23 @@ impl Template {
         true
     }
 
+    /// The rendered text, handed to `piece` a piece at a time.
+    pub fn pieces<'a>(&'a self, scope: &Scope<'a>, piece: &mut impl FnMut(&str)) {
+        for part in &self.parts {
+            match part {
+                Part::Text(text) => piece(text),
+                Part::Path(path) => scope.read(path).pieces(scope.model, piece),
+            }
+        }
+    }
+
+    /// The length of the rendered text in bytes, without rendering it.
+    pub fn rendered_len<'a>(&'a self, scope: &Scope<'a>) -> usize {
+        let mut length = 0;
+        self.pieces(scope, &mut |piece| length += piece.len());
+        length
+    }
+
     pub fn render<'a>(&'a self, scope: &Scope<'a>) -> String {
         let mut out = String::with_capacity(self.capacity);
         self.render_into(scope, &mut out, usize::MAX);

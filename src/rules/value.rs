@@ -7,7 +7,6 @@
 
 use crate::model::{DataIdx, ElementIdx, Model, PropValue};
 use crate::vocab::{Classification, Level};
-use std::fmt::Write;
 
 /// A literal in a rule, owned by the compiled rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -151,25 +150,29 @@ impl<'a> Value<'a> {
 
     /// How a template shows the value: lists comma-separated, `none` as nothing, elements by name.
     pub fn render(self, model: &Model, out: &mut String) {
+        self.pieces(model, &mut |piece| out.push_str(piece));
+    }
+
+    /// The text [`Value::render`] gives, handed to `piece` a piece at a time, without putting
+    /// it together.
+    pub fn pieces(self, model: &Model, piece: &mut impl FnMut(&str)) {
         match self {
             Value::None => {}
-            Value::Bool(b) => out.push_str(if b { "true" } else { "false" }),
-            Value::Int(n) => {
-                let _ = write!(out, "{n}");
-            }
-            Value::Text(s) => out.push_str(s),
+            Value::Bool(b) => piece(if b { "true" } else { "false" }),
+            Value::Int(n) => piece(itoa::Buffer::new().format(n)),
+            Value::Text(s) => piece(s),
             Value::Element(e) => {
                 if let Some(element) = model.element(e) {
-                    out.push_str(&element.name);
+                    piece(&element.name);
                 }
             }
             Value::List(list) => {
                 for i in 0..list.len() {
                     if i > 0 {
-                        out.push_str(", ");
+                        piece(", ");
                     }
                     if let Some(item) = list.get(i, model) {
-                        item.render(model, out);
+                        item.pieces(model, piece);
                     }
                 }
             }

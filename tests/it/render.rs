@@ -491,8 +491,8 @@ fn hostile() -> Report {
         f.protocol = Some(evil("protocol"));
     }
     for t in &mut report.threats {
-        t.title = evil("title");
-        t.explanation = evil("explanation");
+        t.title = evil("title").into();
+        t.explanation = evil("explanation").into();
         t.mitigations =
             std::sync::Arc::from([evil("mitigation 1").into(), evil("mitigation 2").into()]);
         t.severity_reasons = vec![evil("reason")].into();

@@ -383,7 +383,8 @@ impl Page<'_, '_> {
         self.push("| ");
         self.md_code(d.id);
         self.push(" | ");
-        self.md(d.title);
+        let mut scratch = String::new();
+        self.md(d.title.as_str(&mut scratch));
         self.push(" | ");
         self.md(d.text);
         self.push(" | ");
