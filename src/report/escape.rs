@@ -96,9 +96,7 @@ pub fn md_line(text: &str) -> String {
 /// Appends `text` escaped as by [`md`] (or [`md_line`], with `line_break` a space) to `out`.
 pub(crate) fn md_to(out: &mut String, text: &str, line_break: &str) {
     // Most text needs nothing: check cheaply before the character-by-character walk.
-    let plain_start =
-        !text.starts_with(|c: char| matches!(c, '#' | '-' | '+' | '=') || c.is_ascii_digit());
-    if plain_start && is_plain(text, MD_SPECIAL) {
+    if md_plain_start(text) && md_plain(text) {
         out.push_str(text);
         return;
     }
@@ -108,6 +106,18 @@ pub(crate) fn md_to(out: &mut String, text: &str, line_break: &str) {
         }
         md_line_into(line, out, i == 0);
     }
+}
+
+/// No byte of `text` needs escaping in Markdown, wherever it stands (a property of each byte,
+/// so text made of pieces is plain when every piece is).
+pub(crate) fn md_plain(text: &str) -> bool {
+    is_plain(text, MD_SPECIAL)
+}
+
+/// `text` does not start with what would be block syntax or a list number at the start of a
+/// cell's text.
+pub(crate) fn md_plain_start(text: &str) -> bool {
+    !text.starts_with(|c: char| matches!(c, '#' | '-' | '+' | '=') || c.is_ascii_digit())
 }
 
 fn md_line_into(line: &str, out: &mut String, first: bool) {

@@ -11,8 +11,8 @@
 
 use super::escape;
 use super::json_format;
-use super::shared::PerList;
-use super::view::{Report, SourceSpan, Text, ThreatView};
+use super::shared::{PerList, PerLiteral};
+use super::view::{Report, SourceSpan, ThreatView};
 use super::RenderError;
 use serde::Serialize;
 use std::io::{self, Write};
@@ -43,10 +43,10 @@ pub fn json_to(report: &Report, mut writer: impl Write) -> io::Result<()> {
     out.extend_from_slice(b",\n  \"flows\": ");
     field(&mut out, &report.flows)?;
     out.extend_from_slice(b",\n  \"threats\": [");
-    let mut lists = PerList::default();
+    let (mut lists, mut literals) = (PerList::default(), PerLiteral::default());
     for (i, threat) in report.threats.iter().enumerate() {
         out.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
-        write_threat(&mut out, threat, &mut lists)?;
+        write_threat(&mut out, threat, &mut lists, &mut literals)?;
         if out.len() >= FLUSH_AT {
             writer.write_all(&out)?;
             out.clear();
@@ -73,6 +73,7 @@ fn write_threat(
     out: &mut Vec<u8>,
     threat: &ThreatView,
     lists: &mut PerList<Vec<u8>>,
+    literals: &mut PerLiteral<Vec<u8>>,
 ) -> io::Result<()> {
     out.extend_from_slice(b"{\"id\":");
     string(out, &threat.id);
@@ -85,9 +86,9 @@ fn write_threat(
     out.extend_from_slice(b",\"flow\":");
     optional(out, threat.flow.as_deref());
     out.extend_from_slice(b",\"title\":");
-    text(out, &threat.title);
+    literals.json_string(out, &threat.title);
     out.extend_from_slice(b",\"explanation\":");
-    text(out, &threat.explanation);
+    literals.json_string(out, &threat.explanation);
     out.extend_from_slice(b",\"mitigations\":");
     lists.write(&threat.mitigations, out, |out, list| {
         strings(out, list.iter().map(|m| &**m));
@@ -119,13 +120,6 @@ fn write_threat(
 fn string(out: &mut Vec<u8>, text: &str) {
     out.push(b'"');
     escape::json_into(out, text);
-    out.push(b'"');
-}
-
-/// A title or an explanation as a JSON string, escaped as it is rendered.
-fn text(out: &mut Vec<u8>, text: &Text) {
-    out.push(b'"');
-    text.pieces(|piece| escape::json_into(out, piece));
     out.push(b'"');
 }
 

@@ -10,7 +10,7 @@
 
 use super::escape;
 use super::graph::Layout;
-use super::shared::PerList;
+use super::shared::{PerList, PerLiteral};
 use super::summary::{status_name, CountRow, Counts, SEVERITIES};
 use super::templates::{Templates, THREAT_MODEL, THREAT_TABLE};
 use super::view::{
@@ -60,7 +60,7 @@ pub fn markdown_to(
         Some(markers) => {
             let mut rest = page.as_str();
             let mut buffer = String::new();
-            let mut lists = PerList::default();
+            let mut lists = Made::default();
             for (marker, rows) in markers.into_iter().zip(tables) {
                 let (before, after) = rest.split_at(marker.start);
                 out.write_all(before.as_bytes())?;
@@ -476,7 +476,7 @@ impl<'a> Context<'a> {
         mut tables: Vec<Vec<Row<'a>>>,
         templates: &Templates,
     ) -> Result<(), RenderError> {
-        let mut lists = PerList::default();
+        let mut lists = Made::default();
         let sections = self.flows.iter_mut().map(|f| &mut f.threats);
         let sections = sections.chain(self.elements.iter_mut().map(|e| &mut e.threats));
         for table in sections.chain([&mut self.manual, &mut self.other]) {
@@ -560,13 +560,22 @@ fn table<'a>(mut rows: Vec<Row<'a>>, tables: &mut Vec<Vec<Row<'a>>>) -> Table {
     }
 }
 
+/// What the threat tables' cells make once and reuse (see `shared.rs`).
+#[derive(Default)]
+pub(super) struct Made {
+    /// The `Mitigations` cells of shared lists.
+    lists: PerList<String>,
+    /// Whether each template literal is plain Markdown.
+    literals: PerLiteral<bool>,
+}
+
 /// Renders rows with `threat-table.md.tera` into `out`: the embedded template by
 /// [`embedded_table`] (the same text, much faster than Tera on big models; a test holds them
 /// equal), an override through Tera.
 fn render_table(
     rows: &[Row<'_>],
     templates: &Templates,
-    lists: &mut PerList<String>,
+    lists: &mut Made,
     out: &mut String,
 ) -> Result<(), RenderError> {
     if templates.is_overridden(THREAT_TABLE) {
@@ -582,7 +591,8 @@ fn render_table(
 }
 
 /// What the embedded `threat-table.md.tera` renders, written directly.
-fn embedded_table(rows: &[Row<'_>], lists: &mut PerList<String>, out: &mut String) {
+fn embedded_table(rows: &[Row<'_>], made: &mut Made, out: &mut String) {
+    let Made { lists, literals } = made;
     out.push_str(TABLE_HEADER);
     let mut component = String::new();
     // Where each title and explanation is rendered before it is escaped.
@@ -604,11 +614,11 @@ fn embedded_table(rows: &[Row<'_>], lists: &mut PerList<String>, out: &mut Strin
             }
         }
         out.push_str(" | ");
-        escape::md_to(out, t.title.as_str(&mut text), "<br>");
+        literals.md_to(out, &t.title, &mut text);
         out.push_str(" | ");
         out.push_str(t.category.display());
         out.push_str(" | ");
-        escape::md_to(out, t.explanation.as_str(&mut text), "<br>");
+        literals.md_to(out, &t.explanation, &mut text);
         out.push_str(" | ");
         lists.write(&t.mitigations, out, mitigation_cell);
         out.push_str(" | ");

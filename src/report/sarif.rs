@@ -8,7 +8,7 @@
 //! report's order, located at the declaration the threat is about, with the stable threat id as
 //! its partial fingerprint. Columns are declared as Unicode code points (`columnKind`).
 
-use super::shared::PerList;
+use super::shared::{PerList, PerLiteral};
 use super::view::{Report, RuleView, ThreatView};
 use super::{escape, RenderError};
 use crate::vocab::{Level, Status};
@@ -51,11 +51,11 @@ pub fn sarif_to(report: &Report, out: &mut dyn std::io::Write) -> Result<(), Ren
     let mut lines = Vec::with_capacity(FLUSH_AT + FLUSH_AT / 4);
     lines.push(b'[');
     let mut any = false;
-    let mut lists = PerList::default();
+    let (mut lists, mut literals) = (PerList::default(), PerLiteral::default());
     for result in results(report, &rule_index, &uris) {
         lines.extend_from_slice(if any { b",\n        " } else { b"\n        " });
         any = true;
-        write_result(&mut lines, &result, &mut lists);
+        write_result(&mut lines, &result, &mut lists, &mut literals);
         if lines.len() >= FLUSH_AT {
             out.write_all(&lines)?;
             lines.clear();
@@ -170,7 +170,12 @@ fn results<'a>(
 }
 
 /// One result's line: what `SarifResult`'s `Serialize` gives in a record, written directly.
-fn write_result(out: &mut Vec<u8>, result: &SarifResult<'_>, lists: &mut PerList<Vec<u8>>) {
+fn write_result(
+    out: &mut Vec<u8>,
+    result: &SarifResult<'_>,
+    lists: &mut PerList<Vec<u8>>,
+    literals: &mut PerLiteral<Vec<u8>>,
+) {
     let string = |out: &mut Vec<u8>, text: &str| {
         out.push(b'"');
         escape::json_into(out, text);
@@ -186,7 +191,7 @@ fn write_result(out: &mut Vec<u8>, result: &SarifResult<'_>, lists: &mut PerList
     out.extend_from_slice(b",\"level\":");
     string(out, result.level);
     out.extend_from_slice(b",\"message\":{\"text\":\"");
-    result.message.text.write_escaped(out, lists);
+    result.message.text.write_escaped(out, lists, literals);
     out.extend_from_slice(
         b"\"},\"locations\":[{\"physicalLocation\":{\"artifactLocation\":{\"uri\":",
     );
@@ -438,10 +443,15 @@ impl std::fmt::Display for MessageText<'_> {
 impl MessageText<'_> {
     /// The text escaped for inside a JSON string, each piece as it is written: the bytes its
     /// `Serialize` gives between the quotes.
-    fn write_escaped(&self, out: &mut Vec<u8>, lists: &mut PerList<Vec<u8>>) {
+    fn write_escaped(
+        &self,
+        out: &mut Vec<u8>,
+        lists: &mut PerList<Vec<u8>>,
+        literals: &mut PerLiteral<Vec<u8>>,
+    ) {
         let threat = self.0;
         let piece = |out: &mut Vec<u8>, text: &str| escape::json_into(out, text);
-        threat.title.pieces(|text| piece(out, text));
+        literals.json_into(out, &threat.title);
         piece(out, " (");
         piece(out, threat.severity.display());
         piece(out, " severity, ");
@@ -451,7 +461,7 @@ impl MessageText<'_> {
         let before = out.len();
         piece(out, " ");
         let opened = out.len();
-        threat.explanation.pieces(|text| piece(out, text));
+        literals.json_into(out, &threat.explanation);
         if out.len() == opened {
             out.truncate(before);
         }

@@ -13,6 +13,15 @@ enum Part {
     Path(Path),
 }
 
+/// Where a piece of rendered text comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// The template's own text.
+    Template,
+    /// A value read from the model, or text made for one threat.
+    Model,
+}
+
 /// A compiled template.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Template {
@@ -150,10 +159,18 @@ impl Template {
 
     /// The rendered text, handed to `piece` a piece at a time.
     pub fn pieces<'a>(&'a self, scope: &Scope<'a>, piece: &mut impl FnMut(&str)) {
+        self.pieces_marked(scope, &mut |text, _| piece(text));
+    }
+
+    /// [`Template::pieces`], each piece marked with where it comes from: the template's own
+    /// text is the same `&str`, at the same address, every time the template renders.
+    pub fn pieces_marked<'a>(&'a self, scope: &Scope<'a>, piece: &mut impl FnMut(&str, Origin)) {
         for part in &self.parts {
             match part {
-                Part::Text(text) => piece(text),
-                Part::Path(path) => scope.read(path).pieces(scope.model, piece),
+                Part::Text(text) => piece(text, Origin::Template),
+                Part::Path(path) => scope
+                    .read(path)
+                    .pieces(scope.model, &mut |text| piece(text, Origin::Model)),
             }
         }
     }

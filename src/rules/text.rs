@@ -6,6 +6,7 @@
 //! call, gets the same text.
 
 use super::path::Scope;
+pub use super::template::Origin;
 use super::template::Template;
 use super::ThreatSubject;
 use crate::model::{Element, ElementIdx, Flow, FlowIdx, Model};
@@ -100,7 +101,7 @@ impl Text {
             // Past four billion elements: render it now.
             _ => {
                 let mut text = String::new();
-                rule.pieces(subject, which, &mut |piece| text.push_str(piece));
+                rule.pieces(subject, which, &mut |piece, _| text.push_str(piece));
                 Text(Repr::Written(text))
             }
         }
@@ -126,8 +127,15 @@ impl Text {
     /// The text, handed to `piece` a piece at a time (for an output whose escaping works piece
     /// by piece, such as JSON's, this saves putting it together first).
     pub fn pieces(&self, mut piece: impl FnMut(&str)) {
+        self.pieces_marked(|text, _| piece(text));
+    }
+
+    /// [`Text::pieces`], each marked with where it comes from: a piece of the rule's template
+    /// is the same `&str` for every threat of the rule, so an output can work out once how to
+    /// escape it.
+    pub fn pieces_marked(&self, mut piece: impl FnMut(&str, Origin)) {
         match &self.0 {
-            Repr::Written(text) => piece(text),
+            Repr::Written(text) => piece(text, Origin::Model),
             Repr::Title(deferred) => {
                 (deferred.rule).pieces(deferred.subject(), Which::Title, &mut piece)
             }
@@ -176,15 +184,15 @@ impl RuleText {
         }
     }
 
-    fn pieces(&self, subject: ThreatSubject, which: Which, piece: &mut impl FnMut(&str)) {
+    fn pieces(&self, subject: ThreatSubject, which: Which, piece: &mut impl FnMut(&str, Origin)) {
         let scope = self.scope(subject);
         match which {
-            Which::Title => self.title.pieces(&scope, piece),
+            Which::Title => self.title.pieces_marked(&scope, piece),
             Which::Explanation => {
                 let mut ending = Ending::default();
-                self.explanation.pieces(&scope, &mut |text| {
+                self.explanation.pieces_marked(&scope, &mut |text, origin| {
                     ending.after(text);
-                    piece(text);
+                    piece(text, origin);
                 });
                 if self.mitigated_by.is_empty() {
                     return;
@@ -199,7 +207,7 @@ impl RuleText {
                     &mut suffix,
                 );
                 if !suffix.is_empty() {
-                    piece(&suffix);
+                    piece(&suffix, Origin::Model);
                 }
             }
         }

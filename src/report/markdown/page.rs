@@ -7,9 +7,8 @@
 //! renders both over every report it has and holds them byte-identical. A change to the
 //! template is a change here too.
 
-use super::{render_table, Context, Decided, Row, Table};
+use super::{render_table, Context, Decided, Made, Row, Table};
 use crate::report::escape;
-use crate::report::shared::PerList;
 use crate::report::summary::CountRow;
 use crate::report::RenderError;
 use std::fmt::Write as _;
@@ -31,7 +30,7 @@ pub(super) fn write_page(
         out,
         tables,
         templates,
-        lists: PerList::default(),
+        lists: Made::default(),
     };
     page.head(context);
     page.summary(context);
@@ -49,8 +48,8 @@ struct Page<'p, 'a> {
     out: &'p mut dyn Write,
     tables: &'p [Vec<Row<'a>>],
     templates: &'p crate::report::Templates,
-    /// The `Mitigations` cells of shared lists.
-    lists: PerList<String>,
+    /// The cells made once (shared mitigation lists) and how to write template text.
+    lists: Made,
 }
 
 /// Tera's truthiness of an optional string: present and not empty.
