@@ -13,6 +13,7 @@ mod tests;
 
 use crate::diagnostics::Diagnostics;
 use crate::source::FileId;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// Limits that keep the parser linear and its stack bounded.
 #[derive(Debug, Clone, Copy)]
@@ -43,26 +44,31 @@ pub fn parse(
     limits: ParseLimits,
     sink: &mut Diagnostics,
 ) -> Option<ast::File> {
-    parse_with(file, text, limits, sink, PARALLEL_FROM)
+    parse_with(file, text, limits, sink, chunk_len(text.len()))
 }
 
-/// From this many bytes, a file is parsed in two halves on two threads.
+/// From this many bytes, a file is parsed in pieces on two threads.
 const PARALLEL_FROM: usize = 256 * 1024;
 
-/// [`parse`], cutting files of `parallel_from` bytes or more in two.
+/// About how many bytes of a large file are parsed at a time.
+const CHUNK: usize = 128 * 1024;
+
+/// How long the pieces of a file of `len` bytes are: at least two, of about [`CHUNK`] bytes.
+fn chunk_len(len: usize) -> Option<usize> {
+    (len >= PARALLEL_FROM).then(|| len / (len / CHUNK).max(2))
+}
+
+/// [`parse`], cutting the file into pieces of about `chunk_len` bytes.
 fn parse_with(
     file: FileId,
     text: &str,
     limits: ParseLimits,
     sink: &mut Diagnostics,
-    parallel_from: usize,
+    chunk_len: Option<usize>,
 ) -> Option<ast::File> {
-    let scanned = precheck::scan(file, text, limits, sink)?;
-    if text.len() >= parallel_from {
-        if let Some(parsed) = scanned
-            .middle_statement
-            .and_then(|middle| parse_halves(file, text, middle, limits, sink))
-        {
+    let scanned = precheck::scan(file, text, limits, chunk_len, sink)?;
+    if !scanned.cuts.is_empty() {
+        if let Some(parsed) = parse_chunks(file, text, &scanned.cuts, limits, sink) {
             return parsed;
         }
     }
@@ -75,35 +81,69 @@ fn parse_with(
     }
 }
 
-/// Parses the statements before `middle` and those from it on two threads: a large model's
-/// parse is a fifth of its build, and only one core was busy. `None` when either half has a
-/// syntax error: the whole file is then parsed again, so that errors are reported exactly as
-/// for any file; otherwise the lowered file (or `Some(None)` with the lowering's diagnostics).
-fn parse_halves(
+/// Parses the pieces of the file between `cuts` on two threads, each piece lowered as soon as
+/// it is parsed: a large model's parse is a fifth of its build, and pest's list of tokens for
+/// a whole file was most of the compile's peak memory (100 MB for 2 MB of model). `None` when a
+/// piece has a syntax error: the whole file is then parsed again, so that errors are reported
+/// exactly as for any file; otherwise the lowered file (or `Some(None)` with the lowering's
+/// diagnostics).
+fn parse_chunks(
     file: FileId,
     text: &str,
-    middle: usize,
+    cuts: &[usize],
     limits: ParseLimits,
     sink: &mut Diagnostics,
 ) -> Option<Option<ast::File>> {
-    let (first, second) = (text.get(..middle)?, text.get(middle..)?);
-    let half = |part: &str, offset: usize| {
-        let pairs = <TmParser as pest::Parser<Rule>>::parse(Rule::file, part).ok()?;
-        let mut diagnostics = Diagnostics::new();
-        let lowered = lower::lower_file(file, pairs, offset, limits, &mut diagnostics);
-        Some((lowered, diagnostics))
+    let starts = std::iter::once(0).chain(cuts.iter().copied());
+    let ends = cuts.iter().copied().chain(std::iter::once(text.len()));
+    let pieces: Vec<(usize, usize)> = starts.zip(ends).collect();
+    let next = AtomicUsize::new(0);
+    let failed = AtomicBool::new(false);
+    type Lowered = (Option<ast::File>, Diagnostics);
+    // Takes the next piece until none is left (or one failed to parse).
+    let work = || -> Vec<(usize, Lowered)> {
+        let mut done = Vec::new();
+        while !failed.load(Ordering::Relaxed) {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            let Some(&(start, end)) = pieces.get(index) else {
+                break;
+            };
+            let Some(pairs) = text
+                .get(start..end)
+                .and_then(|piece| <TmParser as pest::Parser<Rule>>::parse(Rule::file, piece).ok())
+            else {
+                failed.store(true, Ordering::Relaxed);
+                break;
+            };
+            let mut diagnostics = Diagnostics::new();
+            let lowered = lower::lower_file(file, pairs, start, limits, &mut diagnostics);
+            done.push((index, (lowered, diagnostics)));
+        }
+        done
     };
-    let (first, second) = std::thread::scope(|threads| {
-        let second = threads.spawn(|| half(second, middle));
-        (half(first, 0), second.join())
-    });
-    let ((first, first_diagnostics), (second, second_diagnostics)) = (first?, second.ok()??);
-    sink.extend(first_diagnostics);
-    sink.extend(second_diagnostics);
-    Some(first.zip(second).map(|(mut first, second)| {
-        first.items.extend(second.items);
-        first
-    }))
+    let mut done = std::thread::scope(|threads| {
+        let theirs = threads.spawn(work);
+        let mut done = work();
+        done.extend(theirs.join().ok()?);
+        Some(done)
+    })?;
+    if failed.load(Ordering::Relaxed) || done.len() != pieces.len() {
+        return None;
+    }
+    done.sort_unstable_by_key(|(index, _)| *index);
+    let count = done
+        .iter()
+        .map(|(_, (lowered, _))| lowered.as_ref().map_or(0, |l| l.items.len()))
+        .sum();
+    let mut items = Some(Vec::with_capacity(count));
+    for (_, (lowered, diagnostics)) in done {
+        sink.extend(diagnostics);
+        match (&mut items, lowered) {
+            (Some(items), Some(lowered)) => items.extend(lowered.items),
+            _ => items = None,
+        }
+    }
+    Some(items.map(|items| ast::File { items }))
 }
 
 /// Most syntax errors reported for one file.

@@ -7,22 +7,25 @@ use crate::source::{FileId, Span};
 
 /// What the scan found of a file the parser may have.
 pub struct Scanned {
-    /// The first line start at or past the middle of the file that is outside every block,
-    /// string and comment: a top-level statement (or a blank or comment line) starts there, so
-    /// the text before it and the text from it are each a whole file of statements.
-    pub middle_statement: Option<usize>,
+    /// Where the file can be cut into pieces of about `chunk_len` bytes (see [`scan`]): line
+    /// starts outside every block, string and comment, the first at or past `chunk_len`, each
+    /// next at least `chunk_len` past the one before. A top-level statement (or a blank or
+    /// comment line) starts at each, so the text between two is a whole file of statements.
+    pub cuts: Vec<usize>,
 }
 
-/// Reports what the parser would report badly, and finds where the file can be cut in two;
-/// `None` when the file must not be handed to the parser.
+/// Reports what the parser would report badly, and finds where the file can be cut into
+/// pieces of about `chunk_len` bytes (none with `None`); `None` when the file must not be
+/// handed to the parser.
 pub fn scan(
     file: FileId,
     text: &str,
     limits: super::ParseLimits,
+    chunk_len: Option<usize>,
     sink: &mut Diagnostics,
 ) -> Option<Scanned> {
-    let half = text.len() / 2;
-    let mut middle_statement = None;
+    let mut cuts = Vec::new();
+    let mut next_cut = chunk_len.unwrap_or(usize::MAX);
     let max_depth = limits.max_depth;
     let bytes = text.as_bytes();
     let mut ok = true;
@@ -154,14 +157,15 @@ pub fn scan(
             }
             [b'\n', ..] => {
                 i += 1;
-                if depth == 0 && i >= half && middle_statement.is_none() && i < bytes.len() {
-                    middle_statement = Some(i);
+                if depth == 0 && i >= next_cut && i < bytes.len() {
+                    cuts.push(i);
+                    next_cut = i.saturating_add(chunk_len.unwrap_or(usize::MAX));
                 }
             }
             _ => i += 1,
         }
     }
-    ok.then_some(Scanned { middle_statement })
+    ok.then_some(Scanned { cuts })
 }
 
 /// Reports a string literal longer than the limit.

@@ -282,19 +282,19 @@ fn unterminated_things_are_reported_at_their_start() {
     );
 }
 
-/// A file parsed in two halves on two threads is the file parsed whole: the same items with
-/// the same spans, and the same diagnostics, whether it parses, fails to lower or has a
-/// syntax error in either half.
+/// A file parsed in pieces on two threads is the file parsed whole: the same items with the
+/// same spans, and the same diagnostics, whether it parses, fails to lower or has a syntax
+/// error in any piece; cut in two, or at every line where a statement can start.
 #[test]
-fn a_file_parsed_in_halves_is_the_file_parsed_whole() {
-    let outcome = |text: &str, parallel_from: usize| {
+fn a_file_parsed_in_pieces_is_the_file_parsed_whole() {
+    let outcome = |text: &str, chunk_len: Option<usize>| {
         let mut sink = Diagnostics::new();
         let file = super::parse_with(
             FileId(3),
             text,
             ParseLimits::default(),
             &mut sink,
-            parallel_from,
+            chunk_len,
         );
         let diagnostics: Vec<String> = sink.iter().map(|d| format!("{d:?}")).collect();
         (file, diagnostics)
@@ -316,25 +316,48 @@ fn a_file_parsed_in_halves_is_the_file_parsed_whole() {
         include_str!("../../examples/ai-nutrition-pro.tm").to_string(),
         include_str!("../../stdlib/stride.tm").to_string(),
         large.clone(),
-        // A lowering error (a bad escape) in the second half, and a syntax error there.
+        // A lowering error (a bad escape) in the last piece, and a syntax error there.
         format!("{large}actor bad \"\\q\"\n"),
         format!("{large}actor a -> \n"),
         // And in the first.
         format!("actor a -> \n{large}"),
     ];
     for text in &texts {
-        let whole = outcome(text, usize::MAX);
-        let halves = outcome(text, 0);
-        assert_eq!(halves, whole, "{text}");
+        let whole = outcome(text, None);
+        for chunk_len in [text.len() / 2, 100, 1] {
+            assert_eq!(outcome(text, Some(chunk_len)), whole, "{chunk_len}: {text}");
+        }
     }
-    // The cut is where a statement starts, past the middle, outside blocks and comments.
+    // The cuts are where a statement can start, outside blocks and comments, at least
+    // `chunk_len` apart.
     let mut sink = Diagnostics::new();
-    let scanned = super::precheck::scan(FileId(0), &large, ParseLimits::default(), &mut sink);
-    let middle = scanned.and_then(|s| s.middle_statement).unwrap_or_default();
-    assert!(
-        middle >= large.len() / 2 && large[..middle].ends_with('\n'),
-        "{middle}"
+    let scanned = super::precheck::scan(
+        FileId(0),
+        &large,
+        ParseLimits::default(),
+        Some(100),
+        &mut sink,
     );
-    let whole = outcome(&large, usize::MAX).0.map(|f| f.items.len());
+    let cuts = scanned.map(|s| s.cuts).unwrap_or_default();
+    assert!(cuts.len() > 6, "{cuts:?}");
+    let mut previous = 0;
+    for &cut in &cuts {
+        assert!(
+            cut >= previous + 100 && large[..cut].ends_with('\n'),
+            "{cut}"
+        );
+        let next = &large[cut..];
+        assert!(
+            !next.starts_with(' ') && !next.starts_with("  lines"),
+            "{cut}: {next}"
+        );
+        previous = cut;
+    }
+    let whole = outcome(&large, None).0.map(|f| f.items.len());
     assert_eq!(whole, Some(19));
+    // From 256 KiB, pieces of about 128 KiB, at least two.
+    assert_eq!(super::chunk_len(256 * 1024 - 1), None);
+    assert_eq!(super::chunk_len(256 * 1024), Some(128 * 1024));
+    assert_eq!(super::chunk_len(300 * 1024), Some(150 * 1024));
+    assert_eq!(super::chunk_len(2_097_692), Some(131_105));
 }
