@@ -177,6 +177,37 @@ fn strings_escapes_and_triple_quotes() {
     assert_eq!(values, ["two\n  lines", "a\"bé"]);
 }
 
+/// In a block, an element or data declaration without a display name is a declaration, not a
+/// property whose key is the keyword; other keys stay properties.
+#[test]
+fn declarations_without_names_in_blocks_are_declarations() {
+    let file = parse_ok(
+        "boundary b {\n  store db\n  process api; data d\n  technology \"k8s\"\n  data [x]\n}",
+    );
+    let Some(Item::Element(b)) = file.items.first() else {
+        panic!("{file:?}")
+    };
+    let children: Vec<String> = b
+        .children
+        .iter()
+        .map(|item| match item {
+            Item::Element(e) => format!("{:?} {:?}", e.kind, e.id.as_ref().map(|i| &i.text)),
+            Item::Data(d) => format!("data {:?}", d.id.as_ref().map(|i| &i.text)),
+            other => format!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        children,
+        [
+            "Store Some(\"db\")",
+            "Process Some(\"api\")",
+            "data Some(\"d\")"
+        ]
+    );
+    let keys: Vec<&str> = b.properties.iter().map(|p| p.key.text.as_str()).collect();
+    assert_eq!(keys, ["technology", "data"]);
+}
+
 #[test]
 fn lists_nest_and_take_trailing_commas() {
     let file = parse_ok("process p \"P\" {\n tags [a, \"b c\", 3, true, [x],\n ]\n}");
