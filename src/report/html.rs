@@ -14,7 +14,9 @@ use super::summary::{status_name, CountRow, Counts, SEVERITIES};
 use super::templates::{
     Templates, FLOW_ROWS_MARKER, THREAT_MODEL_HTML, THREAT_MODEL_HTML_PAGE, THREAT_ROWS_MARKER,
 };
-use super::view::{DecisionKind, ElementView, FlowView, ModelInfo, Report, Text, ThreatView};
+use super::view::{
+    DecisionKind, ElementView, FlowView, Mitigations, ModelInfo, Report, Text, ThreatView,
+};
 use super::{mermaid, RenderError};
 use crate::vocab::{Category, Level, Status};
 use crate::Map;
@@ -188,9 +190,11 @@ fn write_row(t: &Row<'_>, out: &mut String, scratch: &mut String) {
     out.push_str("</td>\n<td><div class=\"pre\">");
     text(out, t.explanation.as_str(scratch));
     out.push_str("</div>");
-    if !t.mitigations.is_empty() {
+    let mut rendered = Vec::new();
+    let mitigations = t.mitigations.as_list(&mut rendered);
+    if !mitigations.is_empty() {
         out.push_str("<ul>");
-        for m in t.mitigations {
+        for m in mitigations.iter() {
             out.push_str("<li class=\"pre\">");
             text(out, m);
             out.push_str("</li>");
@@ -322,7 +326,7 @@ struct Row<'a> {
     status_word: &'static str,
     lapsed: bool,
     explanation: &'a Text,
-    mitigations: &'a [std::sync::Arc<str>],
+    mitigations: &'a Mitigations,
     references: &'a [String],
 }
 

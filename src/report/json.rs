@@ -91,7 +91,7 @@ fn write_threat(
     literals.json_string(out, &threat.explanation);
     out.extend_from_slice(b",\"mitigations\":");
     lists.write(&threat.mitigations, out, |out, list| {
-        strings(out, list.iter().map(|m| &**m));
+        strings(out, list.iter())
     });
     out.extend_from_slice(b",\"likelihood\":");
     string(out, threat.likelihood.word());

@@ -14,7 +14,8 @@ use super::shared::{PerList, PerLiteral};
 use super::summary::{status_name, CountRow, Counts, SEVERITIES};
 use super::templates::{Templates, THREAT_MODEL, THREAT_TABLE};
 use super::view::{
-    DataView, DecisionKind, ElementView, FlowView, ModelInfo, Report, RuleView, Text, ThreatView,
+    DataView, DecisionKind, ElementView, FlowView, MitigationList, Mitigations, ModelInfo, Report,
+    RuleView, Text, ThreatView,
 };
 use super::{mermaid, RenderError};
 use crate::vocab::{Category, ElementKind};
@@ -225,7 +226,7 @@ struct RowFields<'a> {
     title: &'a Text,
     category: &'static str,
     explanation: &'a Text,
-    mitigations: &'a [std::sync::Arc<str>],
+    mitigations: &'a Mitigations,
     severity: &'static str,
     likelihood: &'static str,
     impact: &'static str,
@@ -632,7 +633,7 @@ fn embedded_table(rows: &[Row<'_>], made: &mut Made, out: &mut String) {
 }
 
 /// Appends the `Mitigations` cell: each mitigation escaped, one per line.
-fn mitigation_cell(out: &mut String, mitigations: &[std::sync::Arc<str>]) {
+fn mitigation_cell(out: &mut String, mitigations: &MitigationList<'_>) {
     for (i, mitigation) in mitigations.iter().enumerate() {
         if i > 0 {
             out.push_str("<br>");

@@ -9,7 +9,7 @@
 //! its partial fingerprint. Columns are declared as Unicode code points (`columnKind`).
 
 use super::shared::{PerList, PerLiteral};
-use super::view::{Report, RuleView, ThreatView};
+use super::view::{MitigationList, Report, RuleView, ThreatView};
 use super::{escape, RenderError};
 use crate::vocab::{Level, Status};
 use crate::Map;
@@ -429,11 +429,13 @@ impl std::fmt::Display for MessageText<'_> {
         if !explanation.is_empty() {
             write!(f, " {explanation}")?;
         }
-        for (i, mitigation) in threat.mitigations.iter().enumerate() {
+        let mut rendered = Vec::new();
+        let mitigations = threat.mitigations.as_list(&mut rendered);
+        for (i, mitigation) in mitigations.iter().enumerate() {
             f.write_str(if i == 0 { " Mitigations: " } else { "; " })?;
             f.write_str(mitigation)?;
         }
-        if !threat.mitigations.is_empty() {
+        if !mitigations.is_empty() {
             f.write_str(".")?;
         }
         write!(f, " Threat id: {}.", threat.id)
@@ -465,7 +467,7 @@ impl MessageText<'_> {
         if out.len() == opened {
             out.truncate(before);
         }
-        let mitigations = |out: &mut Vec<u8>, list: &[std::sync::Arc<str>]| {
+        let mitigations = |out: &mut Vec<u8>, list: &MitigationList<'_>| {
             for (i, mitigation) in list.iter().enumerate() {
                 piece(out, if i == 0 { " Mitigations: " } else { "; " });
                 piece(out, mitigation);

@@ -9,7 +9,7 @@
 //! the same for every threat of the rule: each output works out once how to escape it.
 
 use super::escape;
-use super::view::Text as ThreatText;
+use super::view::{MitigationList, Mitigations, Text as ThreatText};
 use crate::rules::text::Origin;
 use crate::Map;
 use std::sync::Arc;
@@ -18,12 +18,15 @@ use std::sync::Arc;
 /// long as the report, so no other list can take its address while this exists).
 pub(crate) struct PerList<T> {
     made: Map<usize, T>,
+    /// Where a list rendered from its rule's templates is put together.
+    rendered: Vec<String>,
 }
 
 impl<T> Default for PerList<T> {
     fn default() -> Self {
         PerList {
             made: Map::default(),
+            rendered: Vec::new(),
         }
     }
 }
@@ -46,21 +49,24 @@ impl Text for Vec<u8> {
 }
 
 impl<T: Text> PerList<T> {
-    /// Writes `list` into `out` as `write` does. A list no other threat holds is written in
-    /// place; a shared one is written once, the first time, and copied after.
+    /// Writes `mitigations` into `out` as `write` does. A list no other threat holds is
+    /// written in place; a shared one is written once, the first time, and copied after.
     pub(crate) fn write(
         &mut self,
-        list: &Arc<[Arc<str>]>,
+        mitigations: &Mitigations,
         out: &mut T,
-        write: impl Fn(&mut T, &[Arc<str>]),
+        write: impl Fn(&mut T, &MitigationList<'_>),
     ) {
-        if Arc::strong_count(list) < 2 {
-            return write(out, list);
-        }
+        let Some(list) = mitigations
+            .kept()
+            .filter(|list| Arc::strong_count(list) >= 2)
+        else {
+            return write(out, &mitigations.as_list(&mut self.rendered));
+        };
         let key = Arc::as_ptr(list).cast::<u8>() as usize;
         let made = self.made.entry(key).or_insert_with(|| {
             let mut text = T::default();
-            write(&mut text, list);
+            write(&mut text, &MitigationList::Kept(list));
             text
         });
         out.append(made);
@@ -131,7 +137,7 @@ impl PerLiteral<bool> {
 
 #[cfg(test)]
 mod tests {
-    use super::{PerList, PerLiteral};
+    use super::{MitigationList, Mitigations, PerList, PerLiteral};
     use crate::compile::{compile, Options};
     use crate::load::MemoryLoader;
     use crate::report::escape;
@@ -210,13 +216,14 @@ rule t.element { category denial_of_service; on element process; title "#{{ elem
         let again = shared.clone();
         let lone: Arc<[Arc<str>]> = Arc::from(vec![Arc::from("c")]);
         let made = std::cell::Cell::new(0);
-        let write = |out: &mut String, items: &[Arc<str>]| {
+        let write = |out: &mut String, items: &MitigationList<'_>| {
             made.set(made.get() + 1);
-            out.push_str(&items.join("; "));
+            out.push_str(&items.iter().collect::<Vec<_>>().join("; "));
             out.push('|');
         };
         let mut lists = PerList::default();
         let mut out = String::new();
+        let [shared, again, lone] = [shared, again, lone].map(Mitigations::from);
         for list in [&shared, &again, &lone, &shared, &lone] {
             lists.write(list, &mut out, write);
         }

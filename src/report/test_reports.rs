@@ -50,7 +50,7 @@ pub fn reports() -> Vec<Report> {
                 threat.rule = None;
                 threat.element = None;
                 threat.flow = None;
-                threat.mitigations = Arc::from(Vec::new());
+                threat.mitigations = Arc::<[Arc<str>]>::from(Vec::new()).into();
                 threat.severity_reasons = Arc::from(Vec::new());
                 threat.references = Arc::from(Vec::new());
             }
@@ -73,7 +73,8 @@ pub fn reports() -> Vec<Report> {
                     lapsed: true,
                     source_span: span("d.tm"),
                 }));
-                threat.mitigations = Arc::from([Arc::from(""), Arc::from("\u{0}\u{1f}")]);
+                threat.mitigations =
+                    Arc::<[Arc<str>]>::from([Arc::from(""), Arc::from("\u{0}\u{1f}")]).into();
             }
             _ => {}
         }

@@ -1,7 +1,7 @@
 //! The report view-model: one serializable value that every renderer reads, and the exact
 //! shape of `threats.json` (documented in docs/json.md). Renderers never look past it.
 
-pub use crate::rules::text::Text;
+pub use crate::rules::text::{MitigationList, Mitigations, Text};
 use crate::vocab::{Category, Classification, ElementKind, Level, Status};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
@@ -116,7 +116,7 @@ pub struct ThreatView {
     pub title: Text,
     pub explanation: Text,
     /// Shared with the rule's other threats when its mitigations have no `{{ }}` holes.
-    pub mitigations: Arc<[Arc<str>]>,
+    pub mitigations: Mitigations,
     pub likelihood: Level,
     pub impact: Level,
     pub severity: Level,

@@ -5,7 +5,7 @@
 use super::check::CompiledRule;
 use super::path::{Role, Scope};
 use super::severity::{self, Factors};
-use super::text::{Declared, Ending, RuleText, Text};
+use super::text::{Declared, Ending, Mitigations, RuleText, Text};
 use super::{Threat, ThreatSubject};
 use crate::model::{DataIdx, Element, ElementIdx, Flow, FlowIdx, ManualThreat, Model, Subject};
 use crate::source::Span;
@@ -122,6 +122,7 @@ impl<'r> Split<'r> {
                     model: model.clone(),
                     title: rule.title.clone(),
                     explanation: rule.explanation.clone(),
+                    mitigations: rule.mitigations.clone(),
                     mitigated_by: rule.info.mitigated_by.clone(),
                     lowers: rule.severity.is_none(),
                 }),
@@ -391,13 +392,14 @@ fn threat(
     let mitigations = match &rule.shared_mitigations {
         Some((shared, length)) => {
             *text_left = text_left.checked_sub(*length)?;
-            shared.clone()
+            Mitigations::from(shared.clone())
         }
-        None => rule
-            .mitigations
-            .iter()
-            .map(|m| m.render_shared_within(scope, text_left))
-            .collect::<Option<std::sync::Arc<[_]>>>()?,
+        None => {
+            for mitigation in &rule.mitigations {
+                *text_left = text_left.checked_sub(mitigation.rendered_len(scope))?;
+            }
+            Mitigations::rule(&firing.text, subject)
+        }
     };
     let SubjectFacts {
         restricted: restricted_data,
@@ -470,7 +472,8 @@ pub fn manual(model: &Model, manual: &ManualThreat) -> Threat {
             .mitigations
             .iter()
             .map(|m| m.as_str().into())
-            .collect(),
+            .collect::<Arc<[Arc<str>]>>()
+            .into(),
         likelihood,
         impact,
         severity,
@@ -559,7 +562,11 @@ mod tests {
             .map(|t| {
                 t.title.to_string().len()
                     + t.explanation.to_string().len()
-                    + t.mitigations.iter().map(|m| m.len()).sum::<usize>()
+                    + t.mitigations
+                        .to_vec()
+                        .iter()
+                        .map(String::len)
+                        .sum::<usize>()
             })
             .sum()
     }

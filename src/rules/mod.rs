@@ -53,7 +53,7 @@ pub struct Threat {
     pub explanation: text::Text,
     /// Shared with the rule's other threats when no mitigation has a `{{ }}` hole, and each
     /// one shared when it has none.
-    pub mitigations: Arc<[Arc<str>]>,
+    pub mitigations: text::Mitigations,
     pub likelihood: Level,
     pub impact: Level,
     pub severity: Level,

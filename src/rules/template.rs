@@ -142,21 +142,6 @@ impl Template {
         })
     }
 
-    /// Appends the rendered text to `out`; false, with `out` cut short, as soon as `out` is longer
-    /// than `limit` bytes (a template repeating a long name can be quadratic in the model's size).
-    pub fn render_into<'a>(&'a self, scope: &Scope<'a>, out: &mut String, limit: usize) -> bool {
-        for part in &self.parts {
-            match part {
-                Part::Text(text) => out.push_str(text),
-                Part::Path(path) => scope.read(path).render(scope.model, out),
-            }
-            if out.len() > limit {
-                return false;
-            }
-        }
-        true
-    }
-
     /// The rendered text, handed to `piece` a piece at a time.
     pub fn pieces<'a>(&'a self, scope: &Scope<'a>, piece: &mut impl FnMut(&str)) {
         self.pieces_marked(scope, &mut |text, _| piece(text));
@@ -184,39 +169,13 @@ impl Template {
 
     pub fn render<'a>(&'a self, scope: &Scope<'a>) -> String {
         let mut out = String::with_capacity(self.capacity);
-        self.render_into(scope, &mut out, usize::MAX);
+        self.pieces(scope, &mut |piece| out.push_str(piece));
         out
-    }
-
-    /// [`Template::render_within`], shared: a template without holes gives the same text to
-    /// every threat (most mitigations are such).
-    pub fn render_shared_within<'a>(
-        &'a self,
-        scope: &Scope<'a>,
-        left: &mut usize,
-    ) -> Option<Arc<str>> {
-        match &self.constant {
-            Some(text) => {
-                *left = left.checked_sub(text.len())?;
-                Some(text.clone())
-            }
-            None => self.render_within(scope, left).map(Arc::from),
-        }
     }
 
     /// The text of a template without holes, shared by every threat.
     pub fn constant(&self) -> Option<&Arc<str>> {
         self.constant.as_ref()
-    }
-
-    /// The rendered text, taken from `left` bytes; `None` when it would be longer.
-    pub fn render_within<'a>(&'a self, scope: &Scope<'a>, left: &mut usize) -> Option<String> {
-        let mut out = String::with_capacity(self.capacity.min(*left));
-        if !self.render_into(scope, &mut out, *left) {
-            return None;
-        }
-        *left -= out.len();
-        Some(out)
     }
 }
 

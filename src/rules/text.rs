@@ -20,6 +20,7 @@ pub struct RuleText {
     pub model: Arc<Model>,
     pub title: Template,
     pub explanation: Template,
+    pub mitigations: Vec<Template>,
     /// The rule's `mitigated_by`: controls the model declares are named in the explanation.
     pub mitigated_by: Vec<String>,
     /// The rule sets no severity outright, so a declared control lowers the risk.
@@ -56,6 +57,19 @@ struct Deferred {
 }
 
 impl Deferred {
+    /// `None` past four billion elements or flows.
+    fn new(rule: &Arc<RuleText>, subject: ThreatSubject) -> Option<Deferred> {
+        let compact = |index: Option<usize>| match index {
+            None => Some(NONE),
+            Some(i) => u32::try_from(i).ok().filter(|i| *i != NONE),
+        };
+        Some(Deferred {
+            rule: rule.clone(),
+            element: compact(subject.element.map(|e| e.0))?,
+            flow: compact(subject.flow.map(|f| f.0))?,
+        })
+    }
+
     fn subject(&self) -> ThreatSubject {
         let index = |i: u32| (i != NONE).then_some(i as usize);
         ThreatSubject {
@@ -79,27 +93,13 @@ impl Text {
     }
 
     fn deferred(rule: &Arc<RuleText>, subject: ThreatSubject, which: Which) -> Text {
-        let compact = |index: Option<usize>| match index {
-            None => Some(NONE),
-            Some(i) => u32::try_from(i).ok().filter(|i| *i != NONE),
-        };
-        match (
-            compact(subject.element.map(|e| e.0)),
-            compact(subject.flow.map(|f| f.0)),
-        ) {
-            (Some(element), Some(flow)) => {
-                let deferred = Deferred {
-                    rule: rule.clone(),
-                    element,
-                    flow,
-                };
-                Text(match which {
-                    Which::Title => Repr::Title(deferred),
-                    Which::Explanation => Repr::Explanation(deferred),
-                })
-            }
+        match Deferred::new(rule, subject) {
+            Some(deferred) => Text(match which {
+                Which::Title => Repr::Title(deferred),
+                Which::Explanation => Repr::Explanation(deferred),
+            }),
             // Past four billion elements: render it now.
-            _ => {
+            None => {
                 let mut text = String::new();
                 rule.pieces(subject, which, &mut |piece, _| text.push_str(piece));
                 Text(Repr::Written(text))
@@ -155,6 +155,150 @@ impl Text {
                 scratch.is_empty()
             }
         }
+    }
+}
+
+/// A threat's mitigations: a list kept as text (shared by all the threats of a rule whose
+/// mitigations have no `{{ }}` hole, or hand-written), or rendered from the rule's templates on
+/// demand, like [`Text`].
+#[derive(Clone)]
+pub struct Mitigations(Listed);
+
+#[derive(Clone)]
+enum Listed {
+    Kept(Arc<[Arc<str>]>),
+    Rule(Deferred),
+}
+
+/// A threat's mitigations as a list of texts: kept, or rendered into a buffer.
+pub enum MitigationList<'a> {
+    Kept(&'a Arc<[Arc<str>]>),
+    Rendered(&'a [String]),
+}
+
+impl MitigationList<'_> {
+    pub fn len(&self) -> usize {
+        match self {
+            MitigationList::Kept(list) => list.len(),
+            MitigationList::Rendered(list) => list.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        let (kept, rendered) = match self {
+            MitigationList::Kept(list) => (&list[..], &[][..]),
+            MitigationList::Rendered(list) => (&[][..], *list),
+        };
+        kept.iter()
+            .map(|m| &**m)
+            .chain(rendered.iter().map(String::as_str))
+    }
+}
+
+impl Mitigations {
+    /// The mitigations of `rule`'s threat about `subject`.
+    pub fn rule(rule: &Arc<RuleText>, subject: ThreatSubject) -> Mitigations {
+        match Deferred::new(rule, subject) {
+            Some(deferred) => Mitigations(Listed::Rule(deferred)),
+            None => {
+                let scope = rule.scope(subject);
+                let list = rule.mitigations.iter().map(|m| m.render(&scope).into());
+                Mitigations(Listed::Kept(list.collect()))
+            }
+        }
+    }
+
+    /// The list when it is kept as text: the same `Arc` for every threat that shares it.
+    pub fn kept(&self) -> Option<&Arc<[Arc<str>]>> {
+        match &self.0 {
+            Listed::Kept(list) => Some(list),
+            Listed::Rule(_) => None,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match &self.0 {
+            Listed::Kept(list) => list.len(),
+            Listed::Rule(deferred) => deferred.rule.mitigations.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The list: as kept, or rendered into `scratch`, whose strings are reused.
+    pub fn as_list<'a>(&'a self, scratch: &'a mut Vec<String>) -> MitigationList<'a> {
+        match &self.0 {
+            Listed::Kept(list) => MitigationList::Kept(list),
+            Listed::Rule(deferred) => {
+                let templates = &deferred.rule.mitigations;
+                scratch.resize_with(templates.len(), String::new);
+                let scope = deferred.rule.scope(deferred.subject());
+                for (template, text) in templates.iter().zip(scratch.iter_mut()) {
+                    text.clear();
+                    template.pieces(&scope, &mut |piece| text.push_str(piece));
+                }
+                MitigationList::Rendered(scratch.get(..templates.len()).unwrap_or_default())
+            }
+        }
+    }
+
+    pub fn to_vec(&self) -> Vec<String> {
+        let mut scratch = Vec::new();
+        let list = self.as_list(&mut scratch);
+        list.iter().map(str::to_string).collect()
+    }
+}
+
+impl From<Arc<[Arc<str>]>> for Mitigations {
+    fn from(list: Arc<[Arc<str>]>) -> Mitigations {
+        Mitigations(Listed::Kept(list))
+    }
+}
+
+impl FromIterator<Arc<str>> for Mitigations {
+    fn from_iter<I: IntoIterator<Item = Arc<str>>>(items: I) -> Mitigations {
+        Mitigations::from(items.into_iter().collect::<Arc<[Arc<str>]>>())
+    }
+}
+
+impl Default for Mitigations {
+    fn default() -> Mitigations {
+        Mitigations(Listed::Kept(Arc::from(Vec::new())))
+    }
+}
+
+impl fmt::Debug for Mitigations {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.to_vec()).finish()
+    }
+}
+
+/// Lists are equal when they read the same, however they are kept.
+impl PartialEq for Mitigations {
+    fn eq(&self, other: &Mitigations) -> bool {
+        self.to_vec() == other.to_vec()
+    }
+}
+
+impl Serialize for Mitigations {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut scratch = Vec::new();
+        serializer.collect_seq(self.as_list(&mut scratch).iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for Mitigations {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Mitigations, D::Error> {
+        let list = Vec::<String>::deserialize(deserializer)?;
+        Ok(Mitigations::from(
+            list.into_iter().map(Arc::from).collect::<Arc<[Arc<str>]>>(),
+        ))
     }
 }
 

@@ -493,8 +493,11 @@ fn hostile() -> Report {
     for t in &mut report.threats {
         t.title = evil("title").into();
         t.explanation = evil("explanation").into();
-        t.mitigations =
-            std::sync::Arc::from([evil("mitigation 1").into(), evil("mitigation 2").into()]);
+        t.mitigations = std::sync::Arc::<[std::sync::Arc<str>]>::from([
+            evil("mitigation 1").into(),
+            evil("mitigation 2").into(),
+        ])
+        .into();
         t.severity_reasons = vec![evil("reason")].into();
         if let Some(d) = &mut t.decision {
             d.text = evil("decision");
@@ -1005,7 +1008,7 @@ fn every_page_shape() -> Vec<Report> {
     plain.id = "plain".into();
     plain.rule = None;
     plain.flow = None;
-    plain.mitigations = std::sync::Arc::from(Vec::new());
+    plain.mitigations = std::sync::Arc::<[std::sync::Arc<str>]>::from(Vec::new()).into();
     plain.severity_reasons = Vec::new().into();
     plain.references = Vec::new().into();
     plain.severity = Level::Low;

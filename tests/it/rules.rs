@@ -2,7 +2,6 @@
 
 use crate::support::options;
 use std::path::Path;
-use std::sync::Arc;
 use tmc::compile::{compile, Compilation};
 use tmc::load::MemoryLoader;
 use tmc::rules::Threat;
@@ -253,10 +252,7 @@ rule r {
         t.explanation,
         "controls: authentication, rate_limiting; owner: []; data: orders, cards; n=1; DMZ"
     );
-    assert_eq!(
-        *t.mitigations,
-        [Arc::from("Check HTTPS"), Arc::from("Fix gateway")]
-    );
+    assert_eq!(t.mitigations.to_vec(), ["Check HTTPS", "Fix gateway"]);
 }
 
 #[test]
