@@ -58,6 +58,19 @@ fn chunk_len(len: usize) -> Option<usize> {
     (len >= PARALLEL_FROM).then(|| len / (len / CHUNK).max(2))
 }
 
+/// [`parse`], cutting the file into pieces of about `chunk_len` bytes (`None`: whole) whatever
+/// its size: the result is the same as [`parse`]'s, which the tests and the `parse` fuzz target
+/// check on small files.
+pub fn parse_in_pieces(
+    file: FileId,
+    text: &str,
+    limits: ParseLimits,
+    chunk_len: Option<usize>,
+    sink: &mut Diagnostics,
+) -> Option<ast::File> {
+    parse_with(file, text, limits, sink, chunk_len)
+}
+
 /// [`parse`], cutting the file into pieces of about `chunk_len` bytes.
 fn parse_with(
     file: FileId,
