@@ -1,6 +1,6 @@
-//! A threat's title and explanation. A rule's threats keep their templates and subject, not
-//! the rendered text: the text is rendered again by each output that writes it, into a buffer
-//! the output reuses. At 10,000 elements the rendered text was 50 MB of the compile's memory,
+//! A threat's title, explanation and mitigations. A rule's threats keep their templates and
+//! subject, not the rendered text: the text is rendered again by each output that writes it, a
+//! piece at a time or into a buffer the output reuses. At 10,000 elements the rendered text was 50 MB of the compile's memory,
 //! and at 100,000 it was 800 MB, most of the memory fresh pages cost the kernel to hand out
 //! (docs/performance.md, seventh round). Rendering is deterministic, so every output, and every
 //! call, gets the same text.
@@ -141,18 +141,6 @@ impl Text {
             }
             Repr::Explanation(deferred) => {
                 (deferred.rule).pieces(deferred.subject(), Which::Explanation, &mut piece)
-            }
-        }
-    }
-
-    /// Whether the text is empty (renders it when it has to).
-    pub fn is_empty(&self) -> bool {
-        match &self.0 {
-            Repr::Written(text) => text.is_empty(),
-            Repr::Title(_) | Repr::Explanation(_) => {
-                let mut scratch = String::new();
-                self.write(&mut scratch);
-                scratch.is_empty()
             }
         }
     }
