@@ -1,6 +1,7 @@
 //! Applying checked rules to the model: `on element` once per element of the kinds,
 //! `on source`/`on target` once per flow whose end is of the kinds, `on flow` once per flow.
-//! Each threat gets its stable id, its rendered text and its explained severity.
+//! Each threat gets its stable id, its text (the rule's templates, rendered on demand: see
+//! `text.rs`; measured here against `--max-threat-text`) and its explained severity.
 
 use super::check::CompiledRule;
 use super::path::{Role, Scope};
@@ -180,8 +181,8 @@ impl<'r> Split<'r> {
 struct Budget {
     threats: usize,
     text: usize,
-    /// Where each threat's title and explanation are rendered to be measured (threats keep
-    /// their templates, not their text: see `text.rs`).
+    /// Where the sentence about declared controls is put together to be measured (the rest of
+    /// a threat's text is measured without putting it together).
     measure: String,
 }
 
