@@ -1,5 +1,6 @@
 //! Properties of the whole pipeline: no prefix of a real model makes the compiler panic, and
-//! compiling twice gives byte-identical outputs.
+//! compiling twice gives byte-identical outputs, on a model large enough to take every
+//! two-thread path too.
 
 use proptest::prelude::*;
 use std::path::Path;
@@ -62,6 +63,29 @@ fn compiling_twice_gives_byte_identical_outputs() {
             "{path}"
         );
     }
+}
+
+#[path = "../../examples/gen_large/synth.rs"]
+mod synth;
+
+/// A model past every size from which work is split over two threads (the file parsed in
+/// pieces from 256 KiB, the rules fired in halves from 4,096 flows and elements, the report
+/// and Markdown's diagrams from 4,096 threats) compiles and renders to the same bytes twice.
+/// Each split is held equal to one thread by a unit test; this holds the whole run steady.
+#[test]
+fn a_large_model_compiles_to_the_same_bytes_twice() {
+    let text = synth::model(1_400);
+    assert!(text.len() >= 256 * 1024, "{} bytes", text.len());
+    let first = compile_and_render(&text);
+    let threats = first
+        .iter()
+        .find(|o| o.starts_with("{\n  \"model\""))
+        .map(|json| {
+            let threat = |l: &&str| l.starts_with("    {\"id\":") && l.contains(",\"rule\":");
+            json.lines().filter(threat).count()
+        });
+    assert!(threats.is_some_and(|n| n >= 4096), "{threats:?}");
+    assert_eq!(first, compile_and_render(&text));
 }
 
 proptest! {
