@@ -54,7 +54,8 @@ pub fn fire(
     rules: &[CompiledRule],
     limits: Limits,
 ) -> Result<Vec<Threat>, TooMany> {
-    let rules = Split::new(rules, model);
+    let checked = rules;
+    let rules = Split::new(checked, model);
     let whole = Part {
         flows: 0..model.flows.len(),
         elements: 0..model.elements.len(),
@@ -64,11 +65,13 @@ pub fn fire(
         return on_part(model, &rules, &whole, room, &mut Budget::new(limits));
     }
     let (first, second) = rules.halves(model);
+    // The second thread's threats share `Arc`s of their own (see `Firing`).
+    let theirs = Split::new(checked, model);
     let (first_threats, later) = std::thread::scope(|threads| {
         let later = threads.spawn(|| {
             let mut budget = Budget::new(limits);
-            let room = rules.most_threats(&second).min(limits.threats);
-            on_part(model, &rules, &second, room, &mut budget).map(|threats| (threats, budget))
+            let room = theirs.most_threats(&second).min(limits.threats);
+            on_part(model, &theirs, &second, room, &mut budget).map(|threats| (threats, budget))
         });
         let mut budget = Budget::new(limits);
         // Room for the second half's too, which are appended to these.
@@ -100,10 +103,15 @@ struct Split<'r> {
     flows: Vec<Firing<'r>>,
 }
 
-/// A rule, and what its threats render their text with.
+/// A rule, and what its threats share: their text's templates, the rule's id, references
+/// and (without holes) mitigations. Each thread has its own `Arc`s of them: two threads
+/// counting references on the same ones would pass each count's cache line back and forth.
 struct Firing<'r> {
     rule: &'r CompiledRule,
     text: Arc<RuleText>,
+    id: Arc<str>,
+    references: Arc<[String]>,
+    mitigations: Option<(Arc<[Arc<str>]>, usize)>,
 }
 
 /// A contiguous share of the work, in output order: some flows, then some elements.
@@ -119,6 +127,10 @@ impl<'r> Split<'r> {
             .iter()
             .map(|rule| Firing {
                 rule,
+                id: Arc::from(&*rule.shared_id),
+                references: Arc::from(&*rule.shared_references),
+                mitigations: (rule.shared_mitigations.as_ref())
+                    .map(|(list, length)| (Arc::from(&**list), *length)),
                 text: Arc::new(RuleText {
                     model: model.clone(),
                     title: rule.title.clone(),
@@ -390,7 +402,7 @@ fn threat(
         declared.explain(element.map(|e| e.1), lowers, ending.open(), measure);
         *text_left = text_left.checked_sub(measure.len())?;
     }
-    let mitigations = match &rule.shared_mitigations {
+    let mitigations = match &firing.mitigations {
         Some((shared, length)) => {
             *text_left = text_left.checked_sub(*length)?;
             Mitigations::from(shared.clone())
@@ -427,7 +439,7 @@ fn threat(
     };
     Some(Threat {
         id,
-        rule: Some(rule.shared_id.clone()),
+        rule: Some(firing.id.clone()),
         category: info.category,
         subject,
         title: Text::title(&firing.text, subject),
@@ -439,7 +451,7 @@ fn threat(
         severity_reasons,
         status: Status::Open,
         decision: None,
-        references: rule.shared_references.clone(),
+        references: firing.references.clone(),
         span,
     })
 }
