@@ -35,7 +35,7 @@ struct Fixture {
     text: String,
     loader: MemoryLoader,
     sources: SourceMap,
-    model: Model,
+    model: std::sync::Arc<Model>,
     threats: Threats,
     report: Report,
     templates: Templates,
@@ -62,7 +62,7 @@ impl Fixture {
             &mut sink,
         )
         .expect("the synthetic model loads");
-        let model = tmc::resolve::resolve(&loaded, ROOT, &sources, &mut sink);
+        let model = std::sync::Arc::new(tmc::resolve::resolve(&loaded, ROOT, &sources, &mut sink));
         let threats = rules::apply(&model, &RuleOptions::default(), &mut sink);
         assert!(!sink.has_errors(), "the synthetic model has errors");
         let report = report::build(&model, &threats, &sources);

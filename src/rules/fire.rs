@@ -51,11 +51,10 @@ pub struct TooMany {
 /// work; the result, and the threat a limit stops at, are the same as on one.
 pub fn fire(
     model: &Arc<Model>,
-    rules: &[CompiledRule],
+    compiled: &[CompiledRule],
     limits: Limits,
 ) -> Result<Vec<Threat>, TooMany> {
-    let checked = rules;
-    let rules = Split::new(checked, model);
+    let rules = Split::new(compiled, model);
     let whole = Part {
         flows: 0..model.flows.len(),
         elements: 0..model.elements.len(),
@@ -66,7 +65,7 @@ pub fn fire(
     }
     let (first, second) = rules.halves(model);
     // The second thread's threats share `Arc`s of their own (see `Firing`).
-    let theirs = Split::new(checked, model);
+    let theirs = Split::new(compiled, model);
     let (first_threats, later) = std::thread::scope(|threads| {
         let later = threads.spawn(|| {
             let mut budget = Budget::new(limits);

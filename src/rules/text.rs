@@ -113,15 +113,10 @@ impl Text {
             Repr::Written(text) => text,
             Repr::Title(_) | Repr::Explanation(_) => {
                 scratch.clear();
-                self.write(scratch);
+                self.pieces(|piece| scratch.push_str(piece));
                 scratch
             }
         }
-    }
-
-    /// Appends the text to `out`.
-    pub fn write(&self, out: &mut String) {
-        self.pieces(|piece| out.push_str(piece));
     }
 
     /// The text, handed to `piece` a piece at a time (for an output whose escaping works piece

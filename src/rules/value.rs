@@ -148,13 +148,8 @@ impl<'a> Value<'a> {
         (a_kind == b_kind).then(|| a.cmp(&b))
     }
 
-    /// How a template shows the value: lists comma-separated, `none` as nothing, elements by name.
-    pub fn render(self, model: &Model, out: &mut String) {
-        self.pieces(model, &mut |piece| out.push_str(piece));
-    }
-
-    /// The text [`Value::render`] gives, handed to `piece` a piece at a time, without putting
-    /// it together.
+    /// How a template shows the value (lists comma-separated, `none` as nothing, elements by
+    /// name), handed to `piece` a piece at a time, without putting it together.
     pub fn pieces(self, model: &Model, piece: &mut impl FnMut(&str)) {
         match self {
             Value::None => {}
