@@ -298,7 +298,8 @@ pub struct SharedOptions {
     /// Treat warnings as errors
     #[arg(long)]
     pub deny_warnings: bool,
-    /// Print when each stage ended (milliseconds from the start) to standard error
+    /// Print when each stage ended (milliseconds from the start) to standard error, with the
+    /// memory held then (on Linux: resident, peak, page faults so far)
     #[arg(long)]
     pub timings: bool,
 }
