@@ -45,7 +45,7 @@ pub struct ThreatDiff {
 
 fn summary(threat: &ThreatView) -> DiffThreat {
     DiffThreat {
-        id: threat.id.clone(),
+        id: threat.id.to_string(),
         title: threat.title.to_string(),
         category: threat.category,
         severity: threat.severity,
@@ -77,10 +77,8 @@ fn decision_text(threat: &ThreatView) -> String {
 
 /// Compares two reports by threat id.
 pub fn diff(old: &Report, new: &Report) -> ThreatDiff {
-    let old_by_id: BTreeMap<&str, &ThreatView> =
-        old.threats.iter().map(|t| (t.id.as_str(), t)).collect();
-    let new_by_id: BTreeMap<&str, &ThreatView> =
-        new.threats.iter().map(|t| (t.id.as_str(), t)).collect();
+    let old_by_id: BTreeMap<&str, &ThreatView> = old.threats.iter().map(|t| (&*t.id, t)).collect();
+    let new_by_id: BTreeMap<&str, &ThreatView> = new.threats.iter().map(|t| (&*t.id, t)).collect();
     let mut result = ThreatDiff::default();
     for (id, threat) in &new_by_id {
         match old_by_id.get(id) {

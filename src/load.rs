@@ -6,7 +6,7 @@
 //! with every include in it; no include reaches outside the root file's directory unless allowed.
 
 use crate::diagnostics::{codes, Diagnostic, Diagnostics};
-use crate::source::{FileId, SourceMap, Span};
+use crate::source::{FileId, SourceMap, Span, MAX_FILE_BYTES};
 use crate::syntax::{self, ast, ParseLimits};
 use crate::Map;
 use std::path::{Component, Path, PathBuf};
@@ -253,7 +253,8 @@ impl LoadState<'_> {
                 return;
             }
         };
-        if text.len() > self.options.max_file_size {
+        let limit = self.options.max_file_size.min(MAX_FILE_BYTES);
+        if text.len() > limit {
             let file = self.sources.add(display, String::new());
             let mut diagnostic = Diagnostic::new(
                 codes::E0016,
@@ -262,7 +263,7 @@ impl LoadState<'_> {
                     "`{}` is {} bytes, over the limit of {} bytes",
                     path.display(),
                     text.len(),
-                    self.options.max_file_size
+                    limit
                 ),
             )
             .with_help(

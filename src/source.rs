@@ -7,19 +7,53 @@ use std::ops::Range;
 
 /// One loaded file; an index into the `SourceMap`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub struct FileId(pub usize);
+pub struct FileId(pub u32);
+
+impl FileId {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// The longest file a span can point into: offsets are `u32`, which keeps a span at 12 bytes
+/// (a large model's syntax tree and threats hold millions of them). The loader refuses larger
+/// files whatever `--max-file-size` says.
+pub const MAX_FILE_BYTES: usize = u32::MAX as usize;
 
 /// A byte range in one file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Span {
     pub file: FileId,
-    pub start: usize,
-    pub end: usize,
+    start: u32,
+    end: u32,
 }
 
 impl Span {
+    /// Offsets past [`MAX_FILE_BYTES`] (only in text the loader did not read) are clamped.
     pub fn new(file: FileId, start: usize, end: usize) -> Span {
-        Span { file, start, end }
+        let offset = |at: usize| u32::try_from(at).unwrap_or(u32::MAX);
+        Span {
+            file,
+            start: offset(start),
+            end: offset(end),
+        }
+    }
+
+    /// The empty span at the start of `file`.
+    pub const fn empty(file: FileId) -> Span {
+        Span {
+            file,
+            start: 0,
+            end: 0,
+        }
+    }
+
+    pub fn start(self) -> usize {
+        self.start as usize
+    }
+
+    pub fn end(self) -> usize {
+        self.end as usize
     }
 
     /// The smallest span covering both (they must be in the same file; otherwise `self`).
@@ -27,15 +61,15 @@ impl Span {
         if self.file != other.file {
             return self;
         }
-        Span::new(
-            self.file,
-            self.start.min(other.start),
-            self.end.max(other.end),
-        )
+        Span {
+            file: self.file,
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
     }
 
     pub fn range(self) -> Range<usize> {
-        self.start..self.end
+        self.start()..self.end()
     }
 }
 
@@ -93,19 +127,19 @@ impl SourceMap {
             .push((!text.is_ascii()).then(|| column_checkpoints(&text)));
         let id = self.files.add(name.into(), text);
         self.count += 1;
-        FileId(id)
+        FileId(u32::try_from(id).unwrap_or(u32::MAX))
     }
 
     pub fn name(&self, file: FileId) -> &str {
         self.files
-            .get(file.0)
+            .get(file.index())
             .map(|f| f.name().as_str())
             .unwrap_or("<unknown>")
     }
 
     pub fn text(&self, file: FileId) -> &str {
         self.files
-            .get(file.0)
+            .get(file.index())
             .map(|f| f.source().as_str())
             .unwrap_or("")
     }
@@ -126,8 +160,8 @@ impl SourceMap {
     /// 1-based line and column (in characters) of a byte offset; the same numbers as
     /// codespan-reporting's, in time independent of the length of the line.
     pub fn line_col(&self, file: FileId, offset: usize) -> LineCol {
-        let line_index = self.files.line_index(file.0, offset).unwrap_or(0);
-        let column = match self.files.line_range(file.0, line_index) {
+        let line_index = self.files.line_index(file.index(), offset).unwrap_or(0);
+        let column = match self.files.line_range(file.index(), line_index) {
             Ok(range) => {
                 let text = self.text(file);
                 let end = offset.min(range.end).min(text.len());
@@ -147,7 +181,7 @@ impl SourceMap {
     fn chars_before(&self, file: FileId, offset: usize) -> usize {
         let text = self.text(file);
         let offset = offset.min(text.len());
-        let checkpoints = match self.columns.get(file.0) {
+        let checkpoints = match self.columns.get(file.index()) {
             Some(None) => return offset,
             Some(Some(checkpoints)) => checkpoints.as_slice(),
             None => &[],
@@ -200,10 +234,10 @@ mod tests {
 
     /// The columns codespan-reporting computes by counting from the start of the line.
     fn slow(sources: &SourceMap, file: FileId, offset: usize) -> LineCol {
-        let line = sources.files.line_index(file.0, offset).unwrap_or(0);
+        let line = sources.files.line_index(file.index(), offset).unwrap_or(0);
         let column = sources
             .files
-            .column_number(file.0, line, offset)
+            .column_number(file.index(), line, offset)
             .unwrap_or(1);
         LineCol {
             line: line + 1,

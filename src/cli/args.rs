@@ -271,7 +271,7 @@ pub struct SharedOptions {
     /// Deepest nesting of blocks, lists, parentheses and `not`
     #[arg(long, value_name = "N", default_value_t = 64)]
     pub max_depth: usize,
-    /// Largest file to read, in bytes
+    /// Largest file to read, in bytes (at most 4 GiB)
     #[arg(long, value_name = "BYTES", default_value_t = 16 * 1024 * 1024)]
     pub max_file_size: usize,
     /// Longest string literal, in bytes

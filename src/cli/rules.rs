@@ -192,7 +192,7 @@ pub fn explain(args: &ExplainArgs) -> i32 {
         }
         return FAILED;
     };
-    let at = sources.line_col(rule.span.file, rule.span.start);
+    let at = sources.line_col(rule.span.file, rule.span.start());
     println!(
         "{}:{}  (rule {}, pack {})",
         sources.name(rule.span.file),
@@ -208,7 +208,7 @@ pub fn explain(args: &ExplainArgs) -> i32 {
 /// The rule's text, with the comment lines right above it (packs document rules there).
 fn with_comments(sources: &SourceMap, rule: &RuleInfo) -> String {
     let text = sources.text(rule.span.file);
-    let before = text.get(..rule.span.start).unwrap_or_default();
+    let before = text.get(..rule.span.start()).unwrap_or_default();
     let mut start = before.rfind('\n').map_or(0, |i| i + 1);
     // Step back one line at a time while the line above is a comment.
     while let Some(end) = start.checked_sub(1) {
@@ -220,7 +220,7 @@ fn with_comments(sources: &SourceMap, rule: &RuleInfo) -> String {
         }
         start = line_start;
     }
-    text.get(start..rule.span.end)
+    text.get(start..rule.span.end())
         .unwrap_or_else(|| sources.slice(rule.span))
         .to_string()
 }

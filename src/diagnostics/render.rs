@@ -20,11 +20,11 @@ fn to_codespan(diagnostic: &Diagnostic) -> cs::Diagnostic<usize> {
     };
     let primary = &diagnostic.primary;
     let mut labels = vec![
-        cs::Label::primary(primary.span.file.0, primary.span.range())
+        cs::Label::primary(primary.span.file.index(), primary.span.range())
             .with_message(primary.message.clone()),
     ];
     labels.extend(diagnostic.secondary.iter().map(|label| {
-        cs::Label::secondary(label.span.file.0, label.span.range())
+        cs::Label::secondary(label.span.file.index(), label.span.range())
             .with_message(label.message.clone())
     }));
     let notes = diagnostic
@@ -73,8 +73,8 @@ fn severity_word(severity: Severity) -> &'static str {
 
 fn label_json(sources: &SourceMap, label: &super::Label) -> Value {
     let span = label.span;
-    let start = sources.line_col(span.file, span.start);
-    let end = sources.line_col(span.file, span.end);
+    let start = sources.line_col(span.file, span.start());
+    let end = sources.line_col(span.file, span.end());
     json!({
         "file": sources.name(span.file),
         "line": start.line,
@@ -91,8 +91,8 @@ pub fn to_json_values(sources: &SourceMap, diagnostics: &[Diagnostic]) -> Vec<Va
         .iter()
         .map(|diagnostic| {
             let span = diagnostic.primary.span;
-            let start = sources.line_col(span.file, span.start);
-            let end = sources.line_col(span.file, span.end);
+            let start = sources.line_col(span.file, span.start());
+            let end = sources.line_col(span.file, span.end());
             json!({
                 "code": diagnostic.code.id,
                 "severity": severity_word(diagnostic.severity),

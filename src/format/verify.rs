@@ -11,11 +11,7 @@ pub(super) fn same_tree(mut before: File, mut after: File) -> bool {
     before == after
 }
 
-const NOWHERE: Span = Span {
-    file: FileId(0),
-    start: 0,
-    end: 0,
-};
+const NOWHERE: Span = Span::empty(FileId(0));
 
 fn erase_items(items: &mut [Item]) {
     for item in items {

@@ -12,17 +12,38 @@ use crate::Map;
 use indexmap::IndexMap;
 use petgraph::graph::DiGraph;
 
-/// Index of an element (boundaries included) in `Model::elements`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct ElementIdx(pub usize);
+/// Indices are `u32`: a threat names its element or flow, and a large model has millions of
+/// threats. No model that fits in memory has four billion elements.
+macro_rules! index_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(u32);
 
-/// Index of a flow in `Model::flows`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct FlowIdx(pub usize);
+        impl $name {
+            pub fn new(index: usize) -> $name {
+                $name(u32::try_from(index).unwrap_or(u32::MAX))
+            }
 
-/// Index of a data declaration in `Model::data`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct DataIdx(pub usize);
+            pub fn index(self) -> usize {
+                self.0 as usize
+            }
+        }
+    };
+}
+
+index_type!(
+    /// Index of an element (boundaries included) in `Model::elements`.
+    ElementIdx
+);
+index_type!(
+    /// Index of a flow in `Model::flows`.
+    FlowIdx
+);
+index_type!(
+    /// Index of a data declaration in `Model::data`.
+    DataIdx
+);
 
 #[derive(Debug, Clone, Default)]
 pub struct ModelInfo {
@@ -170,15 +191,15 @@ pub struct Model {
 
 impl Model {
     pub fn element(&self, idx: ElementIdx) -> Option<&Element> {
-        self.elements.get(idx.0)
+        self.elements.get(idx.index())
     }
 
     pub fn flow(&self, idx: FlowIdx) -> Option<&Flow> {
-        self.flows.get(idx.0)
+        self.flows.get(idx.index())
     }
 
     pub fn data_item(&self, idx: DataIdx) -> Option<&Data> {
-        self.data.get(idx.0)
+        self.data.get(idx.index())
     }
 
     pub fn element_by_id(&self, id: &str) -> Option<ElementIdx> {

@@ -37,7 +37,7 @@ pub fn reports() -> Vec<Report> {
         end_column: 4444,
     };
     for (i, threat) in awkward.threats.iter_mut().enumerate() {
-        threat.id = format!("id \"{i}\"\\\u{1}\u{7f}é");
+        threat.id = format!("id \"{i}\"\\\u{1}\u{7f}é").into();
         threat.title = "tab\there, line\nthere, <b>|</b> & \u{1F600}".into();
         threat.explanation = String::new().into();
         threat.category = Category::ALL[i % Category::ALL.len()];

@@ -101,7 +101,7 @@ pub struct FlowView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ThreatView {
     /// Stable id: `RULE@ELEMENT`, `RULE@SOURCE>TARGET[#N]`, or a hand-written threat's own id.
-    pub id: String,
+    pub id: Box<str>,
     /// The rule that produced it; `None` for a hand-written threat. Shared with the rule's
     /// other threats, as are `references` (a large report has hundreds of thousands of threats).
     pub rule: Option<Arc<str>>,

@@ -294,7 +294,7 @@ pub fn elements(decls: &Decls, model: &mut Model, sink: &mut Diagnostics) {
                 boundaries.extend(outer.boundaries.iter().copied());
             }
         }
-        let index = ElementIdx(model.elements.len());
+        let index = ElementIdx::new(model.elements.len());
         index_of_decl.push(Some(index));
         model.element_ids.insert(id.clone(), index);
         model.elements.push(Element {
@@ -329,7 +329,7 @@ pub fn elements(decls: &Decls, model: &mut Model, sink: &mut Diagnostics) {
     for (index, element) in model.elements.iter().enumerate() {
         for old in &element.formerly {
             if !model.element_ids.contains_key(old) {
-                model.renamed.insert(old.clone(), ElementIdx(index));
+                model.renamed.insert(old.clone(), ElementIdx::new(index));
             }
         }
     }
@@ -364,7 +364,7 @@ pub fn resolve_data_list(
     for (name, span) in names {
         match data_ids.get(name) {
             Some(&index) => {
-                let idx = crate::model::DataIdx(index);
+                let idx = crate::model::DataIdx::new(index);
                 if !out.contains(&idx) {
                     out.push(idx);
                 }

@@ -56,10 +56,10 @@ pub fn derive(model: &mut Model) {
             flow.encrypted = encrypted;
             flow.max_classification = max_classification;
         }
-        if let Some(element) = model.elements.get_mut(source.0) {
+        if let Some(element) = model.elements.get_mut(source.index()) {
             element.outbound += 1;
         }
-        if let Some(element) = model.elements.get_mut(target.0) {
+        if let Some(element) = model.elements.get_mut(target.index()) {
             element.inbound += 1;
             if crosses
                 && matches!(
@@ -87,7 +87,7 @@ pub fn derive(model: &mut Model) {
         .map(|e| {
             e.stores
                 .iter()
-                .filter_map(|d| model.data.get(d.0))
+                .filter_map(|d| model.data.get(d.index()))
                 .map(|d| d.classification)
                 .max()
         })
@@ -101,17 +101,17 @@ pub fn derive(model: &mut Model) {
             .get(index)
             .is_some_and(|e| e.kind != ElementKind::Boundary)
         {
-            let node = model.graph.add_node(ElementIdx(index));
+            let node = model.graph.add_node(ElementIdx::new(index));
             if let Some(element) = model.elements.get_mut(index) {
                 element.node = Some(node);
             }
         }
     }
     for (index, flow) in model.flows.iter().enumerate() {
-        let source = model.elements.get(flow.source.0).and_then(|e| e.node);
-        let target = model.elements.get(flow.target.0).and_then(|e| e.node);
+        let source = model.elements.get(flow.source.index()).and_then(|e| e.node);
+        let target = model.elements.get(flow.target.index()).and_then(|e| e.node);
         if let (Some(source), Some(target)) = (source, target) {
-            model.graph.add_edge(source, target, FlowIdx(index));
+            model.graph.add_edge(source, target, FlowIdx::new(index));
         }
     }
 }

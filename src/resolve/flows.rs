@@ -22,7 +22,7 @@ impl NameIndex {
             by_name
                 .entry(element.name.clone())
                 .or_default()
-                .push(ElementIdx(index));
+                .push(ElementIdx::new(index));
         }
         NameIndex { by_name }
     }
@@ -210,10 +210,10 @@ pub fn flows(decls: &Decls, model: &mut Model, sink: &mut Diagnostics) {
                 properties,
                 decl.span,
             );
-            if let Some(flow) = model.flows.get_mut(first.0) {
+            if let Some(flow) = model.flows.get_mut(first.index()) {
                 flow.reverse_of = Some(second);
             }
-            if let Some(flow) = model.flows.get_mut(second.0) {
+            if let Some(flow) = model.flows.get_mut(second.index()) {
                 flow.reverse_of = Some(first);
             }
         }
@@ -245,10 +245,10 @@ fn push_flow(
         id.push('#');
         id.push_str(itoa::Buffer::new().format(*count));
     }
-    let index = FlowIdx(model.flows.len());
+    let index = FlowIdx::new(model.flows.len());
     model.flows.push(Flow {
         id,
-        number: index.0 + 1,
+        number: index.index() + 1,
         source,
         target,
         label,

@@ -66,7 +66,7 @@ pub fn manual_threats(decls: &Decls, model: &mut Model, sink: &mut Diagnostics) 
                                     .with_help("declare the flow first, or name an element with `on ELEMENT`"),
                             );
                         }
-                        flow.map(|f| Subject::Flow(crate::model::FlowIdx(f)))
+                        flow.map(|f| Subject::Flow(crate::model::FlowIdx::new(f)))
                     }
                     _ => None,
                 }

@@ -327,7 +327,7 @@ pub fn decide(
             DecisionKind::Accept => Status::Accepted,
         };
         threat.decision = Some(AppliedDecision {
-            decision: number,
+            decision: u32::try_from(number).unwrap_or(u32::MAX),
             lapsed,
         });
     }

@@ -266,7 +266,7 @@ fn on_flows(
 ) -> Result<(), TooMany> {
     let flows = model.flows.get(range.clone()).unwrap_or_default();
     for (index, flow) in range.zip(flows) {
-        let idx = FlowIdx(index);
+        let idx = FlowIdx::new(index);
         let scope = Scope {
             model,
             element: None,
@@ -313,7 +313,7 @@ fn on_elements(
 ) -> Result<(), TooMany> {
     let elements = model.elements.get(range.clone()).unwrap_or_default();
     for (index, element) in range.zip(elements) {
-        let idx = ElementIdx(index);
+        let idx = ElementIdx::new(index);
         let scope = Scope {
             model,
             element: Some(idx),

@@ -34,8 +34,8 @@ pub struct ThreatSubject {
 /// A decision that applies to a threat.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AppliedDecision {
-    /// Index into `Model::decisions`.
-    pub decision: usize,
+    /// Index into `Model::decisions` (`u32`: every threat carries one of these).
+    pub decision: u32,
     /// The acceptance's `until` is before today.
     pub lapsed: bool,
 }

@@ -42,11 +42,11 @@ struct Locator {
 
 impl Locator {
     fn new(text: &str, span: Span) -> Locator {
-        let written = span.end.saturating_sub(span.start);
+        let written = span.end().saturating_sub(span.start());
         let base = if written == text.len() + 2 {
-            Some(span.start + 1)
+            Some(span.start() + 1)
         } else if written == text.len() + 6 {
-            Some(span.start + 3)
+            Some(span.start() + 3)
         } else {
             None
         };
@@ -232,7 +232,7 @@ mod tests {
         let (template, sink) = check(text, Role::Target);
         assert!(template.is_none());
         let diagnostic = sink.iter().next().cloned();
-        let diagnostic = diagnostic.map(|d| (d.code.id, d.primary.span.start, d.help));
+        let diagnostic = diagnostic.map(|d| (d.code.id, d.primary.span.start(), d.help));
         // `tagret` starts at byte 9 of the value, 10 of the literal (after the quote).
         assert_eq!(
             diagnostic,
@@ -244,7 +244,10 @@ mod tests {
     fn unclosed_and_malformed_holes() {
         let (template, sink) = check("Reach {{ target.name", Role::Target);
         assert!(template.is_none());
-        assert_eq!(sink.iter().next().map(|d| d.primary.span.start), Some(107));
+        assert_eq!(
+            sink.iter().next().map(|d| d.primary.span.start()),
+            Some(107)
+        );
         let (template, sink) = check("{{ target.name | upper }}", Role::Target);
         assert!(template.is_none());
         assert_eq!(sink.iter().next().map(|d| d.code.id), Some("E0105"));

@@ -65,16 +65,16 @@ impl Deferred {
         };
         Some(Deferred {
             rule: rule.clone(),
-            element: compact(subject.element.map(|e| e.0))?,
-            flow: compact(subject.flow.map(|f| f.0))?,
+            element: compact(subject.element.map(|e| e.index()))?,
+            flow: compact(subject.flow.map(|f| f.index()))?,
         })
     }
 
     fn subject(&self) -> ThreatSubject {
         let index = |i: u32| (i != NONE).then_some(i as usize);
         ThreatSubject {
-            element: index(self.element).map(ElementIdx),
-            flow: index(self.flow).map(FlowIdx),
+            element: index(self.element).map(ElementIdx::new),
+            flow: index(self.flow).map(FlowIdx::new),
         }
     }
 }

@@ -17,9 +17,11 @@ pub enum Item {
     Element(Element),
     Data(DataDecl),
     Flow(FlowDecl),
-    Threat(ThreatDecl),
+    /// Boxed, as are rules: both are rare and larger than a flow, which a large model is
+    /// mostly made of.
+    Threat(Box<ThreatDecl>),
     Decision(Decision),
-    Rule(RuleDecl),
+    Rule(Box<RuleDecl>),
 }
 
 impl Item {

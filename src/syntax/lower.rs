@@ -286,14 +286,14 @@ impl Lowerer<'_> {
                         _ => properties.push(self.property(child)?),
                     }
                 }
-                Item::Threat(ThreatDecl {
+                Item::Threat(Box::new(ThreatDecl {
                     id,
                     name,
                     on,
                     on_span,
                     properties,
                     span,
-                })
+                }))
             }
             Rule::mitigate_decl | Rule::accept_decl => {
                 inner.next();
@@ -344,13 +344,13 @@ impl Lowerer<'_> {
                         _ => properties.push(self.property(child)?),
                     }
                 }
-                Item::Rule(RuleDecl {
+                Item::Rule(Box::new(RuleDecl {
                     id,
                     on,
                     when,
                     properties,
                     span,
-                })
+                }))
             }
             _ => {
                 self.internal(span, "statement");

@@ -181,7 +181,7 @@ fn report_syntax_errors(
         pest::set_error_detail(false);
         let diagnostic =
             errors::syntax_error(file, text, offset, detailed.as_ref().unwrap_or(&current));
-        let at = diagnostic.primary.span.start;
+        let at = diagnostic.primary.span.start();
         sink.push(diagnostic);
         reported += 1;
         if reported >= MAX_SYNTAX_ERRORS {

@@ -29,9 +29,7 @@ fn parse_err(text: &str) -> Vec<String> {
 fn rule_when(text: &str) -> Expr {
     let file = parse_ok(&format!("rule r {{\n when {text}\n}}"));
     match file.items.into_iter().next() {
-        Some(Item::Rule(RuleDecl {
-            when: Some(expr), ..
-        })) => expr,
+        Some(Item::Rule(rule)) if rule.when.is_some() => rule.when.unwrap(),
         other => panic!("no when in {other:?}"),
     }
 }

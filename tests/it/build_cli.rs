@@ -49,7 +49,7 @@ fn build_writes_threats_json() {
     assert!(report
         .threats
         .iter()
-        .any(|t| t.id == "shop.dos.flood@gateway"));
+        .any(|t| &*t.id == "shop.dos.flood@gateway"));
 }
 
 #[test]

@@ -73,7 +73,7 @@ fn run_fixture(relative: &str) -> (BTreeSet<String>, Vec<String>) {
     let mut actual = Expectations::new();
     let mut failures = Vec::new();
     for index in 0..compilation.sources.len() {
-        let file = tmc::source::FileId(index);
+        let file = tmc::source::FileId(u32::try_from(index).unwrap());
         let name = compilation.sources.name(file).to_string();
         if name.starts_with('<') {
             continue;
@@ -84,7 +84,7 @@ fn run_fixture(relative: &str) -> (BTreeSet<String>, Vec<String>) {
     }
     for diagnostic in &compilation.diagnostics {
         let span = diagnostic.primary.span;
-        let line = compilation.sources.line_col(span.file, span.start).line;
+        let line = compilation.sources.line_col(span.file, span.start()).line;
         actual.insert((
             compilation.sources.name(span.file).to_string(),
             line,

@@ -89,7 +89,8 @@ fn threat(t: T<'_>, explanation: &str, mitigations: &[&str], line: usize) -> Thr
         id: match t.rule {
             Some(rule) => format!("{rule}@{on}"),
             None => t.title.to_lowercase().replace(' ', "_"),
-        },
+        }
+        .into(),
         rule: t.rule.map(Into::into),
         category: t.category,
         element: t.element.map(Into::into),
@@ -1202,7 +1203,7 @@ fn large(boundaries: usize, per: usize) -> Report {
                 let f = flow(number, &prev, &id, Some("calls"), 3);
                 for t in template.iter().take(3) {
                     let mut t = t.clone();
-                    t.id = format!("{}@{}", t.rule.clone().unwrap_or_default(), f.id);
+                    t.id = format!("{}@{}", t.rule.clone().unwrap_or_default(), f.id).into();
                     t.flow = Some(f.id.as_str().into());
                     t.element = t.element.as_ref().map(|_| id.as_str().into());
                     report.threats.push(t);

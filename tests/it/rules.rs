@@ -31,7 +31,7 @@ pub fn codes(compilation: &Compilation) -> Vec<String> {
         .map(|d| {
             let at = compilation
                 .sources
-                .line_col(d.primary.span.file, d.primary.span.start);
+                .line_col(d.primary.span.file, d.primary.span.start());
             format!("{} {}", d.code.id, at.line)
         })
         .collect()
