@@ -280,8 +280,9 @@ impl LoadState<'_> {
         if let Some(at) = from {
             self.loaded.includes.insert(at, file);
         }
-        let text = self.sources.text(file).to_string();
-        let Some(ast) = syntax::parse(file, &text, self.options.parse, self.sink) else {
+        // Borrowed, not copied: the sources and the diagnostics are separate fields.
+        let text = self.sources.text(file);
+        let Some(ast) = syntax::parse(file, text, self.options.parse, self.sink) else {
             return;
         };
         self.stack.push((path.clone(), from));
