@@ -1,5 +1,5 @@
 //! Reports for the renderers' tests: the bundled example, a lapsed acceptance, one whose every
-//! threat field is awkward, and an empty one.
+//! threat, element and flow field is awkward, and an empty one.
 
 use super::view::{DecisionKind, DecisionView, Report, SourceSpan};
 use crate::compile::{compile, Options};
@@ -78,6 +78,35 @@ pub fn reports() -> Vec<Report> {
             }
             _ => {}
         }
+    }
+    let awkward_text = "quote \" back\\slash\nline\ttab \u{1}é";
+    for (i, element) in awkward.elements.iter_mut().enumerate() {
+        element.name = format!("{awkward_text} {i}");
+        element.description = (i % 2 == 0).then(|| awkward_text.to_string());
+        element.technology = None;
+        element.owner = Some(String::new());
+        element.url = (i % 3 == 0).then(|| "https://x.test/?a=\"b\"".to_string());
+        element.tags = vec![awkward_text.to_string(), String::new()];
+        element.boundaries.clear();
+        element.internet_facing = i % 2 == 1;
+        if i % 2 == 0 {
+            element
+                .properties
+                .insert(awkward_text.into(), serde_json::json!([1, -2, "x", true]));
+            element
+                .properties
+                .insert("n".into(), serde_json::json!({"k": null, "f": 1.5}));
+        }
+    }
+    for (i, flow) in awkward.flows.iter_mut().enumerate() {
+        flow.label = (i % 2 == 0).then(|| awkward_text.to_string());
+        flow.protocol = None;
+        flow.data = vec![awkward_text.to_string()];
+        flow.controls.clear();
+        flow.reverse_of = (i % 2 == 1).then(|| format!("{awkward_text}>x"));
+        flow.crosses_boundary = i % 3 == 0;
+        flow.max_classification = None;
+        flow.number = usize::MAX - i;
     }
     let mut empty = example.clone();
     empty.threats.clear();
