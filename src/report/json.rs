@@ -16,6 +16,7 @@ use super::view::{ElementView, FlowView, Report, SourceSpan, ThreatView};
 use super::RenderError;
 use serde::Serialize;
 use std::io::{self, Write};
+use std::sync::Arc;
 
 /// The records are the elements of the report's top-level lists.
 const RECORDS: usize = 1;
@@ -43,10 +44,10 @@ pub fn json_to(report: &Report, mut writer: impl Write) -> io::Result<()> {
     out.extend_from_slice(b",\n  \"flows\": ");
     records(&mut out, &mut writer, &report.flows, write_flow)?;
     out.extend_from_slice(b",\n  \"threats\": [");
-    let (mut lists, mut literals) = (PerList::default(), PerLiteral::default());
+    let mut shared = Shared::default();
     for (i, threat) in report.threats.iter().enumerate() {
         out.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
-        write_threat(&mut out, threat, &mut lists, &mut literals)?;
+        write_threat(&mut out, threat, &mut shared)?;
         if out.len() >= FLUSH_AT {
             writer.write_all(&out)?;
             out.clear();
@@ -175,12 +176,13 @@ fn field<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) -> io::Result<()> 
 /// One threat's line: what `ThreatView`'s `Serialize` gives in a record, written directly (the
 /// threats are most of a large file, and a field at a time through `Serialize` cost three
 /// times as much).
-fn write_threat(
-    out: &mut Vec<u8>,
-    threat: &ThreatView,
-    lists: &mut PerList<Vec<u8>>,
-    literals: &mut PerLiteral<Vec<u8>>,
-) -> io::Result<()> {
+fn write_threat(out: &mut Vec<u8>, threat: &ThreatView, shared: &mut Shared) -> io::Result<()> {
+    let Shared {
+        lists,
+        literals,
+        string_lists,
+        place,
+    } = shared;
     out.extend_from_slice(b"{\"id\":");
     string(out, &threat.id);
     out.extend_from_slice(b",\"rule\":");
@@ -206,7 +208,7 @@ fn write_threat(
     out.extend_from_slice(b",\"severity\":");
     string(out, threat.severity.word());
     out.extend_from_slice(b",\"severity_reasons\":");
-    strings(out, threat.severity_reasons.iter().map(String::as_str));
+    string_lists.write(out, &threat.severity_reasons);
     out.extend_from_slice(b",\"status\":");
     string(out, threat.status.word());
     out.extend_from_slice(b",\"decision\":");
@@ -216,11 +218,65 @@ fn write_threat(
         None => out.extend_from_slice(b"null"),
     }
     out.extend_from_slice(b",\"references\":");
-    strings(out, threat.references.iter().map(String::as_str));
+    string_lists.write(out, &threat.references);
     out.extend_from_slice(b",\"source_span\":");
-    source_span(out, &threat.source_span);
+    place.write(out, &threat.source_span);
     out.push(b'}');
     Ok(())
+}
+
+/// What the threats share, written once and copied after.
+#[derive(Default)]
+struct Shared {
+    lists: PerList<Vec<u8>>,
+    literals: PerLiteral<Vec<u8>>,
+    /// Severity reasons and references: a rule's threats share one list of references, and
+    /// most threats one of a few lists of reasons.
+    string_lists: PerStrings,
+    /// A declaration's threats come one after another and share its place.
+    place: LastPlace,
+}
+
+/// Each shared list of strings as JSON, keyed by the list's address (every list lives as long
+/// as the report being written, so no other can take its address meanwhile).
+#[derive(Default)]
+struct PerStrings {
+    made: crate::Map<usize, Vec<u8>>,
+}
+
+impl PerStrings {
+    fn write(&mut self, out: &mut Vec<u8>, list: &Arc<[String]>) {
+        if Arc::strong_count(list) < 2 {
+            return strings(out, list.iter().map(String::as_str));
+        }
+        let made = (self.made)
+            .entry(Arc::as_ptr(list).cast::<u8>() as usize)
+            .or_insert_with(|| {
+                let mut made = Vec::new();
+                strings(&mut made, list.iter().map(String::as_str));
+                made
+            });
+        out.extend_from_slice(made);
+    }
+}
+
+/// The place last written, as JSON, and the address it was shared at.
+#[derive(Default)]
+struct LastPlace {
+    at: usize,
+    made: Vec<u8>,
+}
+
+impl LastPlace {
+    fn write(&mut self, out: &mut Vec<u8>, place: &Arc<SourceSpan>) {
+        let at = Arc::as_ptr(place) as usize;
+        if self.at != at || self.made.is_empty() {
+            self.made.clear();
+            source_span(&mut self.made, place);
+            self.at = at;
+        }
+        out.extend_from_slice(&self.made);
+    }
 }
 
 fn string(out: &mut Vec<u8>, text: &str) {
