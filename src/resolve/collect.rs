@@ -219,6 +219,10 @@ pub fn declared_id(id: Option<&ast::Ident>, name: Option<&ast::Str>) -> (String,
 pub fn elements(decls: &Decls, model: &mut Model, sink: &mut Diagnostics) {
     // Data first: stores refer to it.
     let mut data_ids: Map<String, usize> = Map::default();
+    // Room for all at once: a list grown by doubling copies itself into fresh memory each
+    // time (at N = 100,000 the elements' list was 8% of a compile's samples).
+    model.data.reserve(decls.data.len());
+    model.elements.reserve(decls.elements.len());
     for data in &decls.data {
         let (id, id_span) = declared_id(data.id.as_ref(), data.name.as_ref());
         if let Some(&earlier) = data_ids.get(&id) {
