@@ -131,7 +131,7 @@ pub fn scan(
                             );
                             return None;
                         }
-                        Some(_) => i += 1,
+                        Some(_) => i = skip_plain_in_string(bytes, i + 1),
                     }
                 }
             }
@@ -162,10 +162,41 @@ pub fn scan(
                     next_cut = i.saturating_add(chunk_len.unwrap_or(usize::MAX));
                 }
             }
-            _ => i += 1,
+            _ => i = skip_plain(bytes, i + 1),
         }
     }
     ok.then_some(Scanned { cuts })
+}
+
+/// Whether a byte starts something the scan looks at outside strings (anything else is
+/// skipped in a tight loop: most of a model is names and words).
+fn special(byte: u8) -> bool {
+    matches!(
+        byte,
+        0 | b'/' | b'"' | b'{' | b'(' | b'[' | b'}' | b')' | b']' | b'\n'
+    )
+}
+
+/// Whether a byte ends a run of plain text inside a string: the quote, an escape, a line
+/// break or another control character (a tab is plain).
+fn special_in_string(byte: u8) -> bool {
+    (byte < 0x20 && byte != b'\t') || byte == b'"' || byte == b'\\'
+}
+
+/// The first position from `from` whose byte is special, or the end.
+fn skip_plain(bytes: &[u8], from: usize) -> usize {
+    bytes
+        .get(from..)
+        .and_then(|rest| rest.iter().position(|&b| special(b)))
+        .map_or(bytes.len(), |at| from + at)
+}
+
+/// [`skip_plain`] inside a string.
+fn skip_plain_in_string(bytes: &[u8], from: usize) -> usize {
+    bytes
+        .get(from..)
+        .and_then(|rest| rest.iter().position(|&b| special_in_string(b)))
+        .map_or(bytes.len(), |at| from + at)
 }
 
 /// Reports a string literal longer than the limit.
