@@ -2,6 +2,10 @@
 
 /// Decodes the escapes of a `"..."` literal (the grammar has already checked their shape).
 pub fn unescape(raw: &str) -> Result<String, String> {
+    // Nearly every literal has no escape: copied whole, not a character at a time.
+    if !raw.contains('\\') {
+        return Ok(raw.to_string());
+    }
     let mut out = String::with_capacity(raw.len());
     let mut chars = raw.chars();
     while let Some(c) = chars.next() {
