@@ -85,86 +85,126 @@ fn records<T>(
     Ok(())
 }
 
+/// A record's key as it is written after the first: `,"name":`. The names are the
+/// view-model's field names: nothing in them needs escaping.
+macro_rules! key {
+    ($name:literal) => {
+        concat!(",\"", $name, "\":").as_bytes()
+    };
+}
+
+/// A record's first key as it is written: `"name":`.
+macro_rules! first_key {
+    ($name:literal) => {
+        concat!("\"", $name, "\":").as_bytes()
+    };
+}
+
+/// One object on one line, written a field at a time: what `Serialize` gives for a struct in
+/// a record, without going through it.
+struct Record<'a> {
+    out: &'a mut Vec<u8>,
+}
+
+impl<'a> Record<'a> {
+    fn new(out: &'a mut Vec<u8>) -> Self {
+        out.push(b'{');
+        Record { out }
+    }
+
+    /// Writes a key as [`key!`] (or, first, [`first_key!`]) makes it, and hands back the
+    /// output for the value.
+    fn key(&mut self, key: &[u8]) -> &mut Vec<u8> {
+        self.out.extend_from_slice(key);
+        self.out
+    }
+
+    fn string(&mut self, key: &[u8], value: &str) {
+        string(self.key(key), value);
+    }
+
+    fn optional(&mut self, key: &[u8], value: Option<&str>) {
+        optional(self.key(key), value);
+    }
+
+    fn strings(&mut self, key: &[u8], values: &[String]) {
+        strings(self.key(key), values.iter().map(String::as_str));
+    }
+
+    fn boolean(&mut self, key: &[u8], value: bool) {
+        let out = self.key(key);
+        out.extend_from_slice(if value { b"true" } else { b"false" });
+    }
+
+    /// A value few records have, through `Serialize`; `null` when there is none.
+    fn serialized<T: Serialize + ?Sized>(
+        &mut self,
+        key: &[u8],
+        value: Option<&T>,
+    ) -> io::Result<()> {
+        let out = self.key(key);
+        match value {
+            Some(value) => json_format::compact_into(out, value).map_err(io::Error::from),
+            None => {
+                out.extend_from_slice(b"null");
+                Ok(())
+            }
+        }
+    }
+
+    fn end(self) {
+        self.out.push(b'}');
+    }
+}
+
 /// One element's line, as `ElementView`'s `Serialize` gives it in a record (a large model has
 /// a great many, and field by field through `Serialize` cost several times as much).
 fn write_element(out: &mut Vec<u8>, element: &ElementView) -> io::Result<()> {
-    out.extend_from_slice(b"{\"id\":");
-    string(out, &element.id);
-    out.extend_from_slice(b",\"name\":");
-    string(out, &element.name);
-    out.extend_from_slice(b",\"kind\":");
-    string(out, element.kind.word());
-    out.extend_from_slice(b",\"boundary\":");
-    optional(out, element.boundary.as_deref());
-    out.extend_from_slice(b",\"boundaries\":");
-    strings(out, element.boundaries.iter().map(String::as_str));
-    out.extend_from_slice(b",\"description\":");
-    optional(out, element.description.as_deref());
-    out.extend_from_slice(b",\"technology\":");
-    optional(out, element.technology.as_deref());
-    out.extend_from_slice(b",\"owner\":");
-    optional(out, element.owner.as_deref());
-    out.extend_from_slice(b",\"url\":");
-    optional(out, element.url.as_deref());
-    out.extend_from_slice(b",\"tags\":");
-    strings(out, element.tags.iter().map(String::as_str));
-    out.extend_from_slice(b",\"controls\":");
-    strings(out, element.controls.iter().map(String::as_str));
-    out.extend_from_slice(b",\"stores\":");
-    strings(out, element.stores.iter().map(String::as_str));
-    out.extend_from_slice(b",\"internet_facing\":");
-    out.extend_from_slice(if element.internet_facing {
-        b"true"
-    } else {
-        b"false"
-    });
-    out.extend_from_slice(b",\"properties\":");
+    let mut record = Record::new(out);
+    record.string(first_key!("id"), &element.id);
+    record.string(key!("name"), &element.name);
+    record.string(key!("kind"), element.kind.word());
+    record.optional(key!("boundary"), element.boundary.as_deref());
+    record.strings(key!("boundaries"), &element.boundaries);
+    record.optional(key!("description"), element.description.as_deref());
+    record.optional(key!("technology"), element.technology.as_deref());
+    record.optional(key!("owner"), element.owner.as_deref());
+    record.optional(key!("url"), element.url.as_deref());
+    record.strings(key!("tags"), &element.tags);
+    record.strings(key!("controls"), &element.controls);
+    record.strings(key!("stores"), &element.stores);
+    record.boolean(key!("internet_facing"), element.internet_facing);
     if element.properties.is_empty() {
-        out.extend_from_slice(b"{}");
+        record.key(key!("properties")).extend_from_slice(b"{}");
     } else {
-        // Few elements have any: through `Serialize`.
-        json_format::compact_into(out, &element.properties).map_err(io::Error::from)?;
+        record.serialized(key!("properties"), Some(&element.properties))?;
     }
-    out.extend_from_slice(b",\"source_span\":");
-    source_span(out, &element.source_span);
-    out.push(b'}');
+    source_span(record.key(key!("source_span")), &element.source_span);
+    record.end();
     Ok(())
 }
 
 /// One flow's line, as `FlowView`'s `Serialize` gives it in a record.
 fn write_flow(out: &mut Vec<u8>, flow: &FlowView) -> io::Result<()> {
+    let mut record = Record::new(out);
+    record.string(first_key!("id"), &flow.id);
     let mut number = itoa::Buffer::new();
-    out.extend_from_slice(b"{\"id\":");
-    string(out, &flow.id);
-    out.extend_from_slice(b",\"number\":");
-    out.extend_from_slice(number.format(flow.number).as_bytes());
-    out.extend_from_slice(b",\"source\":");
-    string(out, &flow.source);
-    out.extend_from_slice(b",\"target\":");
-    string(out, &flow.target);
-    out.extend_from_slice(b",\"label\":");
-    optional(out, flow.label.as_deref());
-    out.extend_from_slice(b",\"protocol\":");
-    optional(out, flow.protocol.as_deref());
-    out.extend_from_slice(b",\"data\":");
-    strings(out, flow.data.iter().map(String::as_str));
-    out.extend_from_slice(b",\"controls\":");
-    strings(out, flow.controls.iter().map(String::as_str));
-    out.extend_from_slice(b",\"tags\":");
-    strings(out, flow.tags.iter().map(String::as_str));
-    out.extend_from_slice(b",\"reverse_of\":");
-    optional(out, flow.reverse_of.as_deref());
-    out.extend_from_slice(b",\"crosses_boundary\":");
-    out.extend_from_slice(if flow.crosses_boundary {
-        b"true"
-    } else {
-        b"false"
-    });
-    out.extend_from_slice(b",\"max_classification\":");
-    optional(out, flow.max_classification.map(|c| c.word()));
-    out.extend_from_slice(b",\"source_span\":");
-    source_span(out, &flow.source_span);
-    out.push(b'}');
+    (record.key(key!("number"))).extend_from_slice(number.format(flow.number).as_bytes());
+    record.string(key!("source"), &flow.source);
+    record.string(key!("target"), &flow.target);
+    record.optional(key!("label"), flow.label.as_deref());
+    record.optional(key!("protocol"), flow.protocol.as_deref());
+    record.strings(key!("data"), &flow.data);
+    record.strings(key!("controls"), &flow.controls);
+    record.strings(key!("tags"), &flow.tags);
+    record.optional(key!("reverse_of"), flow.reverse_of.as_deref());
+    record.boolean(key!("crosses_boundary"), flow.crosses_boundary);
+    record.optional(
+        key!("max_classification"),
+        flow.max_classification.map(|c| c.word()),
+    );
+    source_span(record.key(key!("source_span")), &flow.source_span);
+    record.end();
     Ok(())
 }
 
@@ -183,45 +223,32 @@ fn write_threat(out: &mut Vec<u8>, threat: &ThreatView, shared: &mut Shared) -> 
         string_lists,
         place,
     } = shared;
-    out.extend_from_slice(b"{\"id\":");
-    string(out, &threat.id);
-    out.extend_from_slice(b",\"rule\":");
-    optional(out, threat.rule.as_deref());
-    out.extend_from_slice(b",\"category\":");
-    string(out, threat.category.word());
-    out.extend_from_slice(b",\"element\":");
-    optional(out, threat.element.as_deref());
-    out.extend_from_slice(b",\"flow\":");
-    optional(out, threat.flow.as_deref());
-    out.extend_from_slice(b",\"title\":");
-    literals.json_string(out, &threat.title);
-    out.extend_from_slice(b",\"explanation\":");
-    literals.json_string(out, &threat.explanation);
-    out.extend_from_slice(b",\"mitigations\":");
-    lists.write(&threat.mitigations, out, |out, list| {
-        strings(out, list.iter())
-    });
-    out.extend_from_slice(b",\"likelihood\":");
-    string(out, threat.likelihood.word());
-    out.extend_from_slice(b",\"impact\":");
-    string(out, threat.impact.word());
-    out.extend_from_slice(b",\"severity\":");
-    string(out, threat.severity.word());
-    out.extend_from_slice(b",\"severity_reasons\":");
-    string_lists.write(out, &threat.severity_reasons);
-    out.extend_from_slice(b",\"status\":");
-    string(out, threat.status.word());
-    out.extend_from_slice(b",\"decision\":");
-    match &threat.decision {
-        // Few threats have one: through `Serialize`.
-        Some(decision) => json_format::compact_into(out, decision).map_err(io::Error::from)?,
-        None => out.extend_from_slice(b"null"),
-    }
-    out.extend_from_slice(b",\"references\":");
-    string_lists.write(out, &threat.references);
-    out.extend_from_slice(b",\"source_span\":");
-    place.write(out, &threat.source_span);
-    out.push(b'}');
+    let mut record = Record::new(out);
+    record.string(first_key!("id"), &threat.id);
+    record.optional(key!("rule"), threat.rule.as_deref());
+    record.string(key!("category"), threat.category.word());
+    record.optional(key!("element"), threat.element.as_deref());
+    record.optional(key!("flow"), threat.flow.as_deref());
+    literals.json_string(record.key(key!("title")), &threat.title);
+    literals.json_string(record.key(key!("explanation")), &threat.explanation);
+    lists.write(
+        &threat.mitigations,
+        record.key(key!("mitigations")),
+        |out, list| strings(out, list.iter()),
+    );
+    record.string(key!("likelihood"), threat.likelihood.word());
+    record.string(key!("impact"), threat.impact.word());
+    record.string(key!("severity"), threat.severity.word());
+    string_lists.write(
+        record.key(key!("severity_reasons")),
+        &threat.severity_reasons,
+    );
+    record.string(key!("status"), threat.status.word());
+    // Few threats have one.
+    record.serialized(key!("decision"), threat.decision.as_deref())?;
+    string_lists.write(record.key(key!("references")), &threat.references);
+    place.write(record.key(key!("source_span")), &threat.source_span);
+    record.end();
     Ok(())
 }
 
