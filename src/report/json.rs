@@ -43,20 +43,12 @@ pub fn json_to(report: &Report, mut writer: impl Write) -> io::Result<()> {
     field(&mut out, &report.data)?;
     out.extend_from_slice(b",\n  \"flows\": ");
     records(&mut out, &mut writer, &report.flows, write_flow)?;
-    out.extend_from_slice(b",\n  \"threats\": [");
+    out.extend_from_slice(b",\n  \"threats\": ");
     let mut shared = Shared::default();
-    for (i, threat) in report.threats.iter().enumerate() {
-        out.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
-        write_threat(&mut out, threat, &mut shared)?;
-        if out.len() >= FLUSH_AT {
-            writer.write_all(&out)?;
-            out.clear();
-        }
-    }
-    if !report.threats.is_empty() {
-        out.extend_from_slice(b"\n  ");
-    }
-    out.extend_from_slice(b"],\n  \"rules\": ");
+    records(&mut out, &mut writer, &report.threats, |out, threat| {
+        write_threat(out, threat, &mut shared)
+    })?;
+    out.extend_from_slice(b",\n  \"rules\": ");
     field(&mut out, &report.rules)?;
     out.extend_from_slice(b"\n}\n");
     writer.write_all(&out)
@@ -67,7 +59,7 @@ fn records<T>(
     out: &mut Vec<u8>,
     writer: &mut impl Write,
     list: &[T],
-    write: impl Fn(&mut Vec<u8>, &T) -> io::Result<()>,
+    mut write: impl FnMut(&mut Vec<u8>, &T) -> io::Result<()>,
 ) -> io::Result<()> {
     out.push(b'[');
     for (i, record) in list.iter().enumerate() {

@@ -289,19 +289,25 @@ impl Budget {
         }
     }
 
+    /// What `other` spent of a fresh budget: threats and bytes of text.
+    fn spent(other: &Budget, limits: Limits) -> (usize, usize) {
+        (
+            limits.threats.saturating_sub(other.threats),
+            limits.text.saturating_sub(other.text),
+        )
+    }
+
     /// Whether what `other` spent of a fresh budget also fits in this one.
     fn covers(&self, other: &Budget, limits: Limits) -> bool {
-        let threats = limits.threats.saturating_sub(other.threats);
-        let text = limits.text.saturating_sub(other.text);
+        let (threats, text) = Budget::spent(other, limits);
         threats <= self.threats && text <= self.text
     }
 
     /// Takes what `other` spent of a fresh budget from this one.
     fn spend(&mut self, other: &Budget, limits: Limits) {
-        let spent_threats = limits.threats.saturating_sub(other.threats);
-        let spent_text = limits.text.saturating_sub(other.text);
-        self.threats = self.threats.saturating_sub(spent_threats);
-        self.text = self.text.saturating_sub(spent_text);
+        let (threats, text) = Budget::spent(other, limits);
+        self.threats = self.threats.saturating_sub(threats);
+        self.text = self.text.saturating_sub(text);
     }
 }
 

@@ -131,7 +131,7 @@ pub fn scan(
                             );
                             return None;
                         }
-                        Some(_) => i = skip_plain_in_string(bytes, i + 1),
+                        Some(_) => i = skip_until(bytes, i + 1, special_in_string),
                     }
                 }
             }
@@ -162,7 +162,7 @@ pub fn scan(
                     next_cut = i.saturating_add(chunk_len.unwrap_or(usize::MAX));
                 }
             }
-            _ => i = skip_plain(bytes, i + 1),
+            _ => i = skip_until(bytes, i + 1, special),
         }
     }
     ok.then_some(Scanned { cuts })
@@ -183,19 +183,11 @@ fn special_in_string(byte: u8) -> bool {
     (byte < 0x20 && byte != b'\t') || byte == b'"' || byte == b'\\'
 }
 
-/// The first position from `from` whose byte is special, or the end.
-fn skip_plain(bytes: &[u8], from: usize) -> usize {
+/// The first position from `from` whose byte `stops` the run, or the end.
+fn skip_until(bytes: &[u8], from: usize, stops: impl Fn(u8) -> bool) -> usize {
     bytes
         .get(from..)
-        .and_then(|rest| rest.iter().position(|&b| special(b)))
-        .map_or(bytes.len(), |at| from + at)
-}
-
-/// [`skip_plain`] inside a string.
-fn skip_plain_in_string(bytes: &[u8], from: usize) -> usize {
-    bytes
-        .get(from..)
-        .and_then(|rest| rest.iter().position(|&b| special_in_string(b)))
+        .and_then(|rest| rest.iter().position(|&b| stops(b)))
         .map_or(bytes.len(), |at| from + at)
 }
 
