@@ -1,8 +1,10 @@
 //! The resolved model: what the rules stage reads. Elements, data and flows are in source order
 //! and refer to each other by index newtypes; derived facts are computed once, in `resolve`.
 
+mod ids;
 mod value;
 
+pub use ids::IdIndex;
 pub use value::PropValue;
 
 use crate::source::Span;
@@ -186,7 +188,7 @@ pub struct Model {
     pub renamed: Map<String, ElementIdx>,
     /// Elements and flows as a graph, in source order (node weight: element, edge weight: flow).
     pub graph: DiGraph<ElementIdx, FlowIdx>,
-    pub element_ids: Map<String, ElementIdx>,
+    pub element_ids: IdIndex,
 }
 
 impl Model {
@@ -203,7 +205,7 @@ impl Model {
     }
 
     pub fn element_by_id(&self, id: &str) -> Option<ElementIdx> {
-        self.element_ids.get(id).copied()
+        self.element_ids.get(id)
     }
 
     /// The innermost enclosing boundary.

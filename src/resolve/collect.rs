@@ -198,7 +198,7 @@ pub fn model_info(decls: &Decls, root_name: &str, sink: &mut Diagnostics) -> Mod
                 .with_help("merge the two blocks, or remove the one in the included file"),
             );
         }
-        let p = Props::check(&first.properties, props::MODEL, "the model", sink);
+        let p = Props::check(&first.properties, props::MODEL, &"the model", sink);
         info.name = first.name.value.clone();
         info.description = p.text("description");
         info.version = p.text("version");
@@ -223,6 +223,7 @@ pub fn elements(decls: &Decls, model: &mut Model, sink: &mut Diagnostics) {
     // time (at N = 100,000 the elements' list was 8% of a compile's samples).
     model.data.reserve(decls.data.len());
     model.elements.reserve(decls.elements.len());
+    model.element_ids.reserve(decls.elements.len());
     for data in &decls.data {
         let (id, id_span) = declared_id(data.id.as_ref(), data.name.as_ref());
         if let Some(&earlier) = data_ids.get(&id) {
@@ -231,7 +232,7 @@ pub fn elements(decls: &Decls, model: &mut Model, sink: &mut Diagnostics) {
             }
             continue;
         }
-        let p = Props::check(&data.properties, props::DATA, "data", sink);
+        let p = Props::check(&data.properties, props::DATA, &"data", sink);
         let classification = p
             .word(
                 "classification",
@@ -256,22 +257,20 @@ pub fn elements(decls: &Decls, model: &mut Model, sink: &mut Diagnostics) {
         });
     }
 
-    let mut first_span: Map<String, Span> = Map::default();
     // Maps each declaration to its element index (None when it was a duplicate).
     let mut index_of_decl: Vec<Option<ElementIdx>> = Vec::with_capacity(decls.elements.len());
     for entry in &decls.elements {
         let decl = entry.decl;
         let (id, id_span) = declared_id(decl.id.as_ref(), decl.name.as_ref());
-        if let Some(first) = first_span.get(&id) {
-            sink.push(duplicate(&id, "element", id_span, *first));
+        if let Some(first) = model.element_by_id(&id).and_then(|i| model.element(i)) {
+            sink.push(duplicate(&id, "element", id_span, first.name_span));
             index_of_decl.push(None);
             continue;
         }
-        first_span.insert(id.clone(), id_span);
         let p = Props::check(
             &decl.properties,
             props::ELEMENT,
-            &format!("{} `{id}`", decl.kind.word()),
+            &format_args!("{} `{id}`", decl.kind.word()),
             sink,
         );
         if decl.kind != ElementKind::Store {
@@ -300,7 +299,7 @@ pub fn elements(decls: &Decls, model: &mut Model, sink: &mut Diagnostics) {
         }
         let index = ElementIdx::new(model.elements.len());
         index_of_decl.push(Some(index));
-        model.element_ids.insert(id.clone(), index);
+        model.element_ids.insert(&id, index);
         model.elements.push(Element {
             name: decl
                 .name

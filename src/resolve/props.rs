@@ -87,7 +87,7 @@ impl<'a> Props<'a> {
     pub fn check(
         properties: &'a [Property],
         schema: Schema,
-        what: &str,
+        what: &dyn std::fmt::Display,
         sink: &mut Diagnostics,
     ) -> Props<'a> {
         let mut values: IndexMap<&'a str, &'a Property, foldhash::fast::RandomState> =

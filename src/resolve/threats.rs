@@ -11,7 +11,7 @@ use crate::vocab::{Category, Level};
 use crate::Map;
 
 pub fn manual_threats(decls: &Decls, model: &mut Model, sink: &mut Diagnostics) {
-    let names = NameIndex::new(model);
+    let names = NameIndex::default();
     let mut seen: Map<String, Span> = Map::default();
     for decl in &decls.threats {
         let (id, id_span) = declared_id(decl.id.as_ref(), decl.name.as_ref());
@@ -23,7 +23,7 @@ pub fn manual_threats(decls: &Decls, model: &mut Model, sink: &mut Diagnostics) 
         let p = Props::check(
             &decl.properties,
             props::THREAT,
-            &format!("threat `{id}`"),
+            &format_args!("threat `{id}`"),
             sink,
         );
         let category = p.word("category", Category::from_word, &Category::words(), sink);
@@ -139,7 +139,7 @@ pub fn decisions(decls: &Decls, model: &mut Model, sink: &mut Diagnostics) {
             }
             ast::DecisionKind::Accept => (DecisionKind::Accept, props::ACCEPT, "reason", "accept"),
         };
-        let p = Props::check(&decl.properties, schema, &format!("`{what}`"), sink);
+        let p = Props::check(&decl.properties, schema, &format_args!("`{what}`"), sink);
         let text = p.text(text_key);
         if text.as_deref().map_or(true, |t| t.trim().is_empty()) {
             sink.push(

@@ -182,7 +182,7 @@ pub fn check(source: &RuleSource, sink: &mut Diagnostics) -> Option<CompiledRule
             )),
         );
     }
-    let p = Props::check(&known, props::RULE, &format!("rule `{id}`"), sink);
+    let p = Props::check(&known, props::RULE, &format_args!("rule `{id}`"), sink);
     let category = word(
         &p,
         "category",
