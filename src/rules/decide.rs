@@ -5,7 +5,7 @@
 //! characters within the part. Exact patterns are looked up directly; a pattern with a `*` is
 //! looked up by one of its exact parts, and only scans when every part has a `*`.
 
-use super::{AppliedDecision, RuleOptions, Threat};
+use super::{order, AppliedDecision, RuleOptions, Threat};
 use crate::diagnostics::{codes, Diagnostic, Diagnostics, HintBudget};
 use crate::model::{Decision, DecisionKind, Model};
 use crate::vocab::Status;
@@ -111,29 +111,45 @@ fn matches(pattern: &Parts, id: &str) -> bool {
     pattern.shape == split(id).shape && parts_match(&pattern.parts, parts(id))
 }
 
+/// Shapes of the ids threats have. Ids, rule ids and element ids never hold a separator, so a
+/// generated threat's id is `RULE@ELEMENT`, `RULE@SOURCE>TARGET` (`#N` for a repeated flow) or,
+/// for a rule about nothing in particular and for a hand-written threat, a plain id; a pattern
+/// of any other shape matches nothing.
+const PLAIN: u64 = 0b1;
+const ON_ELEMENT: u64 = 0b1_01;
+const ON_FLOW: u64 = 0b1_01_10;
+const ON_REPEATED_FLOW: u64 = 0b1_01_10_11;
+
 /// The indexes decisions are looked up in, each built the first time a decision needs it.
 struct Index<'t> {
+    model: &'t Model,
+    /// In output order: a subject's threats are next to each other.
     threats: &'t [Threat],
-    /// Each threat's shape, for patterns with `*`.
-    shapes: Option<Vec<Option<u64>>>,
+    /// Flow id → flow, for patterns that name one flow.
+    flows: Option<Map<&'t str, usize>>,
+    /// Threats with a plain id (hand-written, or from a rule about no element or flow).
+    plain: Option<Vec<usize>>,
+    /// Each threat's shape (one byte: no threat id has more than three separators), for
+    /// patterns with `*` in an element or flow id.
+    shapes: Option<Vec<u8>>,
     /// Each threat's id cut into its parts, for patterns with a star in every part (which may
     /// be matched against every threat of their shape, so each id is cut only once).
     cut: Option<Vec<Vec<&'t str>>>,
-    /// id → threat, for patterns without `*`.
-    exact: Option<Map<&'t str, usize>>,
     /// (shape, part position) → part text → threats, for patterns with an exact part.
-    by_part: Map<(u64, usize), Map<&'t str, Vec<usize>>>,
+    by_part: Map<(u8, usize), Map<&'t str, Vec<usize>>>,
     /// shape → threats, for patterns with a star in every part.
-    by_shape: Option<Map<u64, Vec<usize>>>,
+    by_shape: Option<Map<u8, Vec<usize>>>,
 }
 
 impl<'t> Index<'t> {
-    fn new(threats: &'t [Threat]) -> Index<'t> {
+    fn new(model: &'t Model, threats: &'t [Threat]) -> Index<'t> {
         Index {
+            model,
             threats,
+            flows: None,
+            plain: None,
             shapes: None,
             cut: None,
-            exact: None,
             by_part: Map::default(),
             by_shape: None,
         }
@@ -142,32 +158,83 @@ impl<'t> Index<'t> {
     /// Indices of the threats the pattern matches, in threat order.
     fn find(&mut self, pattern: &str) -> Vec<usize> {
         let threats = self.threats;
-        if !pattern.contains('*') {
-            let exact = self.exact.get_or_insert_with(|| {
-                threats
-                    .iter()
-                    .enumerate()
-                    .map(|(i, t)| (t.id.as_str(), i))
-                    .collect()
-            });
-            return exact.get(pattern).map(|i| vec![*i]).unwrap_or_default();
-        }
         let Some(wanted_shape) = shape(pattern) else {
             return Vec::new();
         };
         let wanted: Vec<&str> = parts(pattern).collect();
+        let matching = |candidates: &mut dyn Iterator<Item = usize>| -> Vec<usize> {
+            candidates
+                .filter(|&i| {
+                    threats
+                        .get(i)
+                        .is_some_and(|t| parts_match(&wanted, parts(&t.id)))
+                })
+                .collect()
+        };
+        match wanted_shape {
+            PLAIN => {
+                let plain = self.plain.get_or_insert_with(|| {
+                    (0..threats.len())
+                        .filter(|&i| threats.get(i).is_some_and(has_plain_id))
+                        .collect()
+                });
+                return matching(&mut plain.iter().copied());
+            }
+            ON_ELEMENT | ON_FLOW | ON_REPEATED_FLOW => {}
+            _ => return Vec::new(),
+        }
+        // A pattern naming one element or flow: its threats are the ones in that place.
+        let subject = pattern.split_once('@').map_or("", |(_, subject)| subject);
+        if !subject.contains('*') {
+            let place = if wanted_shape == ON_ELEMENT {
+                self.model
+                    .element_by_id(subject)
+                    .map(|element| (1, element.index()))
+            } else {
+                let model = self.model;
+                let flows = self.flows.get_or_insert_with(|| {
+                    let mut flows = Map::default();
+                    flows.reserve(model.flows.len());
+                    for (index, flow) in model.flows.iter().enumerate() {
+                        flows.insert(flow.id.as_str(), index);
+                    }
+                    flows
+                });
+                flows
+                    .get(subject)
+                    .and_then(|&index| model.flows.get(index))
+                    .map(|flow| (0, flow.number))
+            };
+            let Some(place) = place else {
+                return Vec::new();
+            };
+            let model = self.model;
+            let start = threats.partition_point(|t| order::place(model, t) < place);
+            let end = start
+                + threats
+                    .get(start..)
+                    .unwrap_or_default()
+                    .partition_point(|t| order::place(model, t) == place);
+            return matching(&mut (start..end));
+        }
+        let Ok(wanted_shape) = u8::try_from(wanted_shape) else {
+            return Vec::new();
+        };
         let exact_part = wanted
             .iter()
             .enumerate()
             .find(|(_, part)| !part.contains('*'));
-        let shapes = self
-            .shapes
-            .get_or_insert_with(|| threats.iter().map(|t| shape(&t.id)).collect());
+        let shapes = self.shapes.get_or_insert_with(|| {
+            threats
+                .iter()
+                .map(|t| shape(&t.id).and_then(|s| u8::try_from(s).ok()).unwrap_or(0))
+                .collect()
+        });
         let of_shape = || {
             shapes
                 .iter()
                 .enumerate()
-                .filter(move |(_, shape)| **shape == Some(wanted_shape))
+                .filter(move |(_, shape)| **shape == wanted_shape)
                 .filter_map(|(i, _)| Some((i, threats.get(i)?)))
         };
         // Every candidate has the pattern's shape.
@@ -189,11 +256,9 @@ impl<'t> Index<'t> {
             None => self
                 .by_shape
                 .get_or_insert_with(|| {
-                    let mut map: Map<u64, Vec<usize>> = Map::default();
+                    let mut map: Map<u8, Vec<usize>> = Map::default();
                     for (i, shape) in shapes.iter().enumerate() {
-                        if let Some(shape) = shape {
-                            map.entry(*shape).or_default().push(i);
-                        }
+                        map.entry(*shape).or_default().push(i);
                     }
                     map
                 })
@@ -202,15 +267,7 @@ impl<'t> Index<'t> {
         };
         if exact_part.is_some() {
             // A few threats share an exact part: cut each as it is checked.
-            return candidates
-                .iter()
-                .copied()
-                .filter(|&i| {
-                    threats
-                        .get(i)
-                        .is_some_and(|t| parts_match(&wanted, parts(&t.id)))
-                })
-                .collect();
+            return matching(&mut candidates.iter().copied());
         }
         if wanted.iter().all(|part| any(part)) {
             return candidates.to_vec();
@@ -227,6 +284,11 @@ impl<'t> Index<'t> {
             })
             .collect()
     }
+}
+
+/// A hand-written threat, or one from a rule about no element or flow: its id has no separator.
+fn has_plain_id(threat: &Threat) -> bool {
+    threat.rule.is_none() || (threat.subject.element.is_none() && threat.subject.flow.is_none())
 }
 
 /// What failed before decisions were matched: a decision about it matching nothing is no news.
@@ -260,9 +322,11 @@ pub fn decide(
     if model.decisions.is_empty() {
         return;
     }
-    let mut decided: Vec<Option<usize>> = vec![None; threats.len()];
+    // Each threat's decision's number plus one (0: none yet). Zeroed memory: only the pages
+    // of decided threats are ever written.
+    let mut decided: Vec<u32> = vec![0; threats.len()];
     {
-        let mut index = Index::new(threats);
+        let mut index = Index::new(model, threats);
         for (number, decision) in model.decisions.iter().enumerate() {
             let pattern = renamed(model, decision, sink);
             let found = index.find(&pattern);
@@ -274,8 +338,13 @@ pub fn decide(
                 continue;
             }
             let mut overlaps: Vec<(usize, &str, usize)> = Vec::new();
+            let this = u32::try_from(number + 1).unwrap_or(u32::MAX);
             for &threat in &found {
-                match decided.get(threat).copied().flatten() {
+                match decided
+                    .get(threat)
+                    .and_then(|d| d.checked_sub(1))
+                    .map(|d| d as usize)
+                {
                     Some(earlier) => match overlaps.iter_mut().find(|(e, _, _)| *e == earlier) {
                         Some(entry) => entry.2 += 1,
                         None => overlaps.push((
@@ -286,7 +355,7 @@ pub fn decide(
                     },
                     None => {
                         if let Some(slot) = decided.get_mut(threat) {
-                            *slot = Some(number);
+                            *slot = this;
                         }
                     }
                 }
@@ -314,7 +383,7 @@ pub fn decide(
         }
     }
     for (threat, decision) in threats.iter_mut().zip(decided) {
-        let Some(number) = decision else {
+        let Some(number) = decision.checked_sub(1).map(|n| n as usize) else {
             continue;
         };
         let Some(decision) = model.decisions.get(number) else {
@@ -506,6 +575,73 @@ mod tests {
         assert_ne!(shape("a"), shape("a@b"));
         assert_eq!(shape("r@a>b#2"), shape("x@y>z#9"));
         assert_eq!(shape(&"@".repeat(40)), None);
+    }
+
+    /// The lookups by place, by exact part and by shape find what comparing the pattern with
+    /// every threat id finds.
+    #[test]
+    fn the_index_finds_what_a_scan_finds() {
+        use crate::compile::{compile, Options};
+        use crate::load::MemoryLoader;
+        let text = r#"
+actor user "User"
+process api "API"
+store db "Database"
+external psp "PSP"
+boundary zone "Zone" { process inner "Inner" }
+user -> api "Call"
+api -> db "Write"
+api -> db "Read"
+api <-> psp "Pay"
+api -> inner "Job"
+threat skimming "Card skimming" { on api -> psp; category information_disclosure }
+threat leak "Leak" { on db; category information_disclosure }
+"#;
+        let loader = MemoryLoader::new().with("m.tm", text);
+        let compiled = compile(std::path::Path::new("m.tm"), &loader, &Options::default()).unwrap();
+        assert!(!compiled.has_errors(), "{:?}", compiled.diagnostics);
+        let threats = &compiled.threats.threats;
+        let ids: Vec<&str> = threats.iter().map(|t| t.id.as_str()).collect();
+        for id in ["skimming", "leak"] {
+            assert!(ids.contains(&id), "{id} in {ids:?}");
+        }
+        assert!(ids.iter().any(|id| id.ends_with("@api>db#2")), "{ids:?}");
+        let mut patterns: Vec<String> = ids.iter().map(|id| id.to_string()).collect();
+        patterns.extend(
+            [
+                "*",
+                "*@*",
+                "*@*>*",
+                "*@*>*#*",
+                "*@api",
+                "*@api>db",
+                "*@api>db#2",
+                "*@*>db",
+                "*@api>*",
+                "spoofing.*@*",
+                "*.*@user>api",
+                "l*",
+                "skim*",
+                "*@nobody",
+                "*@api>nobody",
+                "nothing",
+                "*@@",
+                "a>b",
+                "*#2",
+                "*@api>db#*",
+                "*@a*",
+            ]
+            .map(String::from),
+        );
+        let mut shared = Index::new(&compiled.model, threats);
+        for pattern in &patterns {
+            let expected: Vec<usize> = (0..threats.len())
+                .filter(|&i| matches(&split(pattern), ids[i]))
+                .collect();
+            let mut fresh = Index::new(&compiled.model, threats);
+            assert_eq!(fresh.find(pattern), expected, "{pattern}");
+            assert_eq!(shared.find(pattern), expected, "{pattern} (shared)");
+        }
     }
 
     #[test]

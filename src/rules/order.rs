@@ -11,12 +11,19 @@ pub fn sort(model: &Model, threats: &mut [Threat]) {
     threats.sort_unstable_by(|a, b| key(model, a).cmp(&key(model, b)));
 }
 
-fn key<'t>(model: &Model, threat: &'t Threat) -> (u8, usize, bool, &'t str, &'t str) {
-    let (group, position) = match (threat.subject.flow, threat.subject.element) {
+/// Where a threat's subject puts it: a flow's threats by flow number, then an element's by
+/// element order, then threats about nothing in particular. The sort's first key, so each
+/// place's threats are next to each other.
+pub fn place(model: &Model, threat: &Threat) -> (u8, usize) {
+    match (threat.subject.flow, threat.subject.element) {
         (Some(flow), _) => (0, model.flow(flow).map_or(flow.index(), |f| f.number)),
         (None, Some(element)) => (1, element.index()),
         (None, None) => (2, 0),
-    };
+    }
+}
+
+fn key<'t>(model: &Model, threat: &'t Threat) -> (u8, usize, bool, &'t str, &'t str) {
+    let (group, position) = place(model, threat);
     let manual = threat.rule.is_none();
     let name = threat.rule.as_deref().unwrap_or(&threat.id);
     (group, position, manual, name, &threat.id)
