@@ -52,7 +52,7 @@ pub fn check_scope(report: &Report, scope: Option<&str>) -> Result<(), String> {
         .elements
         .iter()
         .filter(|e| e.kind == ElementKind::Boundary)
-        .map(|e| e.id.as_str())
+        .map(|e| &*e.id)
         .collect();
     if boundaries.contains(&scope) {
         return Ok(());

@@ -28,7 +28,7 @@ pub const MAX_ELEMENTS: usize = 2_000;
 pub fn drawn_elements(report: &tmc::report::view::Report, scope: Option<&str>) -> usize {
     let in_scope = |element: &tmc::report::view::ElementView| match scope {
         None => true,
-        Some(scope) => element.boundaries.iter().any(|b| b == scope),
+        Some(scope) => element.boundaries.iter().any(|b| **b == *scope),
     };
     report
         .elements

@@ -47,12 +47,16 @@ fn build_with(
     sources: &SourceMap,
     parallel_from: usize,
 ) -> Report {
+    let ids = Ids::new(model);
     let ((elements, data, flows), (threat_views, fired)) = if threats.len() < parallel_from {
-        (views(model, sources), convert(model, threats, sources))
+        (
+            views(model, &ids, sources),
+            convert(model, &ids, threats, sources),
+        )
     } else {
         std::thread::scope(|threads| {
-            let made = threads.spawn(|| views(model, sources));
-            let converted = convert(model, threats, sources);
+            let made = threads.spawn(|| views(model, &ids, sources));
+            let converted = convert(model, &ids, threats, sources);
             let made = made
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -98,22 +102,60 @@ fn build_with(
     }
 }
 
+/// Every element's, data item's and flow's id once, shared by the views and threats that name
+/// it (at N = 100,000 a copy for each was a million allocations).
+struct Ids {
+    elements: Vec<Arc<str>>,
+    data: Vec<Arc<str>>,
+    flows: Vec<Arc<str>>,
+}
+
+impl Ids {
+    fn new(model: &Model) -> Ids {
+        Ids {
+            elements: model
+                .elements
+                .iter()
+                .map(|e| e.id.as_str().into())
+                .collect(),
+            data: model.data.iter().map(|d| d.id.as_str().into()).collect(),
+            flows: model.flows.iter().map(|f| f.id.as_str().into()).collect(),
+        }
+    }
+
+    fn element(&self, idx: crate::model::ElementIdx) -> Arc<str> {
+        self.elements
+            .get(idx.index())
+            .cloned()
+            .unwrap_or_else(|| "".into())
+    }
+
+    fn data(&self, idx: &crate::model::DataIdx) -> Arc<str> {
+        self.data
+            .get(idx.index())
+            .cloned()
+            .unwrap_or_else(|| "".into())
+    }
+
+    fn flow(&self, idx: crate::model::FlowIdx) -> Option<Arc<str>> {
+        self.flows.get(idx.index()).cloned()
+    }
+}
+
 /// The report's elements, data and flows.
-fn views(model: &Model, sources: &SourceMap) -> (Vec<ElementView>, Vec<DataView>, Vec<FlowView>) {
-    let element_id = |idx: crate::model::ElementIdx| {
-        model.element(idx).map(|e| e.id.clone()).unwrap_or_default()
-    };
-    let data_id = |idx: &crate::model::DataIdx| {
-        model
-            .data_item(*idx)
-            .map(|d| d.id.clone())
-            .unwrap_or_default()
-    };
+fn views(
+    model: &Model,
+    ids: &Ids,
+    sources: &SourceMap,
+) -> (Vec<ElementView>, Vec<DataView>, Vec<FlowView>) {
+    let element_id = |idx: crate::model::ElementIdx| ids.element(idx);
+    let data_id = |idx: &crate::model::DataIdx| ids.data(idx);
     let elements = model
         .elements
         .iter()
-        .map(|element| ElementView {
-            id: element.id.clone(),
+        .enumerate()
+        .map(|(index, element)| ElementView {
+            id: element_id(crate::model::ElementIdx::new(index)),
             name: element.name.clone(),
             kind: element.kind,
             boundary: element.boundaries.first().map(|b| element_id(*b)),
@@ -155,8 +197,11 @@ fn views(model: &Model, sources: &SourceMap) -> (Vec<ElementView>, Vec<DataView>
     let flows = model
         .flows
         .iter()
-        .map(|flow| FlowView {
-            id: flow.id.clone(),
+        .enumerate()
+        .map(|(index, flow)| FlowView {
+            id: ids
+                .flow(crate::model::FlowIdx::new(index))
+                .unwrap_or_else(|| "".into()),
             number: flow.number,
             source: element_id(flow.source),
             target: element_id(flow.target),
@@ -165,10 +210,7 @@ fn views(model: &Model, sources: &SourceMap) -> (Vec<ElementView>, Vec<DataView>
             data: flow.data.iter().map(data_id).collect(),
             controls: flow.properties.controls.clone(),
             tags: flow.properties.tags.clone(),
-            reverse_of: flow
-                .reverse_of
-                .and_then(|r| model.flow(r))
-                .map(|f| f.id.clone()),
+            reverse_of: flow.reverse_of.and_then(|r| ids.flow(r)),
             crosses_boundary: flow.crosses_boundary,
             max_classification: flow.max_classification,
             source_span: source_span(sources, flow.span),
@@ -181,7 +223,12 @@ fn views(model: &Model, sources: &SourceMap) -> (Vec<ElementView>, Vec<DataView>
 type Fired = crate::Map<*const u8, (Arc<str>, usize)>;
 
 /// The threats as the report shows them, and how many each rule's shared id fired.
-fn convert(model: &Model, threats: Vec<Threat>, sources: &SourceMap) -> (Vec<ThreatView>, Fired) {
+fn convert(
+    model: &Model,
+    ids: &Ids,
+    threats: Vec<Threat>,
+    sources: &SourceMap,
+) -> (Vec<ThreatView>, Fired) {
     // Counted by the rule's shared id (its address), which is cheaper to hash than its text.
     let mut fired = Fired::default();
     // A declaration's threats come one after another (the threats are sorted by what they are
@@ -196,13 +243,6 @@ fn convert(model: &Model, threats: Vec<Threat>, sources: &SourceMap) -> (Vec<Thr
             place
         }
     };
-    // Each element's and flow's id once, shared by its threats.
-    let element_ids: Vec<Arc<str>> = model
-        .elements
-        .iter()
-        .map(|e| e.id.as_str().into())
-        .collect();
-    let flow_ids: Vec<Arc<str>> = model.flows.iter().map(|f| f.id.as_str().into()).collect();
     let converted = threats
         .into_iter()
         .map(|threat| {
@@ -216,13 +256,8 @@ fn convert(model: &Model, threats: Vec<Threat>, sources: &SourceMap) -> (Vec<Thr
                 id: threat.id.into_boxed_str(),
                 rule: threat.rule,
                 category: threat.category,
-                element: (threat.subject.element).map(|e| {
-                    element_ids
-                        .get(e.index())
-                        .cloned()
-                        .unwrap_or_else(|| "".into())
-                }),
-                flow: (threat.subject.flow).and_then(|f| flow_ids.get(f.index()).cloned()),
+                element: (threat.subject.element).map(|e| ids.element(e)),
+                flow: (threat.subject.flow).and_then(|f| ids.flow(f)),
                 title: threat.title,
                 explanation: threat.explanation,
                 mitigations: threat.mitigations,

@@ -26,7 +26,7 @@ pub fn dot(
     let layout = Layout::new(report);
     let diagram = layout.diagram(scope)?;
     let scope_name = scope
-        .and_then(|id| report.elements.iter().find(|e| e.id == id))
+        .and_then(|id| report.elements.iter().find(|e| *e.id == *id))
         .map(|e| e.name.as_str());
     let title = match scope_name {
         Some(name) => format!("{} — {}", report.model.name, name),

@@ -101,7 +101,7 @@ impl<'a> Layout<'a> {
         let index: Map<&str, usize> = elements
             .iter()
             .enumerate()
-            .map(|(i, e)| (e.id.as_str(), i))
+            .map(|(i, e)| (&*e.id, i))
             .collect();
 
         let mut risky_elements = vec![false; elements.len()];
@@ -139,7 +139,7 @@ impl<'a> Layout<'a> {
         let mut incident: Vec<Vec<usize>> = vec![Vec::new(); elements.len()];
         for (f, flow) in report.flows.iter().enumerate() {
             for end in [&flow.source, &flow.target] {
-                if let Some(list) = index.get(end.as_str()).and_then(|&i| incident.get_mut(i)) {
+                if let Some(list) = index.get(&**end).and_then(|&i| incident.get_mut(i)) {
                     if list.last() != Some(&f) {
                         list.push(f);
                     }
@@ -259,7 +259,7 @@ impl<'a> Layout<'a> {
                 let mut outside: Vec<usize> = flows
                     .iter()
                     .flat_map(|f| [&f.source, &f.target])
-                    .filter_map(|end| self.index.get(end.as_str()).copied())
+                    .filter_map(|end| self.index.get(&**end).copied())
                     .filter(|&i| !is_drawn(i))
                     .collect();
                 outside.sort_unstable();
@@ -295,25 +295,25 @@ impl<'a> Layout<'a> {
 
 /// One edge per flow, except that the second flow of a `<->` pair joins the first one's edge.
 fn edges<'a>(flows: &[&'a FlowView], risky_flows: &Set<&str>) -> Vec<Edge<'a>> {
-    let by_id: Map<&str, &FlowView> = flows.iter().map(|f| (f.id.as_str(), *f)).collect();
+    let by_id: Map<&str, &FlowView> = flows.iter().map(|f| (&*f.id, *f)).collect();
     let mut edge_of: Map<&str, usize> = Map::default();
     let mut edges: Vec<Edge<'a>> = Vec::with_capacity(flows.len());
     for flow in flows {
-        let risky = risky_flows.contains(flow.id.as_str());
+        let risky = risky_flows.contains(&*flow.id);
         let partner = flow
             .reverse_of
             .as_deref()
             .and_then(|r| by_id.get(r))
             .filter(|p| {
                 p.number < flow.number
-                    && p.reverse_of.as_deref() == Some(flow.id.as_str())
+                    && p.reverse_of.as_deref() == Some(&*flow.id)
                     && p.label == flow.label
                     && p.protocol == flow.protocol
                     && p.source == flow.target
                     && p.target == flow.source
             });
         if let Some(edge) = partner
-            .and_then(|p| edge_of.get(p.id.as_str()))
+            .and_then(|p| edge_of.get(&*p.id))
             .and_then(|&e| edges.get_mut(e))
         {
             edge.numbers.push(flow.number);
@@ -321,7 +321,7 @@ fn edges<'a>(flows: &[&'a FlowView], risky_flows: &Set<&str>) -> Vec<Edge<'a>> {
             edge.risky |= risky;
             continue;
         }
-        edge_of.insert(flow.id.as_str(), edges.len());
+        edge_of.insert(&*flow.id, edges.len());
         edges.push(Edge {
             source: &flow.source,
             target: &flow.target,

@@ -365,8 +365,8 @@ struct Lookup<'a> {
 impl<'a> Lookup<'a> {
     fn new(report: &'a Report) -> Self {
         Lookup {
-            elements: report.elements.iter().map(|e| (e.id.as_str(), e)).collect(),
-            flows: report.flows.iter().map(|f| (f.id.as_str(), f)).collect(),
+            elements: report.elements.iter().map(|e| (&*e.id, e)).collect(),
+            flows: report.flows.iter().map(|f| (&*f.id, f)).collect(),
         }
     }
 
@@ -457,7 +457,7 @@ impl<'a> Context<'a> {
             }
             let flow = threat.flow.as_deref().and_then(|id| flows.get(id));
             if let Some(flow) = flow {
-                *per_flow.entry(flow.id.as_str()).or_default() += 1;
+                *per_flow.entry(&*flow.id).or_default() += 1;
             }
             if rows {
                 threats.push(lookup.row(i, threat));
@@ -499,10 +499,10 @@ impl<'a> Context<'a> {
                 data: f
                     .data
                     .iter()
-                    .map(|id| data.get(id.as_str()).cloned().unwrap_or_else(|| id.clone()))
+                    .map(|id| data.get(&**id).cloned().unwrap_or_else(|| id.to_string()))
                     .collect(),
                 crosses_boundary: f.crosses_boundary,
-                threats: per_flow.get(f.id.as_str()).copied().unwrap_or(0),
+                threats: per_flow.get(&*f.id).copied().unwrap_or(0),
             })
             .collect();
 

@@ -119,8 +119,8 @@ impl<'a> Record<'a> {
         optional(self.key(key), value);
     }
 
-    fn strings(&mut self, key: &[u8], values: &[String]) {
-        strings(self.key(key), values.iter().map(String::as_str));
+    fn strings<S: AsRef<str>>(&mut self, key: &[u8], values: &[S]) {
+        strings(self.key(key), values.iter().map(AsRef::as_ref));
     }
 
     fn boolean(&mut self, key: &[u8], value: bool) {

@@ -308,13 +308,13 @@ impl<'a> Context<'a> {
             .elements
             .iter()
             .enumerate()
-            .map(|(i, e)| (e.id.as_str(), i))
+            .map(|(i, e)| (&*e.id, i))
             .collect();
         let flows: Map<&str, usize> = report
             .flows
             .iter()
             .enumerate()
-            .map(|(i, f)| (f.id.as_str(), i))
+            .map(|(i, f)| (&*f.id, i))
             .collect();
         let element = |id: &str| elements.get(id).and_then(|&i| report.elements.get(i));
         let data: Map<&str, &DataView> = report.data.iter().map(|d| (d.id.as_str(), d)).collect();
@@ -403,8 +403,8 @@ impl<'a> Context<'a> {
                 number: f.number,
                 id: &f.id,
                 anchor: format!("flow-{}", f.number),
-                source: element(&f.source).map_or(f.source.as_str(), |e| e.name.as_str()),
-                target: element(&f.target).map_or(f.target.as_str(), |e| e.name.as_str()),
+                source: element(&f.source).map_or(&*f.source, |e| e.name.as_str()),
+                target: element(&f.target).map_or(&*f.target, |e| e.name.as_str()),
                 label: f.label.as_deref(),
                 protocol: f.protocol.as_deref(),
                 data: data_names(&data, &f.data),
@@ -644,11 +644,11 @@ fn mitigation_cell(out: &mut String, mitigations: &MitigationList<'_>) {
 
 const TABLE_HEADER: &str = "| Threat Id | Component name | Threat Name | STRIDE category | Explanation | Mitigations | Risk severity | Id | Status |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n";
 
-fn data_names(data: &Map<&str, &DataView>, ids: &[String]) -> Vec<String> {
+fn data_names(data: &Map<&str, &DataView>, ids: &[std::sync::Arc<str>]) -> Vec<String> {
     ids.iter()
-        .map(|id| match data.get(id.as_str()) {
+        .map(|id| match data.get(&**id) {
             Some(d) => format!("{} ({})", d.name, d.classification.display()),
-            None => id.clone(),
+            None => id.to_string(),
         })
         .collect()
 }

@@ -101,9 +101,9 @@ pub fn reports() -> Vec<Report> {
     for (i, flow) in awkward.flows.iter_mut().enumerate() {
         flow.label = (i % 2 == 0).then(|| awkward_text.to_string());
         flow.protocol = None;
-        flow.data = vec![awkward_text.to_string()];
+        flow.data = vec![awkward_text.into()];
         flow.controls.clear();
-        flow.reverse_of = (i % 2 == 1).then(|| format!("{awkward_text}>x"));
+        flow.reverse_of = (i % 2 == 1).then(|| format!("{awkward_text}>x").into());
         flow.crosses_boundary = i % 3 == 0;
         flow.max_classification = None;
         flow.number = usize::MAX - i;

@@ -47,13 +47,13 @@ pub struct SourceSpan {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ElementView {
-    pub id: String,
+    pub id: Arc<str>,
     pub name: String,
     pub kind: ElementKind,
     /// Id of the innermost enclosing boundary.
-    pub boundary: Option<String>,
+    pub boundary: Option<Arc<str>>,
     /// Ids of all enclosing boundaries, innermost first.
-    pub boundaries: Vec<String>,
+    pub boundaries: Vec<Arc<str>>,
     pub description: Option<String>,
     pub technology: Option<String>,
     pub owner: Option<String>,
@@ -61,7 +61,7 @@ pub struct ElementView {
     pub tags: Vec<String>,
     pub controls: Vec<String>,
     /// Data ids held by a store (empty for other kinds).
-    pub stores: Vec<String>,
+    pub stores: Vec<Arc<str>>,
     pub internet_facing: bool,
     /// Keys the language does not know, kept verbatim for rules and for users.
     pub properties: IndexMap<String, serde_json::Value>,
@@ -81,18 +81,18 @@ pub struct DataView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FlowView {
     /// `SOURCE>TARGET`, with `#N` for the Nth flow between the same pair.
-    pub id: String,
+    pub id: Arc<str>,
     /// 1-based, in source order: "Data flow N".
     pub number: usize,
-    pub source: String,
-    pub target: String,
+    pub source: Arc<str>,
+    pub target: Arc<str>,
     pub label: Option<String>,
     pub protocol: Option<String>,
-    pub data: Vec<String>,
+    pub data: Vec<Arc<str>>,
     pub controls: Vec<String>,
     pub tags: Vec<String>,
     /// Id of the flow declared with it by `<->`, if any.
-    pub reverse_of: Option<String>,
+    pub reverse_of: Option<Arc<str>>,
     pub crosses_boundary: bool,
     pub max_classification: Option<Classification>,
     pub source_span: SourceSpan,

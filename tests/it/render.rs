@@ -37,8 +37,8 @@ fn element(
         id: id.into(),
         name: name.into(),
         kind,
-        boundary: boundaries.first().map(|b| b.to_string()),
-        boundaries: boundaries.iter().map(|b| b.to_string()).collect(),
+        boundary: boundaries.first().map(|b| (*b).into()),
+        boundaries: boundaries.iter().map(|b| (*b).into()).collect(),
         description: None,
         technology: None,
         owner: None,
@@ -54,7 +54,7 @@ fn element(
 
 fn flow(number: usize, source: &str, target: &str, label: Option<&str>, line: usize) -> FlowView {
     FlowView {
-        id: format!("{source}>{target}"),
+        id: format!("{source}>{target}").into(),
         number,
         source: source.into(),
         target: target.into(),
@@ -192,7 +192,7 @@ pub fn nutrition_pro() -> Report {
         ),
     ];
     for e in &mut elements {
-        match e.id.as_str() {
+        match &*e.id {
             "api_gateway" => {
                 e.technology = Some("Kong".into());
                 e.controls = vec!["authentication".into(), "rate_limiting".into()];
@@ -1148,7 +1148,7 @@ fn the_embedded_diagram_template_and_its_fast_path_agree() {
             .elements
             .iter()
             .filter(|e| e.kind == ElementKind::Boundary)
-            .map(|e| Some(e.id.as_str()));
+            .map(|e| Some(&*e.id));
         for scope in std::iter::once(None).chain(boundaries) {
             let fast = report::dot(report, &templates(), scope).unwrap();
             let slow = report::dot(report, &tera, scope).unwrap();
@@ -1204,7 +1204,7 @@ fn large(boundaries: usize, per: usize) -> Report {
                 for t in template.iter().take(3) {
                     let mut t = t.clone();
                     t.id = format!("{}@{}", t.rule.clone().unwrap_or_default(), f.id).into();
-                    t.flow = Some(f.id.as_str().into());
+                    t.flow = Some(f.id.clone());
                     t.element = t.element.as_ref().map(|_| id.as_str().into());
                     report.threats.push(t);
                 }
