@@ -283,7 +283,7 @@ pub fn elements(decls: &Decls, model: &mut Model, sink: &mut Diagnostics) {
             }
         }
         let stores = if decl.kind == ElementKind::Store {
-            resolve_data_list(&p.list("stores"), &data_ids, model, sink)
+            resolve_data_list(p.items("stores"), &data_ids, model, sink)
         } else {
             Vec::new()
         };
@@ -357,8 +357,8 @@ pub fn duplicate(id: &str, what: &str, span: Span, first: Span) -> Diagnostic {
 }
 
 /// Resolves data ids named in a list; unknown ones are reported with the closest names.
-pub fn resolve_data_list(
-    names: &[(String, Span)],
+pub fn resolve_data_list<'n>(
+    names: impl IntoIterator<Item = (&'n str, Span)>,
     data_ids: &Map<String, usize>,
     model: &Model,
     sink: &mut Diagnostics,
@@ -376,7 +376,7 @@ pub fn resolve_data_list(
                 let candidates = model.data.iter().map(|d| d.id.as_str());
                 let diagnostic = Diagnostic::new(
                     codes::E0004,
-                    *span,
+                    span,
                     format!("no data is declared with the id `{name}`"),
                 )
                 .label("unknown data")

@@ -75,11 +75,17 @@ pub const RULE: Schema = &[
     ("references", Shape::List),
 ];
 
+/// Blocks with more properties than this get a map; smaller ones (every block of a real model)
+/// are searched where they are, without allocating: at N = 100,000 a map per element and flow
+/// was 600,000 allocations.
+const SEARCHED_UP_TO: usize = 16;
+
 /// A checked block: the last value of each key, in source order.
 pub struct Props<'a> {
-    /// Hashed with foldhash: a model has a block per element and flow, each looked up by key
-    /// several times, and SipHash was a tenth of resolving.
-    values: IndexMap<&'a str, &'a Property, foldhash::fast::RandomState>,
+    properties: &'a [Property],
+    /// Key → last value, in the order keys first appear; only for blocks of more than
+    /// [`SEARCHED_UP_TO`] properties. Hashed with foldhash (SipHash was a tenth of resolving).
+    large: Option<IndexMap<&'a str, &'a Property, foldhash::fast::RandomState>>,
     schema: Schema,
 }
 
@@ -90,11 +96,20 @@ impl<'a> Props<'a> {
         what: &dyn std::fmt::Display,
         sink: &mut Diagnostics,
     ) -> Props<'a> {
-        let mut values: IndexMap<&'a str, &'a Property, foldhash::fast::RandomState> =
-            IndexMap::default();
-        for property in properties {
+        let mut large: Option<IndexMap<&'a str, &'a Property, foldhash::fast::RandomState>> =
+            (properties.len() > SEARCHED_UP_TO).then(IndexMap::default);
+        for (index, property) in properties.iter().enumerate() {
             let key = property.key.text.as_str();
-            if let Some(earlier) = values.get(key) {
+            let earlier = match &large {
+                Some(values) => values.get(key).copied(),
+                None => properties
+                    .get(..index)
+                    .unwrap_or_default()
+                    .iter()
+                    .rev()
+                    .find(|p| p.key.text == key),
+            };
+            if let Some(earlier) = earlier {
                 sink.push(
                     Diagnostic::new(
                         codes::W0002,
@@ -123,13 +138,47 @@ impl<'a> Props<'a> {
                     }
                 }
             }
-            values.insert(key, property);
+            if let Some(values) = &mut large {
+                values.insert(key, property);
+            }
         }
-        Props { values, schema }
+        Props {
+            properties,
+            large,
+            schema,
+        }
     }
 
     pub fn get(&self, key: &str) -> Option<&'a Property> {
-        self.values.get(key).copied()
+        match &self.large {
+            Some(values) => values.get(key).copied(),
+            None => self.properties.iter().rev().find(|p| p.key.text == key),
+        }
+    }
+
+    /// Each key's last value, in the order keys first appear.
+    fn values(&self) -> Vec<(&'a str, &'a Property)> {
+        match &self.large {
+            Some(values) => values.iter().map(|(k, v)| (*k, *v)).collect(),
+            None => {
+                let properties = self.properties;
+                properties
+                    .iter()
+                    .enumerate()
+                    .filter(|(index, property)| {
+                        !properties
+                            .get(..*index)
+                            .unwrap_or_default()
+                            .iter()
+                            .any(|p| p.key.text == property.key.text)
+                    })
+                    .filter_map(|(_, first)| {
+                        let key = first.key.text.as_str();
+                        Some((key, self.get(key)?))
+                    })
+                    .collect()
+            }
+        }
     }
 
     pub fn span(&self, key: &str) -> Option<Span> {
@@ -143,28 +192,42 @@ impl<'a> Props<'a> {
             .map(str::to_string)
     }
 
+    /// The words of a list with their spans, as written; none when unset or of the wrong shape.
+    pub fn items(&self, key: &str) -> impl Iterator<Item = (&'a str, Span)> + 'a {
+        let items = match self.get(key).map(|p| &p.value.kind) {
+            Some(ValueKind::List(items)) => items.as_slice(),
+            _ => &[],
+        };
+        items
+            .iter()
+            .filter_map(|item| item.as_text().map(|t| (t, item.span)))
+    }
+
     /// A list of words with their spans; empty when unset or of the wrong shape.
     pub fn list(&self, key: &str) -> Vec<(String, Span)> {
-        match self.get(key).map(|p| &p.value.kind) {
-            Some(ValueKind::List(items)) => items
-                .iter()
-                .filter_map(|item| item.as_text().map(|t| (t.to_string(), item.span)))
-                .collect(),
-            _ => Vec::new(),
-        }
+        self.items(key)
+            .map(|(word, span)| (word.to_string(), span))
+            .collect()
     }
 
     pub fn words(&self, key: &str) -> Vec<String> {
-        self.list(key).into_iter().map(|(word, _)| word).collect()
+        self.items(key).map(|(word, _)| word.to_string()).collect()
     }
 
     /// Keys the schema does not know, kept verbatim.
     pub fn extra(&self) -> IndexMap<String, PropValue> {
-        self.values
-            .iter()
-            .filter(|(key, _)| !self.schema.iter().any(|(known, _)| known == *key))
-            .map(|(key, property)| ((*key).to_string(), PropValue::from(&property.value)))
+        if self.properties.iter().all(|p| self.is_known(&p.key.text)) {
+            return IndexMap::new();
+        }
+        self.values()
+            .into_iter()
+            .filter(|(key, _)| !self.is_known(key))
+            .map(|(key, property)| (key.to_string(), PropValue::from(&property.value)))
             .collect()
+    }
+
+    fn is_known(&self, key: &str) -> bool {
+        self.schema.iter().any(|(known, _)| *known == key)
     }
 
     /// A word from a closed vocabulary, reported with the allowed words when it is not one.
@@ -242,6 +305,66 @@ fn check_shape(property: &Property, shape: Shape, sink: &mut Diagnostics) {
                 } else {
                     "expected a word"
                 }),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::compile::{compile, Options};
+    use crate::load::MemoryLoader;
+    use crate::model::PropValue;
+
+    /// A block searched where it is and a block large enough for a map give the same values,
+    /// custom keys in the order they first appear with their last value, and the same warnings.
+    #[test]
+    fn small_and_large_blocks_agree() {
+        for filler in [0, super::SEARCHED_UP_TO] {
+            let mut block = String::from("zone b; rank 1; technology \"Go\"; zone a; tier 3; ");
+            for n in 0..filler {
+                block.push_str(&format!("k{n} {n}; "));
+            }
+            block.push_str("rank 2; technologi \"x\"; technology \"Rust\"");
+            let text = format!("process api \"API\" {{ {block} }}\n");
+            let loader = MemoryLoader::new().with("m.tm", text);
+            let compiled =
+                compile(std::path::Path::new("m.tm"), &loader, &Options::default()).unwrap();
+            let element = compiled.model.elements.first().unwrap();
+            assert_eq!(element.properties.technology.as_deref(), Some("Rust"));
+            let extra: Vec<(&str, &PropValue)> = element
+                .properties
+                .extra
+                .iter()
+                .map(|(k, v)| (k.as_str(), v))
+                .collect();
+            let expected = [
+                ("zone", PropValue::Text("a".into())),
+                ("rank", PropValue::Int(2)),
+                ("tier", PropValue::Int(3)),
+            ];
+            let keys: Vec<&str> = extra.iter().map(|(k, _)| *k).collect();
+            assert_eq!(keys.first().copied(), Some("zone"), "{keys:?}");
+            assert_eq!(extra.len(), 3 + filler + 1, "{keys:?}");
+            for (key, value) in &expected {
+                assert_eq!(
+                    extra.iter().find(|(k, _)| k == key).map(|(_, v)| *v),
+                    Some(value),
+                    "{key} with {filler} more"
+                );
+            }
+            assert_eq!(keys.last().copied(), Some("technologi"), "{keys:?}");
+            let codes: Vec<&str> = compiled.diagnostics.iter().map(|d| d.code.id).collect();
+            // zone, rank and technology set twice; `technologi` one edit from a known key.
+            assert_eq!(
+                codes.iter().filter(|c| **c == "W0002").count(),
+                3,
+                "{codes:?} with {filler} more"
+            );
+            assert_eq!(
+                codes.iter().filter(|c| **c == "W0001").count(),
+                1,
+                "{codes:?}"
             );
         }
     }
