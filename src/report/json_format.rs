@@ -148,7 +148,10 @@ impl<W: Write> Layout<W> {
             self.newline_and_indent();
         }
         self.out.push(bracket);
-        if self.out.len() >= FLUSH_AT {
+        // Handed to the writer only between records (or outside them): `compact_into` writes
+        // a value into a record that its caller holds, with no writer to hand anything to.
+        let record_done = self.record_at.is_none_or(|at| at == self.depth);
+        if self.out.len() >= FLUSH_AT && record_done {
             self.writer.write_all(&self.out)?;
             self.out.clear();
         }
@@ -587,6 +590,21 @@ mod tests {
     use super::to_writer;
     use proptest::prelude::*;
     use serde_json::{json, Value};
+
+    /// A value written into a record that already holds a megabyte keeps all of it: a full
+    /// buffer used to be handed to `compact_into`'s writer, which drops everything.
+    #[test]
+    fn a_value_added_to_a_full_record_loses_nothing() {
+        let mut out = vec![b'x'; super::FLUSH_AT + 10];
+        let value = json!({"kind": "mitigate", "pattern": "r@e", "nested": [[1], {"a": []}]});
+        super::compact_into(&mut out, &value).unwrap_or_else(|e| panic!("{e}"));
+        let written = out.get(super::FLUSH_AT + 10..).unwrap_or_default();
+        assert_eq!(
+            written,
+            serde_json::to_string(&value).unwrap_or_default().as_bytes()
+        );
+        assert_eq!(out.len(), super::FLUSH_AT + 10 + written.len());
+    }
 
     /// The layout as `serde_json` itself writes it, through its pretty and compact formatters:
     /// what [`to_writer`] must equal.
