@@ -150,7 +150,7 @@ impl<W: Write> Layout<W> {
         self.out.push(bracket);
         // Handed to the writer only between records (or outside them): `compact_into` writes
         // a value into a record that its caller holds, with no writer to hand anything to.
-        let record_done = self.record_at.is_none_or(|at| at == self.depth);
+        let record_done = self.record_at.map_or(true, |at| at == self.depth);
         if self.out.len() >= FLUSH_AT && record_done {
             self.writer.write_all(&self.out)?;
             self.out.clear();
