@@ -148,25 +148,23 @@ fn views(
     ids: &Ids,
     sources: &SourceMap,
 ) -> (Vec<ElementView>, Vec<DataView>, Vec<FlowView>) {
-    let element_id = |idx: crate::model::ElementIdx| ids.element(idx);
-    let data_id = |idx: &crate::model::DataIdx| ids.data(idx);
     let elements = model
         .elements
         .iter()
         .enumerate()
         .map(|(index, element)| ElementView {
-            id: element_id(crate::model::ElementIdx::new(index)),
+            id: ids.element(crate::model::ElementIdx::new(index)),
             name: element.name.clone(),
             kind: element.kind,
-            boundary: element.boundaries.first().map(|b| element_id(*b)),
-            boundaries: element.boundaries.iter().map(|b| element_id(*b)).collect(),
+            boundary: element.boundaries.first().map(|b| ids.element(*b)),
+            boundaries: element.boundaries.iter().map(|b| ids.element(*b)).collect(),
             description: element.properties.description.clone(),
             technology: element.properties.technology.clone(),
             owner: element.properties.owner.clone(),
             url: element.properties.url.clone(),
             tags: element.properties.tags.clone(),
             controls: element.properties.controls.clone(),
-            stores: element.stores.iter().map(data_id).collect(),
+            stores: element.stores.iter().map(|d| ids.data(d)).collect(),
             internet_facing: element.internet_facing,
             properties: element
                 .properties
@@ -203,11 +201,11 @@ fn views(
                 .flow(crate::model::FlowIdx::new(index))
                 .unwrap_or_else(|| "".into()),
             number: flow.number,
-            source: element_id(flow.source),
-            target: element_id(flow.target),
+            source: ids.element(flow.source),
+            target: ids.element(flow.target),
             label: flow.label.clone(),
             protocol: flow.protocol.clone(),
-            data: flow.data.iter().map(data_id).collect(),
+            data: flow.data.iter().map(|d| ids.data(d)).collect(),
             controls: flow.properties.controls.clone(),
             tags: flow.properties.tags.clone(),
             reverse_of: flow.reverse_of.and_then(|r| ids.flow(r)),

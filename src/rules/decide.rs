@@ -2,8 +2,9 @@
 //!
 //! An id is parts separated by `@`, `>` and `#`; a pattern matches an id with the same
 //! separators in the same order, each part matched on its own, where `*` stands for any run of
-//! characters within the part. Exact patterns are looked up directly; a pattern with a `*` is
-//! looked up by one of its exact parts, and only scans when every part has a `*`.
+//! characters within the part. A pattern that names one element or flow exactly is looked up
+//! in that subject's place in the sorted threats; a plain one among the plain ids; any other
+//! with a `*` by one of its exact parts, and only scans when every part has a `*`.
 
 use super::{order, AppliedDecision, RuleOptions, Threat};
 use crate::diagnostics::{codes, Diagnostic, Diagnostics, HintBudget};
@@ -642,6 +643,14 @@ threat leak "Leak" { on db; category information_disclosure }
             assert_eq!(fresh.find(pattern), expected, "{pattern}");
             assert_eq!(shared.find(pattern), expected, "{pattern} (shared)");
         }
+    }
+
+    #[test]
+    fn the_shapes_threat_ids_have_are_the_shape_codes() {
+        assert_eq!(shape("skimming"), Some(PLAIN));
+        assert_eq!(shape("dos.flood@api"), Some(ON_ELEMENT));
+        assert_eq!(shape("r.x@a>b"), Some(ON_FLOW));
+        assert_eq!(shape("r.x@a>b#2"), Some(ON_REPEATED_FLOW));
     }
 
     #[test]
