@@ -19,24 +19,26 @@ extern "C" {
 /// locked in Cargo.lock).
 const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
 
-/// Freed memory goes back to the kernel 100 ms after it is freed instead of mimalloc's 10.
-/// A large compile frees its syntax trees and then fills the memory again with threats and
-/// report views; returned sooner, that memory comes back as fresh pages the kernel must zero
-/// (and, on a VM whose host reclaims free guest memory, fault in on the host as well). At
-/// N = 100,000, `tmc check` took a median 1.44 s with a 3 ms delay (system time 0.66 s) and
-/// 1.02 s with 100 ms (0.15 s); a 10,000-element build holds about 20 MB more at its peak
-/// (182 MB against 159 MB) for no time measured (docs/performance.md, tenth round). At 0
-/// every free returns pages at once, which cost 0.1-0.2 s. `MIMALLOC_PURGE_DELAY` still wins
-/// when set.
-fn return_freed_memory_later() {
+/// Freed memory stays with the process until it exits, instead of going back to the kernel
+/// 10 ms after it is freed (mimalloc's default). A large compile frees its syntax trees and then
+/// fills the memory again with threats and report views; returned, that memory comes back as
+/// fresh pages the kernel must zero (and, on a VM whose host reclaims free guest memory, fault in
+/// on the host as well). `tmc` runs one build and exits, so holding what it freed costs nothing
+/// after. At N = 100,000, `tmc check` took a median 1.44 s with a 3 ms delay, 1.02 s with 100 ms
+/// (on one machine), and 2.47 s with 100 ms against 1.81 s never returning (system time 0.98 s
+/// against 0.19 s, on a slower one); a 10,000-element build's peak stays near 190 MB
+/// (docs/performance.md, tenth and eleventh rounds). `MIMALLOC_PURGE_DELAY` still wins when
+/// set: 0 returns freed memory at once, for a smaller footprint at 0.1-0.2 s more.
+fn keep_freed_memory() {
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
         // SAFETY: mimalloc is this program's allocator (above), so the function is linked in;
-        // it takes any value for any option, and is called before any other thread exists.
-        unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, 100) };
+        // it takes any value for any option (-1: never), and is called before any other
+        // thread exists.
+        unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
     }
 }
 
 fn main() {
-    return_freed_memory_later();
+    keep_freed_memory();
     std::process::exit(cli::run());
 }

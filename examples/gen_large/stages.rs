@@ -199,7 +199,7 @@ fn mb(bytes: usize) -> String {
 fn main() {
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
         // SAFETY: as in src/main.rs: mimalloc is the allocator; 15 is `mi_option_purge_delay`.
-        unsafe { mi_option_set(15, 100) };
+        unsafe { mi_option_set(15, -1) };
     }
     let mut args = std::env::args().skip(1);
     let elements: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(10_000);
