@@ -20,9 +20,14 @@ pub struct Options {
     /// holds only the rules when a report was built. The CLI sets it; at 170,000 threats the
     /// copy costs a few hundred megabytes.
     pub report_takes_threats: bool,
+    /// Stop after the rules: `Compilation::report` stays `None` and `threats` keeps every
+    /// threat. For callers that need no report (`tmc check`); a large model's report is
+    /// a tenth of its compile time and a sixth of its memory.
+    pub skip_report: bool,
 }
 
-/// Everything one compilation produced. `report` is `None` when there were errors.
+/// Everything one compilation produced. `report` is `None` when there were errors (or when
+/// [`Options::skip_report`] asked for none).
 pub struct Compilation {
     pub sources: SourceMap,
     /// Sorted, deduplicated.
@@ -60,7 +65,7 @@ pub fn compile(
     // the report is only built from a clean model.
     let mut threats = rules::apply(&model, &options.rules, &mut sink);
     timings::mark("rules: decisions");
-    let report = (!sink.has_errors()).then(|| {
+    let report = (!sink.has_errors() && !options.skip_report).then(|| {
         if options.report_takes_threats {
             let taken = std::mem::take(&mut threats.threats);
             report::build::build_owned(&model, taken, &threats.rules, &sources)

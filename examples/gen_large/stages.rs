@@ -347,6 +347,7 @@ fn run(text: &str) -> Table {
         load: load_options,
         rules: rule_options,
         report_takes_threats: true,
+        skip_report: false,
     };
     let compilation = table.time(
         "whole compile (load..report build)",

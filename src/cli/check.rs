@@ -36,6 +36,7 @@ pub fn options(shared: &SharedOptions) -> Result<Options, String> {
             max_threat_text: shared.max_threat_text,
         },
         report_takes_threats: true,
+        skip_report: false,
     })
 }
 
@@ -93,7 +94,11 @@ pub fn tally(compilation: &Compilation) -> String {
 
 pub fn check(args: &CheckArgs) -> i32 {
     let options = match options(&args.options) {
-        Ok(options) => options,
+        // The gate makes views of the threats it shows; nothing else here reads a report.
+        Ok(options) => Options {
+            skip_report: true,
+            ..options
+        },
         Err(message) => {
             eprintln!("error: {message}");
             return USAGE;
@@ -122,9 +127,9 @@ pub fn check(args: &CheckArgs) -> i32 {
         if fails(&compilation, &args.options) {
             status = status.max(FAILED);
         }
-        let failing: Vec<&ThreatView> = match (gate, &compilation.report) {
-            (Some(level), Some(report)) => super::gate::failing(report, level),
-            _ => Vec::new(),
+        let failing: Vec<ThreatView> = match gate {
+            Some(level) => super::gate::failing(&compilation, level),
+            None => Vec::new(),
         };
         if !failing.is_empty() {
             status = status.max(FAILED);
@@ -135,7 +140,7 @@ pub fn check(args: &CheckArgs) -> i32 {
                     &compilation.sources,
                     &compilation.diagnostics,
                 ));
-                gated.extend(failing.iter().map(|t| super::gate::json(t)));
+                gated.extend(failing.iter().map(super::gate::json));
             }
             Format::Human => {
                 print_human(&compilation, &args.options);

@@ -102,6 +102,12 @@ fn build_with(
     }
 }
 
+/// The views of some threats alone, as [`build_owned`] makes them: for `tmc check --fail-on`,
+/// which shows only the threats that fail the gate and needs no other part of a report.
+pub fn threat_views(model: &Model, threats: Vec<Threat>, sources: &SourceMap) -> Vec<ThreatView> {
+    convert(model, &Ids::new(model), threats, sources).0
+}
+
 /// Every element's, data item's and flow's id once, shared by the views and threats that name
 /// it (at N = 100,000 a copy for each was a million allocations).
 struct Ids {

@@ -303,3 +303,80 @@ fn renaming_a_component_keeps_its_decisions() {
         .unwrap_or_else(|| panic!("renamed threat missing"));
     assert_eq!(threat["status"], "mitigated");
 }
+
+/// `check` builds no report: the gate makes views of the threats it shows. They must be the
+/// report's own: every open threat at or above the level in threats.json, with the same title
+/// and place, most severe first — on a model with decisions and a lapsed acceptance.
+#[test]
+fn the_gate_shows_the_reports_open_threats() {
+    let dir = scratch("gate-against-report");
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let before = std::fs::read_to_string("tests/diff/before.tm").unwrap_or_default();
+    let model = dir.join("model.tm");
+    let decided = format!("{before}accept \"*@legacy>orders\" {{ reason \"Retiring\"; until \"2026-01-31\" }}\nmitigate \"*@web\" {{ by \"Hardened\" }}\n");
+    std::fs::write(&model, decided).unwrap_or_else(|e| panic!("{e}"));
+    let out = dir.join("out");
+    let (code, _, stderr) = run(tmc()
+        .args(["build", "--today", "2026-12-01", "--emit", "json", "-o"])
+        .arg(&out)
+        .arg(&model));
+    assert_eq!(code, Some(0), "{stderr}");
+    let report: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("threats.json")).unwrap_or_default(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let rank = |severity: &str| {
+        ["low", "medium", "high", "critical"]
+            .iter()
+            .position(|s| *s == severity)
+    };
+    let mut expected: Vec<(usize, String, String, u64)> = report["threats"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|t| t["status"] == "open" && rank(t["severity"].as_str().unwrap_or("")) >= Some(1))
+        .map(|t| {
+            (
+                rank(t["severity"].as_str().unwrap_or("")).unwrap_or(0),
+                t["id"].as_str().unwrap_or("").to_string(),
+                t["title"].as_str().unwrap_or("").to_string(),
+                t["source_span"]["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    expected.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    assert!(expected.len() > 3, "{expected:?}");
+    assert!(
+        expected.iter().any(|t| t.1.ends_with("@legacy>orders")),
+        "the lapsed acceptance counts as open: {expected:?}"
+    );
+
+    let (code, stdout, stderr) = run(tmc()
+        .args([
+            "check",
+            "--today",
+            "2026-12-01",
+            "--fail-on",
+            "medium",
+            "--format",
+            "json",
+        ])
+        .arg(&model));
+    assert_eq!(code, Some(1), "{stderr}");
+    let gate: serde_json::Value =
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    let shown: Vec<(usize, String, String, u64)> = gate["gate"]["threats"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|t| {
+            (
+                rank(t["severity"].as_str().unwrap_or("")).unwrap_or(9),
+                t["id"].as_str().unwrap_or("").to_string(),
+                t["title"].as_str().unwrap_or("").to_string(),
+                t["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(shown, expected);
+}
