@@ -36,11 +36,21 @@ pub fn write_outputs(
 
     let (streams, rendered) = std::thread::scope(|threads| {
         // The HTML page waits for Graphviz's drawing, so it is written on this thread after the
-        // in-memory outputs; the others start at once.
-        let handles: Vec<_> = streamed
+        // in-memory outputs; the others start at once, but for one that this thread writes when
+        // there is no page: it reuses memory this thread has freed, where a new thread's
+        // allocations start on fresh pages (a fifth of a 1,000-element `--emit json` build).
+        let mut aside: Vec<Emit> = streamed
             .iter()
-            .filter(|&&kind| kind != Emit::Html)
-            .map(|&kind| {
+            .copied()
+            .filter(|&kind| kind != Emit::Html)
+            .collect();
+        let here = match streamed.contains(&Emit::Html) {
+            true => None,
+            false => aside.pop(),
+        };
+        let handles: Vec<_> = aside
+            .into_iter()
+            .map(|kind| {
                 let path = temporary(kind.file_name());
                 threads.spawn(move || {
                     let streamed = stream(kind, report, templates, None, drawing, &path);
@@ -53,6 +63,11 @@ pub fn write_outputs(
         let rendered = render_all(&in_memory, report, templates, drawing, &mut svg);
         tmc::timings::mark("the in-memory outputs");
         let mut streams: Vec<Result<(), String>> = Vec::new();
+        if let Some(kind) = here {
+            let path = temporary(kind.file_name());
+            streams.push(stream(kind, report, templates, None, drawing, &path));
+            tmc::timings::mark(kind.file_name());
+        }
         if streamed.contains(&Emit::Html) && rendered.is_ok() {
             let drawn = svg.for_html(report, templates, drawing);
             let path = temporary(Emit::Html.file_name());
