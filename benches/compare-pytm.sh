@@ -73,11 +73,11 @@ References: {{item.references}}
 TEMPLATE
 
 # A timer with microsecond CPU times (/usr/bin/time rounds to 10 ms, more than tmc takes on
-# small models): runs the command RUNS times, stops a run at LIMIT seconds, and prints the wall
-# time, CPU time (user + system of the command and its children) and peak RSS (KB) of the run with
-# the least CPU time, or "timeout" / "failed".
+# small models): runs the command RUNS times, stops a run at LIMIT seconds, and prints the least
+# wall time, the least CPU time (user + system of the command and its children) and the largest
+# peak RSS (KB) of the runs, or "timeout" / "failed".
 cat > "$work/measure.py" <<'PYTHON'
-import os, resource, subprocess, sys, time
+import os, resource, subprocess, sys, threading, time
 limit, runs, command = float(sys.argv[1]), int(sys.argv[2]), sys.argv[3:]
 best = None
 for _ in range(runs):
@@ -86,22 +86,26 @@ for _ in range(runs):
     with open("stdout", "wb") as out, open("stderr", "wb") as err:
         # Peak RSS from /usr/bin/time: a forked Python child's own pages would count otherwise.
         process = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", "rss"] + command, stdout=out, stderr=err)
-        try:
-            status = process.wait(timeout=limit)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-            print("timeout")
-            sys.exit()
-    wall = time.perf_counter() - start
+        # A blocking wait, with a timer for the limit: Popen.wait(timeout) polls with sleeps
+        # that double up to 50 ms, which added up to a third to a 50 ms run's wall time.
+        timer = threading.Timer(limit, process.kill)
+        timer.start()
+        _, status, _ = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        timed_out = not timer.is_alive()
+        timer.cancel()
+        process.returncode = os.waitstatus_to_exitcode(status)
+    if timed_out:
+        print("timeout")
+        sys.exit()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if status != 0:
+    if process.returncode != 0:
         sys.stderr.write(open("stderr").read()[-2000:])
         print("failed")
         sys.exit()
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    if best is None or cpu < best[1]:
-        best = (wall, cpu, int(open("rss").read().split()[-1]))
+    rss = int(open("rss").read().split()[-1])
+    best = (wall, cpu, rss) if best is None else (min(best[0], wall), min(best[1], cpu), max(best[2], rss))
 print(f"{best[0]:.3f} {best[1]:.3f} {best[2]}")
 PYTHON
 
