@@ -38,6 +38,47 @@ fn keep_freed_memory() {
     }
 }
 
+/// From this much model text (about 36,000 elements of the benchmark model), a compile holds
+/// hundreds of megabytes it touches once.
+const PLAIN_PAGES_FROM: u64 = 8 * 1024 * 1024;
+
+/// Turns transparent huge pages off for the rest of the run when the model at `path` is large.
+///
+/// mimalloc asks for 2 MB pages, which makes a small or mid-sized compile faster (fewer page
+/// faults and TLB misses: a 10,000-element `check` takes a median 0.13 s with them and 0.16-0.18 s
+/// without). A large compile touches most of its memory fresh, and there a 2 MB page costs
+/// more than the 4 KB pages it stands for: on the 2-core VM of docs/performance.md, whose
+/// host takes back free guest memory in 2 MB blocks, `check` at N = 100,000 took a median
+/// 2.04-2.17 s with them and 1.48-1.55 s without (system time 1.1 s against 0.43 s); at 30,000
+/// and 50,000 elements the two were even. `MIMALLOC_ALLOW_THP` set to anything keeps this from
+/// deciding.
+pub(crate) fn plain_pages_for(path: &std::path::Path) {
+    #[cfg(target_os = "linux")]
+    {
+        extern "C" {
+            fn prctl(option: std::ffi::c_int, ...) -> std::ffi::c_int;
+        }
+        /// `PR_SET_THP_DISABLE` in linux/prctl.h (Linux 3.15).
+        const PR_SET_THP_DISABLE: std::ffi::c_int = 41;
+        let large = std::fs::metadata(path).is_ok_and(|m| m.len() >= PLAIN_PAGES_FROM);
+        if large && std::env::var_os("MIMALLOC_ALLOW_THP").is_none() {
+            // SAFETY: prctl with PR_SET_THP_DISABLE takes one integer argument (the rest are
+            // ignored) and only sets a flag on this process; failing leaves the flag as it was.
+            unsafe {
+                prctl(
+                    PR_SET_THP_DISABLE,
+                    1 as std::ffi::c_ulong,
+                    0 as std::ffi::c_ulong,
+                    0 as std::ffi::c_ulong,
+                    0 as std::ffi::c_ulong,
+                )
+            };
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = path;
+}
+
 fn main() {
     keep_freed_memory();
     std::process::exit(cli::run());

@@ -56,6 +56,7 @@ pub fn color_choice(color: Color) -> ColorChoice {
 
 /// Compiles one model; prints an I/O error and returns `Err(USAGE)` when the file is unreadable.
 pub fn compile_file(file: &Path, options: &Options) -> Result<Compilation, i32> {
+    crate::plain_pages_for(file);
     compile(file, &FsLoader, options).map_err(|error| {
         eprintln!("error: {error}");
         USAGE
