@@ -28,6 +28,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 extern "C" {
     fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
+    fn prctl(option: std::ffi::c_int, ...) -> std::ffi::c_int;
 }
 
 /// A writer that only counts the bytes: rendering without the disk.
@@ -205,6 +206,19 @@ fn main() {
     let elements: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(10_000);
     let repeats: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(1).max(1);
     let text = synth::model(elements);
+    // As src/main.rs's `plain_pages_for`: 4 KB pages from 8 MB of model text.
+    if text.len() >= 8 * 1024 * 1024 && std::env::var_os("MIMALLOC_ALLOW_THP").is_none() {
+        // SAFETY: 41 is PR_SET_THP_DISABLE, which sets a flag on this process.
+        unsafe {
+            prctl(
+                41,
+                1 as std::ffi::c_ulong,
+                0 as std::ffi::c_ulong,
+                0 as std::ffi::c_ulong,
+                0 as std::ffi::c_ulong,
+            )
+        };
+    }
     let mut peaks = Vec::new();
     let runs: Vec<Table> = (0..repeats)
         .map(|_| {
