@@ -57,9 +57,33 @@ pub struct ModelInfo {
     pub file: String,
 }
 
+/// A declaration's [`PropertyValues`], boxed only when one is set: inline they were 216 bytes
+/// of every element and flow, and most flows of a large model set none (40 MB at N = 100,000).
+/// Read the values through it (`element.properties.technology`).
+#[derive(Debug, Clone, Default)]
+pub struct Properties(Option<Box<PropertyValues>>);
+
+impl Properties {
+    pub fn new(values: PropertyValues) -> Properties {
+        Properties((!values.is_empty()).then(|| Box::new(values)))
+    }
+}
+
+impl std::ops::Deref for Properties {
+    type Target = PropertyValues;
+
+    fn deref(&self) -> &PropertyValues {
+        static NONE: std::sync::OnceLock<PropertyValues> = std::sync::OnceLock::new();
+        match &self.0 {
+            Some(values) => values,
+            None => NONE.get_or_init(PropertyValues::default),
+        }
+    }
+}
+
 /// Properties every declaration may carry; anything else lands in `extra`.
 #[derive(Debug, Clone, Default)]
-pub struct Properties {
+pub struct PropertyValues {
     pub description: Option<String>,
     pub technology: Option<String>,
     pub owner: Option<String>,
@@ -67,6 +91,18 @@ pub struct Properties {
     pub tags: Vec<String>,
     pub controls: Vec<String>,
     pub extra: IndexMap<String, PropValue>,
+}
+
+impl PropertyValues {
+    fn is_empty(&self) -> bool {
+        self.description.is_none()
+            && self.technology.is_none()
+            && self.owner.is_none()
+            && self.url.is_none()
+            && self.tags.is_empty()
+            && self.controls.is_empty()
+            && self.extra.is_empty()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -212,5 +248,36 @@ impl Model {
     pub fn boundary_of(&self, idx: ElementIdx) -> Option<ElementIdx> {
         self.element(idx)
             .and_then(|e| e.boundaries.first().copied())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A declaration that sets no property holds a null pointer, and reads as empty values; one
+    /// that sets any holds them all.
+    #[test]
+    fn properties_are_boxed_only_when_set() {
+        assert_eq!(
+            std::mem::size_of::<Properties>(),
+            std::mem::size_of::<usize>()
+        );
+        let none = Properties::new(PropertyValues::default());
+        assert!(none.0.is_none());
+        assert!(none.description.is_none() && none.tags.is_empty() && none.extra.is_empty());
+        let tagged = Properties::new(PropertyValues {
+            tags: vec!["pci".into()],
+            ..PropertyValues::default()
+        });
+        assert!(tagged.0.is_some());
+        assert_eq!(tagged.tags, ["pci"]);
+        let extra = Properties::new(PropertyValues {
+            extra: [("zone".to_string(), PropValue::Int(2))]
+                .into_iter()
+                .collect(),
+            ..PropertyValues::default()
+        });
+        assert_eq!(extra.extra.get("zone"), Some(&PropValue::Int(2)));
     }
 }

@@ -4,7 +4,7 @@
 use super::props::{self, Props};
 use crate::diagnostics::{codes, Diagnostic, Diagnostics};
 use crate::load::{Loaded, Origin};
-use crate::model::{Data, Element, ElementIdx, Model, ModelInfo, Properties};
+use crate::model::{Data, Element, ElementIdx, Model, ModelInfo, Properties, PropertyValues};
 use crate::source::{FileId, Span};
 use crate::syntax::{ast, derive_id};
 use crate::vocab::{Classification, ElementKind};
@@ -310,7 +310,7 @@ pub fn elements(decls: &Decls, model: &mut Model, sink: &mut Diagnostics) {
             kind: decl.kind,
             span: decl.span,
             name_span: id_span,
-            properties: Properties {
+            properties: Properties::new(PropertyValues {
                 description: p.text("description"),
                 technology: p.text("technology"),
                 owner: p.text("owner"),
@@ -318,7 +318,7 @@ pub fn elements(decls: &Decls, model: &mut Model, sink: &mut Diagnostics) {
                 tags: p.words("tags"),
                 controls: p.words("controls"),
                 extra: p.extra(),
-            },
+            }),
             stores,
             formerly: p.words("formerly"),
             boundaries,

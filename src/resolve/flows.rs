@@ -4,7 +4,7 @@
 use super::collect::Decls;
 use super::props::{self, Props};
 use crate::diagnostics::{closest_within, codes, Diagnostic, Diagnostics};
-use crate::model::{ElementIdx, Flow, FlowIdx, Model, Properties};
+use crate::model::{ElementIdx, Flow, FlowIdx, Model, Properties, PropertyValues};
 use crate::source::Span;
 use crate::syntax::ast::Endpoint;
 use crate::vocab::ElementKind;
@@ -213,7 +213,7 @@ pub fn flows(decls: &Decls, model: &mut Model, sink: &mut Diagnostics) {
                     .with_help("a data flow crosses between two elements; model the internal step as a separate process"),
             );
         }
-        let properties = Properties {
+        let properties = Properties::new(PropertyValues {
             description: p.text("description"),
             technology: None,
             owner: None,
@@ -221,7 +221,7 @@ pub fn flows(decls: &Decls, model: &mut Model, sink: &mut Diagnostics) {
             tags: p.words("tags"),
             controls: p.words("controls"),
             extra: p.extra(),
-        };
+        });
         let label = decl.label.as_ref().map(|l| l.value.clone());
         let protocol = p.text("protocol");
         // Only a two-way flow needs a second copy of everything.
