@@ -73,7 +73,9 @@ pub fn compile(
             report::build(&model, &threats, &sources)
         }
     });
-    timings::mark("report");
+    if report.is_some() {
+        timings::mark("report");
+    }
     Ok(Compilation {
         sources,
         diagnostics: sink.into_sorted(),

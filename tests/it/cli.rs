@@ -355,6 +355,15 @@ fn timings_mark_each_stage_in_order() {
     }
     assert!(marks.windows(2).all(|w| w[0].0 <= w[1].0), "{marks:?}");
 
+    // `check` builds no report, and says so by leaving its mark out.
+    let checked = tmc()
+        .args(["check", "examples/ai-nutrition-pro.tm", "--timings"])
+        .output()
+        .unwrap();
+    let checked = String::from_utf8_lossy(&checked.stderr);
+    assert!(checked.contains(" ms  rules: decisions"), "{checked}");
+    assert!(!checked.contains(" ms  report"), "{checked}");
+
     let quiet = tmc()
         .args(["check", "examples/ai-nutrition-pro.tm"])
         .output()
