@@ -44,9 +44,10 @@ pub fn write_outputs(
             .copied()
             .filter(|&kind| kind != Emit::Html)
             .collect();
-        let here = match streamed.contains(&Emit::Html) {
-            true => None,
-            false => aside.pop(),
+        let here = if streamed.contains(&Emit::Html) {
+            None
+        } else {
+            aside.pop()
         };
         let handles: Vec<_> = aside
             .into_iter()
