@@ -142,7 +142,7 @@ fn results<'a>(
     // Neighbouring threats mostly share their file and often their rule (each an `Arc`
     // shared by many threats): look each up only when it changes.
     let mut last_file: Option<(*const u8, (&str, bool))> = None;
-    let mut last_rule: Option<(*const u8, Option<usize>)> = None;
+    let mut last_rule: Option<(*const u8, Option<usize>, bool)> = None;
     let open = report.threats.iter().filter(|t| t.status == Status::Open);
     open.map(move |threat| {
         let file = &threat.source_span.file;
@@ -157,15 +157,18 @@ fn results<'a>(
             }
         };
         let rule = threat.rule.as_deref().unwrap_or(MANUAL_RULE);
-        let rule_index = match last_rule {
-            Some((seen, index)) if seen == rule.as_ptr() => index,
+        let (rule_index, mitigations_in_help) = match last_rule {
+            Some((seen, index, in_help)) if seen == rule.as_ptr() => (index, in_help),
             _ => {
                 let index = rule_index.get(rule).copied();
-                last_rule = Some((rule.as_ptr(), index));
-                index
+                let in_help = index
+                    .and_then(|i| report.rules.get(i))
+                    .is_some_and(|rule| mitigations_read_as_written(&rule.mitigations));
+                last_rule = Some((rule.as_ptr(), index, in_help));
+                (index, in_help)
             }
         };
-        result(threat, rule, rule_index, artifact)
+        result(threat, rule, rule_index, artifact, mitigations_in_help)
     })
 }
 
@@ -340,11 +343,20 @@ fn manual_descriptor(worst: Option<&Level>) -> Value {
     })
 }
 
+/// Whether a rule's mitigation templates have no holes, so that its help lists the very text
+/// each of its threats gets: its results' messages then leave the mitigations out.
+fn mitigations_read_as_written(templates: &[String]) -> bool {
+    templates
+        .iter()
+        .all(|template| humanize(template) == *template)
+}
+
 fn result<'a>(
     threat: &'a ThreatView,
     rule: &'a str,
     rule_index: Option<usize>,
     (uri, relative): (&'a str, bool),
+    mitigations_in_help: bool,
 ) -> SarifResult<'a> {
     let span = &threat.source_span;
     let start_line = span.line.max(1);
@@ -360,7 +372,10 @@ fn result<'a>(
         rule_index,
         level: level(threat.severity),
         message: Message {
-            text: MessageText(threat),
+            text: MessageText {
+                threat,
+                mitigations: !mitigations_in_help,
+            },
         },
         locations: [Location {
             physical_location: PhysicalLocation {
@@ -412,11 +427,18 @@ struct Message<'a> {
 /// A result's message: `TITLE (SEVERITY severity, CATEGORY). EXPLANATION Mitigations: A; B.
 /// Threat id: ID.` Serialized as a string written piece by piece (`collect_str`), without
 /// putting it together first.
-struct MessageText<'a>(&'a ThreatView);
+///
+/// The mitigations are left out when the rule's help lists them word for word (its templates
+/// have no holes): SARIF keeps what all of a rule's results share in the rule, and code
+/// scanning shows the rule's help with each alert. They were a fifth of a large log.
+struct MessageText<'a> {
+    threat: &'a ThreatView,
+    mitigations: bool,
+}
 
 impl std::fmt::Display for MessageText<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let threat = self.0;
+        let threat = self.threat;
         write!(
             f,
             "{} ({} severity, {}).",
@@ -430,7 +452,11 @@ impl std::fmt::Display for MessageText<'_> {
             write!(f, " {explanation}")?;
         }
         let mut rendered = Vec::new();
-        let mitigations = threat.mitigations.as_list(&mut rendered);
+        let mitigations = if self.mitigations {
+            threat.mitigations.as_list(&mut rendered)
+        } else {
+            MitigationList::Rendered(&[])
+        };
         for (i, mitigation) in mitigations.iter().enumerate() {
             f.write_str(if i == 0 { " Mitigations: " } else { "; " })?;
             f.write_str(mitigation)?;
@@ -451,7 +477,7 @@ impl MessageText<'_> {
         lists: &mut PerList<Vec<u8>>,
         literals: &mut PerLiteral<Vec<u8>>,
     ) {
-        let threat = self.0;
+        let threat = self.threat;
         let piece = |out: &mut Vec<u8>, text: &str| escape::json_into(out, text);
         literals.json_into(out, &threat.title);
         piece(out, " (");
@@ -476,7 +502,9 @@ impl MessageText<'_> {
                 piece(out, ".");
             }
         };
-        lists.write(&threat.mitigations, out, mitigations);
+        if self.mitigations {
+            lists.write(&threat.mitigations, out, mitigations);
+        }
         piece(out, " Threat id: ");
         piece(out, &threat.id);
         piece(out, ".");

@@ -937,3 +937,74 @@ fn the_ci_examples_commands_run() {
         .assert()
         .code(0);
 }
+
+/// A SARIF result's message lists the mitigations only when they name its elements: a rule
+/// whose mitigations have no `{{ }}` hole lists them, word for word, in its help instead.
+#[test]
+fn sarif_messages_leave_a_rules_fixed_mitigations_to_its_help() {
+    let out = scratch("build-sarif-mitigations");
+    tmc()
+        .args([
+            "build",
+            "examples/ai-nutrition-pro.tm",
+            "--today",
+            "2026-11-23",
+        ])
+        .args(["--emit", "json,sarif", "-o"])
+        .arg(&out)
+        .assert()
+        .code(0);
+    let parse = |file: &str| -> serde_json::Value {
+        let text = std::fs::read_to_string(out.join(file)).unwrap_or_else(|e| panic!("{e}"));
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}"))
+    };
+    let (json, sarif) = (parse("threats.json"), parse("threats.sarif"));
+    let strings = |value: &serde_json::Value| -> Vec<String> {
+        let list = value.as_array().cloned().unwrap_or_default();
+        list.iter()
+            .map(|m| m.as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    let templated: std::collections::BTreeMap<String, bool> = json["rules"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|rule| {
+            let holes = strings(&rule["mitigations"])
+                .iter()
+                .any(|m| m.contains("{{"));
+            (rule["id"].as_str().unwrap_or_default().to_string(), holes)
+        })
+        .collect();
+    let threats = json["threats"].as_array().cloned().unwrap_or_default();
+    let run = &sarif["runs"][0];
+    let results = run["results"].as_array().cloned().unwrap_or_default();
+    let (mut listed, mut left_to_help) = (0, 0);
+    for result in &results {
+        let id = result["partialFingerprints"]["tmcThreatId/v1"].as_str();
+        let threat = threats
+            .iter()
+            .find(|t| t["id"].as_str() == id)
+            .unwrap_or_else(|| panic!("{id:?} not in threats.json"));
+        let message = result["message"]["text"].as_str().unwrap_or_default();
+        let mitigations = strings(&threat["mitigations"]);
+        let rule_id = result["ruleId"].as_str().unwrap_or_default();
+        if templated.get(rule_id).copied().unwrap_or(true) {
+            listed += 1;
+            for mitigation in &mitigations {
+                assert!(message.contains(mitigation.as_str()), "{message}");
+            }
+        } else {
+            left_to_help += 1;
+            assert!(!message.contains("Mitigations:"), "{message}");
+            let index = result["ruleIndex"].as_u64().unwrap_or(u64::MAX);
+            let rule = &run["tool"]["driver"]["rules"][index as usize];
+            let help = rule["help"]["text"].as_str().unwrap_or_default();
+            for mitigation in &mitigations {
+                assert!(help.contains(&format!("- {mitigation}\n")), "{help}");
+            }
+        }
+    }
+    assert!(listed > 0 && left_to_help > 0, "{listed} / {left_to_help}");
+}
