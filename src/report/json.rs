@@ -115,6 +115,15 @@ impl<'a> Record<'a> {
         string(self.key(key), value);
     }
 
+    /// A vocabulary word (`Category::word` and the like): lowercase ASCII and underscores,
+    /// which JSON never escapes (`the_words_are_the_serialized_names`), so it is copied as is.
+    fn word(&mut self, key: &[u8], word: &'static str) {
+        let out = self.key(key);
+        out.push(b'"');
+        out.extend_from_slice(word.as_bytes());
+        out.push(b'"');
+    }
+
     fn optional(&mut self, key: &[u8], value: Option<&str>) {
         optional(self.key(key), value);
     }
@@ -155,7 +164,7 @@ fn write_element(out: &mut Vec<u8>, element: &ElementView) -> io::Result<()> {
     let mut record = Record::new(out);
     record.string(first_key!("id"), &element.id);
     record.string(key!("name"), &element.name);
-    record.string(key!("kind"), element.kind.word());
+    record.word(key!("kind"), element.kind.word());
     record.optional(key!("boundary"), element.boundary.as_deref());
     record.strings(key!("boundaries"), &element.boundaries);
     record.optional(key!("description"), element.description.as_deref());
@@ -218,7 +227,7 @@ fn write_threat(out: &mut Vec<u8>, threat: &ThreatView, shared: &mut Shared) -> 
     let mut record = Record::new(out);
     record.string(first_key!("id"), &threat.id);
     record.optional(key!("rule"), threat.rule.as_deref());
-    record.string(key!("category"), threat.category.word());
+    record.word(key!("category"), threat.category.word());
     record.optional(key!("element"), threat.element.as_deref());
     record.optional(key!("flow"), threat.flow.as_deref());
     literals.json_string(record.key(key!("title")), &threat.title);
@@ -228,14 +237,14 @@ fn write_threat(out: &mut Vec<u8>, threat: &ThreatView, shared: &mut Shared) -> 
         record.key(key!("mitigations")),
         |out, list| strings(out, list.iter()),
     );
-    record.string(key!("likelihood"), threat.likelihood.word());
-    record.string(key!("impact"), threat.impact.word());
-    record.string(key!("severity"), threat.severity.word());
+    record.word(key!("likelihood"), threat.likelihood.word());
+    record.word(key!("impact"), threat.impact.word());
+    record.word(key!("severity"), threat.severity.word());
     string_lists.write(
         record.key(key!("severity_reasons")),
         &threat.severity_reasons,
     );
-    record.string(key!("status"), threat.status.word());
+    record.word(key!("status"), threat.status.word());
     // Few threats have one.
     record.serialized(key!("decision"), threat.decision.as_deref())?;
     string_lists.write(record.key(key!("references")), &threat.references);
@@ -341,7 +350,7 @@ fn source_span(out: &mut Vec<u8>, span: &SourceSpan) {
 mod tests {
     use super::*;
     use crate::report::test_reports::reports;
-    use crate::vocab::{Category, Level, Status};
+    use crate::vocab::{Category, ElementKind, Level, Status};
 
     /// The whole report through `Serialize` in one piece: what [`json_to`] must equal.
     fn serialized(report: &Report) -> String {
@@ -374,6 +383,9 @@ mod tests {
         }
         for &status in Status::ALL {
             assert_eq!(name(status), format!("\"{}\"", status.word()));
+        }
+        for &kind in ElementKind::ALL {
+            assert_eq!(name(kind), format!("\"{}\"", kind.word()));
         }
     }
 }

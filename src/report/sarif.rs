@@ -184,6 +184,12 @@ fn write_result(
         escape::json_into(out, text);
         out.push(b'"');
     };
+    // Levels, severities and vocabulary words: fixed ASCII that JSON never escapes.
+    let word = |out: &mut Vec<u8>, text: &'static str| {
+        out.push(b'"');
+        out.extend_from_slice(text.as_bytes());
+        out.push(b'"');
+    };
     let mut number = itoa::Buffer::new();
     out.extend_from_slice(b"{\"ruleId\":");
     string(out, result.rule_id);
@@ -192,7 +198,7 @@ fn write_result(
         out.extend_from_slice(number.format(index).as_bytes());
     }
     out.extend_from_slice(b",\"level\":");
-    string(out, result.level);
+    word(out, result.level);
     out.extend_from_slice(b",\"message\":{\"text\":\"");
     result.message.text.write_escaped(out, lists, literals);
     out.extend_from_slice(
@@ -219,13 +225,13 @@ fn write_result(
     string(out, result.partial_fingerprints.threat_id);
     let properties = &result.properties;
     out.extend_from_slice(b"},\"properties\":{\"security-severity\":");
-    string(out, properties.security_severity);
+    word(out, properties.security_severity);
     out.extend_from_slice(b",\"category\":");
-    string(out, properties.category);
+    word(out, properties.category);
     out.extend_from_slice(b",\"likelihood\":");
-    string(out, properties.likelihood);
+    word(out, properties.likelihood);
     out.extend_from_slice(b",\"impact\":");
-    string(out, properties.impact);
+    word(out, properties.impact);
     out.extend_from_slice(b",\"severityReasons\":[");
     for (i, reason) in properties.severity_reasons.iter().enumerate() {
         if i > 0 {
