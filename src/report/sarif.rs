@@ -143,6 +143,9 @@ fn results<'a>(
     // shared by many threats): look each up only when it changes.
     let mut last_file: Option<(*const u8, (&str, bool))> = None;
     let mut last_rule: Option<(*const u8, Option<usize>, bool)> = None;
+    let in_help: Vec<bool> = (report.rules.iter())
+        .map(|rule| mitigations_read_as_written(&rule.mitigations))
+        .collect();
     let open = report.threats.iter().filter(|t| t.status == Status::Open);
     open.map(move |threat| {
         let file = &threat.source_span.file;
@@ -161,9 +164,7 @@ fn results<'a>(
             Some((seen, index, in_help)) if seen == rule.as_ptr() => (index, in_help),
             _ => {
                 let index = rule_index.get(rule).copied();
-                let in_help = index
-                    .and_then(|i| report.rules.get(i))
-                    .is_some_and(|rule| mitigations_read_as_written(&rule.mitigations));
+                let in_help = index.and_then(|i| in_help.get(i)) == Some(&true);
                 last_rule = Some((rule.as_ptr(), index, in_help));
                 (index, in_help)
             }
