@@ -437,7 +437,7 @@ struct Message<'a> {
 ///
 /// The mitigations are left out when the rule's help lists them word for word (its templates
 /// have no holes): SARIF keeps what all of a rule's results share in the rule, and code
-/// scanning shows the rule's help with each alert. They were a fifth of a large log.
+/// scanning shows the rule's help with each alert. They were an eighth of a large log.
 struct MessageText<'a> {
     threat: &'a ThreatView,
     mitigations: bool,
