@@ -103,11 +103,25 @@ pub fn write_outputs(
         .map(|(name, text)| (dir.join(name), text))
         .collect();
     let mut written = write_all(&rendered)?;
-    for kind in &streamed {
-        let path = dir.join(kind.file_name());
-        replace(&temporary(kind.file_name()), &path)
-            .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
-        written.push(path.display().to_string());
+    // Removing a previous build's large file is the kernel freeing its pages (about 17 ms for
+    // each of a 10,000-element model's three): done side by side, on both cores.
+    let replaced: Vec<Result<String, String>> = std::thread::scope(|threads| {
+        let handles: Vec<_> = (streamed.iter())
+            .map(|kind| {
+                let (from, to) = (temporary(kind.file_name()), dir.join(kind.file_name()));
+                threads.spawn(move || match replace(&from, &to) {
+                    Ok(()) => Ok(to.display().to_string()),
+                    Err(error) => Err(format!("cannot write {}: {error}", to.display())),
+                })
+            })
+            .collect();
+        let joined = handles.into_iter().map(|handle| {
+            (handle.join()).unwrap_or_else(|_| Err("a file could not be moved".to_string()))
+        });
+        joined.collect()
+    });
+    for path in replaced {
+        written.push(path?);
     }
     tmc::timings::mark("outputs in place");
     // The log lists the files in the order they were asked for.
