@@ -210,13 +210,15 @@ fn embedded(title: &str, diagram: &Diagram<'_>) -> String {
             }
         }
     }
+    let mut label = String::new();
     for edge in &diagram.edges {
         out.push_str("\n  \"");
         dot_to(&mut out, edge.source);
         out.push_str("\" -> \"");
         dot_to(&mut out, edge.target);
         out.push_str("\" [label=\"");
-        dot_to(&mut out, &edge.text());
+        edge.text_into(&mut label);
+        dot_to(&mut out, &label);
         out.push('"');
         if edge.two_way {
             out.push_str(", dir=both");

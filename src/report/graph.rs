@@ -48,15 +48,35 @@ pub(crate) struct Edge<'a> {
 impl Edge<'_> {
     /// `N. label`, `N, M. label` for a pair, then the protocol on a second line.
     pub fn text(&self) -> String {
-        let numbers: Vec<String> = self.numbers.iter().map(usize::to_string).collect();
-        let mut text = numbers.join(", ");
-        match (&self.flow.label, &self.flow.protocol) {
-            (Some(label), Some(protocol)) => text = format!("{text}. {label}\n[{protocol}]"),
-            (Some(label), None) => text = format!("{text}. {label}"),
-            (None, Some(protocol)) => text = format!("{text}. [{protocol}]"),
-            (None, None) => {}
-        }
+        let mut text = String::new();
+        self.text_into(&mut text);
         text
+    }
+
+    /// [`Edge::text`], written into `out` (cleared first): every diagram labels every edge,
+    /// and a buffer the caller reuses saves an allocation or three each.
+    pub fn text_into(&self, out: &mut String) {
+        out.clear();
+        let mut number = itoa::Buffer::new();
+        for (i, n) in self.numbers.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            out.push_str(number.format(*n));
+        }
+        if let Some(label) = &self.flow.label {
+            out.push_str(". ");
+            out.push_str(label);
+            if let Some(protocol) = &self.flow.protocol {
+                out.push_str("\n[");
+                out.push_str(protocol);
+                out.push(']');
+            }
+        } else if let Some(protocol) = &self.flow.protocol {
+            out.push_str(". [");
+            out.push_str(protocol);
+            out.push(']');
+        }
     }
 }
 

@@ -95,6 +95,7 @@ fn write_within(diagram: &Diagram<'_>, limit: usize, out: &mut String) -> bool {
     }
     let mut risky_edges = Vec::new();
     let mut drawn = 0usize;
+    let mut label = String::new();
     for edge in &diagram.edges {
         if out.len() > limit {
             return false;
@@ -106,7 +107,8 @@ fn write_within(diagram: &Diagram<'_>, limit: usize, out: &mut String) -> bool {
         };
         let arrow = if edge.two_way { "<-->" } else { "-->" };
         let _ = write!(out, "  n{source} {arrow}|\"");
-        escape::mermaid_to(out, &edge.text());
+        edge.text_into(&mut label);
+        escape::mermaid_to(out, &label);
         let _ = writeln!(out, "\"| n{target}");
         if edge.risky {
             risky_edges.push(drawn.to_string());
