@@ -96,7 +96,7 @@ pub fn md_line(text: &str) -> String {
 /// Appends `text` escaped as by [`md`] (or [`md_line`], with `line_break` a space) to `out`.
 pub(crate) fn md_to(out: &mut String, text: &str, line_break: &str) {
     // Most text needs nothing: check cheaply before the character-by-character walk.
-    if md_plain_start(text) && md_plain(text) {
+    if md_plain_start(text) && (md_plain(text) || md_plain_but_inner_underscores(text)) {
         out.push_str(text);
         return;
     }
@@ -112,6 +112,30 @@ pub(crate) fn md_to(out: &mut String, text: &str, line_break: &str) {
 /// so text made of pieces is plain when every piece is).
 pub(crate) fn md_plain(text: &str) -> bool {
     is_plain(text, MD_SPECIAL)
+}
+
+/// No byte of `text` needs escaping but underscores inside words (`input_validation`), which
+/// [`md_line_into`] leaves as they are: such text is common (control and data names), and
+/// [`md_plain`] sends it to the walk.
+fn md_plain_but_inner_underscores(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let word_byte = |at: Option<usize>| {
+        at.and_then(|at| bytes.get(at))
+            .is_some_and(u8::is_ascii_alphanumeric)
+    };
+    bytes.iter().enumerate().all(|(at, &byte)| {
+        if byte == b'_' {
+            word_byte(at.checked_sub(1)) && word_byte(at.checked_add(1))
+        } else {
+            // MD_SPECIAL without `_` (a test keeps the two in step).
+            !(byte.is_ascii_control()
+                || byte == 0xC2
+                || matches!(
+                    byte,
+                    b'&' | b'<' | b'>' | b'\\' | b'|' | b'`' | b'*' | b'[' | b']' | b'~'
+                ))
+        }
+    })
 }
 
 /// `text` does not start with what would be block syntax or a list number at the start of a
@@ -470,6 +494,52 @@ mod tests {
         check(super::DOT_SPECIAL);
         check(super::MERMAID_SPECIAL);
         check(super::HTML_SPECIAL);
+    }
+
+    /// The shortcut for underscores inside words gives what the walk gives, and takes only
+    /// text the walk would leave as it is.
+    #[test]
+    fn inner_underscores_are_left_as_the_walk_leaves_them() {
+        let mut walked = String::new();
+        for text in [
+            "input_validation",
+            "a_b_c and x_1",
+            "_lead",
+            "trail_",
+            "a__b",
+            "a_ b",
+            "é_a",
+            "a_é",
+            "a_b | c",
+            "a_b\nc",
+            "1_000",
+            "x_y <z>",
+        ] {
+            walked.clear();
+            for (i, line) in super::lines(text).enumerate() {
+                if i > 0 {
+                    walked.push_str("<br>");
+                }
+                super::md_line_into(line, &mut walked, i == 0);
+            }
+            assert_eq!(md(text), walked, "{text:?}");
+            if super::md_plain_but_inner_underscores(text) {
+                assert_eq!(walked, text, "{text:?}");
+            }
+        }
+        for byte in 0x20u8..0x7F {
+            let text = format!("a{}b", char::from(byte));
+            let special = super::MD_SPECIAL.contains(&byte);
+            assert_eq!(
+                super::md_plain_but_inner_underscores(&text),
+                !special || byte == b'_'
+            );
+        }
+        assert!(super::md_plain_but_inner_underscores(
+            "input_validation and x_1"
+        ));
+        assert!(!super::md_plain_but_inner_underscores("a__b"));
+        assert!(!super::md_plain_but_inner_underscores("_a"));
     }
 
     #[test]
