@@ -351,6 +351,15 @@ pub fn url_path(path: &str) -> String {
 /// JSON and SARIF output is a great many strings, nearly all with nothing to escape: each is
 /// checked eight bytes at a time and then copied whole, where `serde_json` walks a byte at a time.
 #[inline]
+/// A vocabulary word (`Category::word`, a SARIF level and the like) as a JSON string: fixed
+/// ASCII that JSON never escapes (`the_words_are_the_serialized_names`), so it is copied
+/// without [`json_into`]'s scan.
+pub(crate) fn json_word_into(out: &mut Vec<u8>, word: &'static str) {
+    out.push(b'"');
+    out.extend_from_slice(word.as_bytes());
+    out.push(b'"');
+}
+
 pub fn json_into(out: &mut Vec<u8>, text: &str) {
     let bytes = text.as_bytes();
     if !has_json_special(bytes) {

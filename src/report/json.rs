@@ -115,13 +115,8 @@ impl<'a> Record<'a> {
         string(self.key(key), value);
     }
 
-    /// A vocabulary word (`Category::word` and the like): lowercase ASCII and underscores,
-    /// which JSON never escapes (`the_words_are_the_serialized_names`), so it is copied as is.
     fn word(&mut self, key: &[u8], word: &'static str) {
-        let out = self.key(key);
-        out.push(b'"');
-        out.extend_from_slice(word.as_bytes());
-        out.push(b'"');
+        escape::json_word_into(self.key(key), word);
     }
 
     fn optional(&mut self, key: &[u8], value: Option<&str>) {

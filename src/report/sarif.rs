@@ -185,12 +185,6 @@ fn write_result(
         escape::json_into(out, text);
         out.push(b'"');
     };
-    // Levels, severities and vocabulary words: fixed ASCII that JSON never escapes.
-    let word = |out: &mut Vec<u8>, text: &'static str| {
-        out.push(b'"');
-        out.extend_from_slice(text.as_bytes());
-        out.push(b'"');
-    };
     let mut number = itoa::Buffer::new();
     out.extend_from_slice(b"{\"ruleId\":");
     string(out, result.rule_id);
@@ -199,7 +193,7 @@ fn write_result(
         out.extend_from_slice(number.format(index).as_bytes());
     }
     out.extend_from_slice(b",\"level\":");
-    word(out, result.level);
+    escape::json_word_into(out, result.level);
     out.extend_from_slice(b",\"message\":{\"text\":\"");
     result.message.text.write_escaped(out, lists, literals);
     out.extend_from_slice(
@@ -226,13 +220,13 @@ fn write_result(
     string(out, result.partial_fingerprints.threat_id);
     let properties = &result.properties;
     out.extend_from_slice(b"},\"properties\":{\"security-severity\":");
-    word(out, properties.security_severity);
+    escape::json_word_into(out, properties.security_severity);
     out.extend_from_slice(b",\"category\":");
-    word(out, properties.category);
+    escape::json_word_into(out, properties.category);
     out.extend_from_slice(b",\"likelihood\":");
-    word(out, properties.likelihood);
+    escape::json_word_into(out, properties.likelihood);
     out.extend_from_slice(b",\"impact\":");
-    word(out, properties.impact);
+    escape::json_word_into(out, properties.impact);
     out.extend_from_slice(b",\"severityReasons\":[");
     for (i, reason) in properties.severity_reasons.iter().enumerate() {
         if i > 0 {
