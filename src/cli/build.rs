@@ -158,6 +158,7 @@ pub fn build(args: &BuildArgs) -> i32 {
             return USAGE;
         }
     };
+    warn_of_code_scanning_limit(&emits, report, &args.out);
     eprintln!(
         "{file}: ok ({}); wrote {}",
         tally(&compilation),
@@ -167,6 +168,23 @@ pub fn build(args: &BuildArgs) -> i32 {
     // compiling it did.
     std::mem::forget(compilation);
     OK
+}
+
+/// Warns when the `threats.sarif` written into `dir` lists more results than GitHub code
+/// scanning takes in a run: the upload would be rejected, and a CI job would learn it only
+/// after the build had passed.
+pub fn warn_of_code_scanning_limit(emits: &[Emit], report: &Report, dir: &Path) {
+    let most = tmc::report::SARIF_CODE_SCANNING_MOST_RESULTS;
+    let results = tmc::report::sarif_result_count(report);
+    if emits.contains(&Emit::Sarif) && results > most {
+        let path = dir.join(Emit::Sarif.file_name());
+        eprintln!(
+            "warning: {} has {results} results; GitHub code scanning rejects a run of more than {most}\n  \
+             split the model (a folder build writes one log per model), or record decisions for \
+             whole classes of threats: only open threats are results (docs/large-models.md)",
+            path.display()
+        );
+    }
 }
 
 /// Writes each (path, text), creating directories as needed; the paths written, for the log.

@@ -101,6 +101,7 @@ pub fn build(args: &BuildArgs, emits: &[Emit], templates: &Templates) -> i32 {
             }
         };
         let out_dir = args.out.join(root.with_extension(""));
+        super::build::warn_of_code_scanning_limit(emits, report, &out_dir);
         outputs.extend(
             rendered
                 .into_iter()

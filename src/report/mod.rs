@@ -33,7 +33,9 @@ pub use json::{json, json_to};
 pub use markdown::{markdown, markdown_to};
 pub use mermaid::mermaid;
 pub use sarif::{
-    sarif, sarif_to, FINGERPRINT as SARIF_FINGERPRINT, MANUAL_RULE as SARIF_MANUAL_RULE,
+    result_count as sarif_result_count, sarif, sarif_to,
+    CODE_SCANNING_MOST_RESULTS as SARIF_CODE_SCANNING_MOST_RESULTS,
+    FINGERPRINT as SARIF_FINGERPRINT, MANUAL_RULE as SARIF_MANUAL_RULE,
 };
 pub use templates::Templates;
 

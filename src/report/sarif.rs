@@ -20,6 +20,20 @@ use serde_json::{json, Value};
 pub const MANUAL_RULE: &str = "tmc.manual";
 /// The key of the stable threat id in `partialFingerprints`.
 pub const FINGERPRINT: &str = "tmcThreatId/v1";
+/// The most results GitHub code scanning takes in one run of an upload: it rejects a log with
+/// more (and of those it takes, stores the 5,000 most severe). GitHub's "SARIF results exceed
+/// limits" page lists the limits.
+pub const CODE_SCANNING_MOST_RESULTS: usize = 25_000;
+
+/// Whether `threat` is a result: open threats are findings, decided ones are not.
+fn listed(threat: &ThreatView) -> bool {
+    threat.status == Status::Open
+}
+
+/// How many results `threats.sarif` lists for `report`.
+pub fn result_count(report: &Report) -> usize {
+    report.threats.iter().filter(|t| listed(t)).count()
+}
 
 /// Renders `threats.sarif`.
 pub fn sarif(report: &Report) -> Result<String, RenderError> {
@@ -95,7 +109,7 @@ fn descriptors(report: &Report) -> (Vec<Value>, Map<&str, usize>) {
         let rule = threat.rule.as_deref().unwrap_or(MANUAL_RULE);
         let slot = worst.entry(rule).or_insert(threat.severity);
         *slot = (*slot).max(threat.severity);
-        manual_open |= threat.rule.is_none() && threat.status == Status::Open;
+        manual_open |= threat.rule.is_none() && listed(threat);
     }
 
     let mut rules: Vec<Value> = report
@@ -124,7 +138,7 @@ const FLUSH_AT: usize = 1 << 20;
 /// Each file's URI, made once: the threats are in a few files.
 fn artifact_uris(report: &Report) -> Map<&str, (String, bool)> {
     let mut uris: Map<&str, (String, bool)> = Map::default();
-    for threat in report.threats.iter().filter(|t| t.status == Status::Open) {
+    for threat in report.threats.iter().filter(|t| listed(t)) {
         let file = &*threat.source_span.file;
         if !uris.contains_key(file) {
             uris.insert(file, artifact_uri(file));
@@ -146,7 +160,7 @@ fn results<'a>(
     let in_help: Vec<bool> = (report.rules.iter())
         .map(|rule| mitigations_read_as_written(&rule.mitigations))
         .collect();
-    let open = report.threats.iter().filter(|t| t.status == Status::Open);
+    let open = report.threats.iter().filter(|t| listed(t));
     open.map(move |threat| {
         let file = &threat.source_span.file;
         let artifact = match last_file {

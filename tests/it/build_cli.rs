@@ -1008,3 +1008,61 @@ fn sarif_messages_leave_a_rules_fixed_mitigations_to_its_help() {
     }
     assert!(listed > 0 && left_to_help > 0, "{listed} / {left_to_help}");
 }
+
+/// A SARIF log with more results than GitHub code scanning takes in a run (25,000) gets a
+/// warning naming the file and the way out; the build still succeeds. Deciding the threats of
+/// one element brings this model to exactly 25,000, where the warning is not given.
+#[test]
+fn sarif_over_code_scannings_result_limit_is_a_warning() {
+    let dir = scratch("build-sarif-limit");
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    // A chain of 2,501 processes: 6 threats on each and 4 on each of the 2,500 flows.
+    let mut model = String::from("model \"Many processes\"\n");
+    for i in 0..2501 {
+        model.push_str(&format!("process p{i}\n"));
+    }
+    for i in 0..2500 {
+        model.push_str(&format!("p{i} -> p{}\n", i + 1));
+    }
+    let decided = format!("{model}accept \"*@p0\" {{ reason \"Tested elsewhere\" }}\n");
+    for (name, text, results) in [("over", &model, 25_006), ("at", &decided, 25_000)] {
+        let file = dir.join(format!("{name}.tm"));
+        std::fs::write(&file, text).unwrap_or_else(|e| panic!("{e}"));
+        let out = dir.join(name);
+        let output = tmc()
+            .arg("build")
+            .arg(&file)
+            .args(["--today", "2026-11-23", "--emit", "sarif", "-o"])
+            .arg(&out)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        let sarif =
+            std::fs::read_to_string(out.join("threats.sarif")).unwrap_or_else(|e| panic!("{e}"));
+        let sarif: serde_json::Value =
+            serde_json::from_str(&sarif).unwrap_or_else(|e| panic!("{e}"));
+        let listed = sarif["runs"][0]["results"].as_array().map(Vec::len);
+        assert_eq!(listed, Some(results), "{name}");
+        let warned = stderr(&output).contains(&format!(
+            "threats.sarif has {results} results; GitHub code scanning rejects a run of more than 25000"
+        ));
+        assert_eq!(warned, results > 25_000, "{name}: {}", stderr(&output));
+    }
+    // A folder build warns for each model's log that is over.
+    let site = dir.join("site");
+    let output = tmc()
+        .arg("build")
+        .arg(&dir)
+        .args(["--today", "2026-11-23", "--emit", "sarif", "-o"])
+        .arg(&site)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let err = stderr(&output);
+    let over = format!(
+        "warning: {} has 25006 results",
+        site.join("over").join("threats.sarif").display()
+    );
+    assert!(err.contains(&over), "{err}");
+    assert_eq!(err.matches("warning:").count(), 1, "{err}");
+}
