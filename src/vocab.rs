@@ -138,6 +138,10 @@ mod tests {
         );
         assert_eq!(Level::from_word("critical"), Some(Level::Critical));
         assert_eq!(Level::from_word("Critical"), None);
+        // The HTML page writes a level's word where its template lowers the display name.
+        for level in Level::ALL {
+            assert_eq!(level.word(), level.display().to_lowercase());
+        }
     }
 
     #[test]
