@@ -32,6 +32,8 @@ fn lines(text: &str) -> impl Iterator<Item = &str> {
 /// ASCII control character (line breaks among them) or the byte 0xC2, the lead byte of the C1
 /// controls (U+0080..U+009F), is left to the full walk; other non-ASCII bytes are never special.
 const MD_SPECIAL: &[u8; 11] = b"&<>\\|`*[]~_";
+/// [`MD_SPECIAL`] but `_` (a test keeps the two in step).
+const MD_SPECIAL_BUT_UNDERSCORE: &[u8; 10] = b"&<>\\|`*[]~";
 const MD_CODE_SPECIAL: &[u8; 2] = b"|`";
 const DOT_SPECIAL: &[u8; 3] = b"\\\"&";
 const MERMAID_SPECIAL: &[u8; 13] = b"\"#;:<>&|`{}\\%";
@@ -119,26 +121,18 @@ pub(crate) fn md_plain(text: &str) -> bool {
 
 /// No byte of `text` needs escaping but underscores inside words (`input_validation`), which
 /// [`md_line_into`] leaves as they are: such text is common (control and data names), and
-/// [`md_plain`] sends it to the walk.
+/// [`md_plain`] sends it to the walk. The other bytes are checked a block at a time, as by
+/// [`md_plain`], and the underscores found with `memchr`.
 fn md_plain_but_inner_underscores(text: &str) -> bool {
     let bytes = text.as_bytes();
     let word_byte = |at: Option<usize>| {
         at.and_then(|at| bytes.get(at))
             .is_some_and(u8::is_ascii_alphanumeric)
     };
-    bytes.iter().enumerate().all(|(at, &byte)| {
-        if byte == b'_' {
-            word_byte(at.checked_sub(1)) && word_byte(at.checked_add(1))
-        } else {
-            // MD_SPECIAL without `_` (a test keeps the two in step).
-            !(byte.is_ascii_control()
-                || byte == 0xC2
-                || matches!(
-                    byte,
-                    b'&' | b'<' | b'>' | b'\\' | b'|' | b'`' | b'*' | b'[' | b']' | b'~'
-                ))
-        }
-    })
+    is_plain(text, MD_SPECIAL_BUT_UNDERSCORE)
+        && text
+            .match_indices('_')
+            .all(|(at, _)| word_byte(at.checked_sub(1)) && word_byte(at.checked_add(1)))
 }
 
 /// `text` does not start with what would be block syntax or a list number at the start of a
@@ -591,6 +585,11 @@ mod tests {
                 !special || byte == b'_'
             );
         }
+        let but_underscore: Vec<u8> = (super::MD_SPECIAL.iter())
+            .copied()
+            .filter(|&b| b != b'_')
+            .collect();
+        assert_eq!(but_underscore, super::MD_SPECIAL_BUT_UNDERSCORE);
         assert!(super::md_plain_but_inner_underscores(
             "input_validation and x_1"
         ));
