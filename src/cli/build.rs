@@ -174,9 +174,12 @@ pub fn build(args: &BuildArgs) -> i32 {
 /// scanning takes in a run: the upload would be rejected, and a CI job would learn it only
 /// after the build had passed.
 pub fn warn_of_code_scanning_limit(emits: &[Emit], report: &Report, dir: &Path) {
+    if !emits.contains(&Emit::Sarif) {
+        return;
+    }
     let most = tmc::report::SARIF_CODE_SCANNING_MOST_RESULTS;
     let results = tmc::report::sarif_result_count(report);
-    if emits.contains(&Emit::Sarif) && results > most {
+    if results > most {
         let path = dir.join(Emit::Sarif.file_name());
         eprintln!(
             "warning: {} has {results} results; GitHub code scanning rejects a run of more than {most}\n  \
