@@ -1029,14 +1029,7 @@ fn sarif_over_code_scannings_result_limit_is_a_warning() {
         let file = dir.join(format!("{name}.tm"));
         std::fs::write(&file, text).unwrap_or_else(|e| panic!("{e}"));
         let out = dir.join(name);
-        let output = tmc()
-            .arg("build")
-            .arg(&file)
-            .args(["--today", "2026-11-23", "--emit", "sarif", "-o"])
-            .arg(&out)
-            .output()
-            .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        let output = build_sarif(&file, &out);
         let sarif =
             std::fs::read_to_string(out.join("threats.sarif")).unwrap_or_else(|e| panic!("{e}"));
         let sarif: serde_json::Value =
@@ -1050,19 +1043,24 @@ fn sarif_over_code_scannings_result_limit_is_a_warning() {
     }
     // A folder build warns for each model's log that is over.
     let site = dir.join("site");
-    let output = tmc()
-        .arg("build")
-        .arg(&dir)
-        .args(["--today", "2026-11-23", "--emit", "sarif", "-o"])
-        .arg(&site)
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let err = stderr(&output);
+    let err = stderr(&build_sarif(&dir, &site));
     let over = format!(
         "warning: {} has 25006 results",
         site.join("over").join("threats.sarif").display()
     );
     assert!(err.contains(&over), "{err}");
     assert_eq!(err.matches("warning:").count(), 1, "{err}");
+}
+
+/// `tmc build MODEL_OR_FOLDER --emit sarif -o OUT`, which must succeed.
+fn build_sarif(model: &std::path::Path, out: &std::path::Path) -> std::process::Output {
+    let output = tmc()
+        .arg("build")
+        .arg(model)
+        .args(["--today", "2026-11-23", "--emit", "sarif", "-o"])
+        .arg(out)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    output
 }
