@@ -12,7 +12,6 @@ use super::graph::{Diagram, Item, Layout};
 use super::view::Report;
 use super::RenderError;
 use crate::vocab::ElementKind;
-use std::fmt::Write;
 
 /// Renders the diagram of the model, or of boundary `scope` (elements inside it, transitively, and
 /// the flows touching them; their outside endpoints are drawn plainly).
@@ -35,33 +34,35 @@ pub(crate) fn render_within(diagram: &Diagram<'_>, limit: usize) -> Option<Strin
 }
 
 /// Writes the source into `out`, stopping once it is longer than `limit`; whether it fits.
+///
+/// Pushed piece by piece, with numbers through `itoa`: at 10,000 elements the Markdown draws a
+/// diagram per boundary, and `write!`'s formatting was a third of drawing them.
 fn write_within(diagram: &Diagram<'_>, limit: usize, out: &mut String) -> bool {
     out.push_str("flowchart LR\n");
-    let mut boundaries = Vec::new();
-    let mut risky_nodes = Vec::new();
+    // The `class` lines' lists: node ids and edge numbers, comma-separated.
+    let mut boundaries = String::new();
+    let mut risky_nodes = String::new();
     for item in &diagram.items {
         if out.len() > limit {
             return false;
         }
-        // `write!` into a String cannot fail; the results are ignored for that reason.
         match item {
             Item::Open {
                 boundary,
                 index,
                 depth,
             } => {
-                let _ = write!(
-                    out,
-                    "{:indent$}subgraph n{index}[\"",
-                    "",
-                    indent = 2 * depth + 2
-                );
+                indent(out, 2 * depth + 2);
+                out.push_str("subgraph ");
+                node_id(out, *index);
+                out.push_str("[\"");
                 escape::mermaid_to(out, &boundary.name);
                 out.push_str("\"]\n");
-                boundaries.push(format!("n{index}"));
+                listed(&mut boundaries, |list| node_id(list, *index));
             }
             Item::Close { depth } => {
-                let _ = writeln!(out, "{:indent$}end", "", indent = 2 * depth + 2);
+                indent(out, 2 * depth + 2);
+                out.push_str("end\n");
             }
             Item::Node {
                 element,
@@ -77,23 +78,21 @@ fn write_within(diagram: &Diagram<'_>, limit: usize, out: &mut String) -> bool {
                         ("[", "]")
                     }
                 };
-                let _ = write!(
-                    out,
-                    "{:indent$}n{index}{open}\"",
-                    "",
-                    indent = 2 * depth + 2
-                );
+                indent(out, 2 * depth + 2);
+                node_id(out, *index);
+                out.push_str(open);
+                out.push('"');
                 escape::mermaid_to(out, &element.name);
                 out.push('"');
                 out.push_str(close);
                 out.push('\n');
                 if *risky {
-                    risky_nodes.push(format!("n{index}"));
+                    listed(&mut risky_nodes, |list| node_id(list, *index));
                 }
             }
         }
     }
-    let mut risky_edges = Vec::new();
+    let mut risky_edges = String::new();
     let mut drawn = 0usize;
     let mut label = String::new();
     for edge in &diagram.edges {
@@ -105,30 +104,59 @@ fn write_within(diagram: &Diagram<'_>, limit: usize, out: &mut String) -> bool {
         else {
             continue;
         };
-        let arrow = if edge.two_way { "<-->" } else { "-->" };
-        let _ = write!(out, "  n{source} {arrow}|\"");
+        out.push_str("  ");
+        node_id(out, source);
+        out.push_str(if edge.two_way { " <-->|\"" } else { " -->|\"" });
         edge.text_into(&mut label);
         escape::mermaid_to(out, &label);
-        let _ = writeln!(out, "\"| n{target}");
+        out.push_str("\"| ");
+        node_id(out, target);
+        out.push('\n');
         if edge.risky {
-            risky_edges.push(drawn.to_string());
+            listed(&mut risky_edges, |list| {
+                list.push_str(itoa::Buffer::new().format(drawn));
+            });
         }
         drawn += 1;
     }
     if !boundaries.is_empty() {
         out.push_str("  classDef boundary fill:none,stroke:#666,stroke-dasharray:5 5\n");
-        let _ = writeln!(out, "  class {} boundary", boundaries.join(","));
+        for piece in ["  class ", &boundaries, " boundary\n"] {
+            out.push_str(piece);
+        }
     }
     if !risky_nodes.is_empty() {
         out.push_str("  classDef risk stroke:#d62728,stroke-width:3px\n");
-        let _ = writeln!(out, "  class {} risk", risky_nodes.join(","));
+        for piece in ["  class ", &risky_nodes, " risk\n"] {
+            out.push_str(piece);
+        }
     }
     if !risky_edges.is_empty() {
-        let _ = writeln!(
-            out,
-            "  linkStyle {} stroke:#d62728,stroke-width:2px",
-            risky_edges.join(",")
-        );
+        for piece in [
+            "  linkStyle ",
+            &risky_edges,
+            " stroke:#d62728,stroke-width:2px\n",
+        ] {
+            out.push_str(piece);
+        }
     }
     out.len() <= limit
+}
+
+/// `n` and the element's (or boundary's) position: the node's id.
+fn node_id(out: &mut String, index: usize) {
+    out.push('n');
+    out.push_str(itoa::Buffer::new().format(index));
+}
+
+fn indent(out: &mut String, spaces: usize) {
+    out.extend(std::iter::repeat(' ').take(spaces));
+}
+
+/// Appends one entry to a comma-separated list.
+fn listed(list: &mut String, entry: impl FnOnce(&mut String)) {
+    if !list.is_empty() {
+        list.push(',');
+    }
+    entry(list);
 }
