@@ -402,7 +402,7 @@ impl<'a> Context<'a> {
             .map(|((f, threats), manual)| FlowSection {
                 number: f.number,
                 id: &f.id,
-                anchor: format!("flow-{}", f.number),
+                anchor: anchor("flow-", f.number),
                 source: element(&f.source).map_or(&*f.source, |e| e.name.as_str()),
                 target: element(&f.target).map_or(&*f.target, |e| e.name.as_str()),
                 label: f.label.as_deref(),
@@ -423,7 +423,7 @@ impl<'a> Context<'a> {
                 id: &e.id,
                 name: &e.name,
                 kind: e.kind.display(),
-                anchor: format!("element-{}", i + 1),
+                anchor: anchor("element-", i + 1),
                 threats: table(threats, &mut tables),
             })
             .collect();
@@ -607,6 +607,11 @@ fn embedded_table(rows: &[Row<'_>], made: &mut Made, out: &mut String) {
         match row.component {
             // Nearly every row: the name alone, escaped where it is.
             Component::Name(name) => escape::md_to(out, name, "<br>"),
+            // Written as its `Display` writes it; it has nothing to escape.
+            Component::Flow(flow) => {
+                out.push_str("Data flow ");
+                out.push_str(number.format(flow));
+            }
             other => {
                 component.clear();
                 // `write!` into a String cannot fail.
@@ -644,10 +649,15 @@ fn mitigation_cell(out: &mut String, mitigations: &MitigationList<'_>) {
 
 const TABLE_HEADER: &str = "| Threat Id | Component name | Threat Name | STRIDE category | Explanation | Mitigations | Risk severity | Id | Status |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n";
 
+/// `flow-N` or `element-N`: a section's anchor (without `format!`, made for every section).
+fn anchor(kind: &str, number: usize) -> String {
+    [kind, itoa::Buffer::new().format(number)].concat()
+}
+
 fn data_names(data: &Map<&str, &DataView>, ids: &[std::sync::Arc<str>]) -> Vec<String> {
     ids.iter()
         .map(|id| match data.get(&**id) {
-            Some(d) => format!("{} ({})", d.name, d.classification.display()),
+            Some(d) => [&*d.name, " (", d.classification.display(), ")"].concat(),
             None => id.to_string(),
         })
         .collect()
