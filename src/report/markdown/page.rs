@@ -168,17 +168,19 @@ impl Page<'_, '_> {
              - [Data flows](#data-flows)",
         );
         for flow in &c.flows {
-            let _ = write!(self.text, "\n  - [Data flow {}: ", flow.number);
+            self.push("\n  - [Data flow ");
+            self.push(itoa::Buffer::new().format(flow.number));
+            self.push(": ");
             self.md_line(flow.source);
             self.push(" -> ");
             self.md_line(flow.target);
-            let _ = write!(self.text, "](#{})", flow.anchor);
+            self.link_end(&flow.anchor);
         }
         self.push("\n- [Threats on elements](#threats-on-elements)");
         for element in &c.elements {
             self.push("\n  - [");
             self.md_line(element.name);
-            let _ = write!(self.text, "](#{})", element.anchor);
+            self.link_end(&element.anchor);
         }
         self.push("\n- [Hand-written threats](#hand-written-threats)");
         if c.other.count > 0 {
@@ -258,13 +260,29 @@ impl Page<'_, '_> {
         self.push("\n## Data flows\n");
     }
 
+    /// `](#ANCHOR)`: the end of a link to a section.
+    fn link_end(&mut self, anchor: &str) {
+        self.push("](#");
+        self.push(anchor);
+        self.push(")");
+    }
+
+    /// The anchor a table of contents links to, before a section's heading.
+    fn anchor(&mut self, anchor: &str) {
+        self.push("<a id=\"");
+        self.push(anchor);
+        self.push("\"></a>\n\n");
+    }
+
     fn flows(&mut self, c: &Context<'_>) -> Result<(), RenderError> {
         for flow in &c.flows {
             self.push("\n");
             if c.toc {
-                let _ = write!(self.text, "<a id=\"{}\"></a>\n\n", flow.anchor);
+                self.anchor(&flow.anchor);
             }
-            let _ = write!(self.text, "### Data flow {}: ", flow.number);
+            self.push("### Data flow ");
+            self.push(itoa::Buffer::new().format(flow.number));
+            self.push(": ");
             self.md_line(flow.source);
             self.push(" -> ");
             self.md_line(flow.target);
@@ -311,11 +329,13 @@ impl Page<'_, '_> {
         for element in &c.elements {
             self.push("\n");
             if c.toc {
-                let _ = write!(self.text, "<a id=\"{}\"></a>\n\n", element.anchor);
+                self.anchor(&element.anchor);
             }
             self.push("### ");
             self.md_line(element.name);
-            let _ = write!(self.text, " ({} ", element.kind);
+            self.push(" (");
+            self.push(element.kind);
+            self.push(" ");
             self.md_code(element.id);
             self.push(")\n\n");
             self.table(&element.threats)?;
