@@ -54,13 +54,17 @@ fn is_plain<const N: usize>(text: &str, special: &[u8; N]) -> bool {
             }
         }
     }
-    // The rest in one more block, padded with a byte no syntax treats specially.
-    let rest = blocks.remainder();
+    !block_has_special(&padded(blocks.remainder()), special)
+}
+
+/// The bytes after the last whole block as one more block, padded with a byte no syntax treats
+/// specially.
+fn padded(rest: &[u8]) -> [u8; BLOCK] {
     let mut last = [b'a'; BLOCK];
     if let Some(start) = last.get_mut(..rest.len()) {
         start.copy_from_slice(rest);
     }
-    !block_has_special(&last, special)
+    last
 }
 
 /// How many bytes [`is_plain`] checks at a time.
@@ -326,12 +330,7 @@ pub(crate) fn html_to(out: &mut String, text: &str) {
         }
         at += BLOCK;
     }
-    let rest = blocks.remainder();
-    let mut last = [b'a'; BLOCK];
-    if let Some(start) = last.get_mut(..rest.len()) {
-        start.copy_from_slice(rest);
-    }
-    if block_has_special(&last, HTML_SPECIAL) {
+    if block_has_special(&padded(blocks.remainder()), HTML_SPECIAL) {
         html_walk(out, text, at..bytes.len(), &mut plain_from);
     }
     out.push_str(text.get(plain_from..).unwrap_or_default());

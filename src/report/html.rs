@@ -173,7 +173,7 @@ fn write_row(t: &Row<'_>, out: &mut String, scratch: &mut String) {
         Some(n) => {
             let mut digits = itoa::Buffer::new();
             let n = digits.format(n);
-            for piece in [
+            out.extend([
                 "<td class=\"n\" data-value=\"",
                 n,
                 "\"><a href=\"#flow-",
@@ -181,9 +181,7 @@ fn write_row(t: &Row<'_>, out: &mut String, scratch: &mut String) {
                 "\">",
                 n,
                 "</a></td>\n",
-            ] {
-                out.push_str(piece);
-            }
+            ]);
         }
         None => out.push_str("<td class=\"n\" data-value=\"0\"></td>\n"),
     }
@@ -401,12 +399,7 @@ impl<'a> Lookup<'a> {
         let flow = threat.flow.as_deref().and_then(|id| self.flows.get(id));
         let component = match (threat.element.as_deref(), flow) {
             (Some(element), _) => Cow::Borrowed(self.name(element)),
-            (None, Some(flow)) => {
-                let mut text = String::with_capacity(32);
-                text.push_str("Data flow ");
-                text.push_str(itoa::Buffer::new().format(flow.number));
-                Cow::Owned(text)
-            }
+            (None, Some(flow)) => Cow::Owned(super::numbered("Data flow ", flow.number)),
             (None, None) => Cow::Borrowed(threat.flow.as_deref().unwrap_or_default()),
         };
         let severity_at = SEVERITIES.iter().position(|s| *s == threat.severity);

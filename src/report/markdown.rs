@@ -402,7 +402,7 @@ impl<'a> Context<'a> {
             .map(|((f, threats), manual)| FlowSection {
                 number: f.number,
                 id: &f.id,
-                anchor: anchor("flow-", f.number),
+                anchor: super::numbered("flow-", f.number),
                 source: element(&f.source).map_or(&*f.source, |e| e.name.as_str()),
                 target: element(&f.target).map_or(&*f.target, |e| e.name.as_str()),
                 label: f.label.as_deref(),
@@ -423,7 +423,7 @@ impl<'a> Context<'a> {
                 id: &e.id,
                 name: &e.name,
                 kind: e.kind.display(),
-                anchor: anchor("element-", i + 1),
+                anchor: super::numbered("element-", i + 1),
                 threats: table(threats, &mut tables),
             })
             .collect();
@@ -648,11 +648,6 @@ fn mitigation_cell(out: &mut String, mitigations: &MitigationList<'_>) {
 }
 
 const TABLE_HEADER: &str = "| Threat Id | Component name | Threat Name | STRIDE category | Explanation | Mitigations | Risk severity | Id | Status |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n";
-
-/// `flow-N` or `element-N`: a section's anchor (without `format!`, made for every section).
-fn anchor(kind: &str, number: usize) -> String {
-    [kind, itoa::Buffer::new().format(number)].concat()
-}
 
 fn data_names(data: &Map<&str, &DataView>, ids: &[std::sync::Arc<str>]) -> Vec<String> {
     ids.iter()

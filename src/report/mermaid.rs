@@ -121,24 +121,18 @@ fn write_within(diagram: &Diagram<'_>, limit: usize, out: &mut String) -> bool {
     }
     if !boundaries.is_empty() {
         out.push_str("  classDef boundary fill:none,stroke:#666,stroke-dasharray:5 5\n");
-        for piece in ["  class ", &boundaries, " boundary\n"] {
-            out.push_str(piece);
-        }
+        out.extend(["  class ", &boundaries, " boundary\n"]);
     }
     if !risky_nodes.is_empty() {
         out.push_str("  classDef risk stroke:#d62728,stroke-width:3px\n");
-        for piece in ["  class ", &risky_nodes, " risk\n"] {
-            out.push_str(piece);
-        }
+        out.extend(["  class ", &risky_nodes, " risk\n"]);
     }
     if !risky_edges.is_empty() {
-        for piece in [
+        out.extend([
             "  linkStyle ",
             &risky_edges,
             " stroke:#d62728,stroke-width:2px\n",
-        ] {
-            out.push_str(piece);
-        }
+        ]);
     }
     out.len() <= limit
 }

@@ -78,3 +78,9 @@ impl RenderError {
 }
 
 pub use build::build;
+
+/// `PREFIX` followed by `number` ("flow-12", "Data flow 12"), without `format!`: the
+/// renderers make one for most sections and rows of a large report.
+pub(crate) fn numbered(prefix: &str, number: usize) -> String {
+    [prefix, itoa::Buffer::new().format(number)].concat()
+}

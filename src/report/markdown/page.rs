@@ -168,9 +168,8 @@ impl Page<'_, '_> {
              - [Data flows](#data-flows)",
         );
         for flow in &c.flows {
-            self.push("\n  - [Data flow ");
-            self.push(itoa::Buffer::new().format(flow.number));
-            self.push(": ");
+            self.push("\n  - [");
+            self.flow_title_start(flow.number);
             self.md_line(flow.source);
             self.push(" -> ");
             self.md_line(flow.target);
@@ -260,6 +259,13 @@ impl Page<'_, '_> {
         self.push("\n## Data flows\n");
     }
 
+    /// `Data flow N: `, before the flow's source and target in its heading and contents link.
+    fn flow_title_start(&mut self, number: usize) {
+        self.push("Data flow ");
+        self.push(itoa::Buffer::new().format(number));
+        self.push(": ");
+    }
+
     /// `](#ANCHOR)`: the end of a link to a section.
     fn link_end(&mut self, anchor: &str) {
         self.push("](#");
@@ -280,9 +286,8 @@ impl Page<'_, '_> {
             if c.toc {
                 self.anchor(&flow.anchor);
             }
-            self.push("### Data flow ");
-            self.push(itoa::Buffer::new().format(flow.number));
-            self.push(": ");
+            self.push("### ");
+            self.flow_title_start(flow.number);
             self.md_line(flow.source);
             self.push(" -> ");
             self.md_line(flow.target);
