@@ -6,7 +6,7 @@ mod cli;
 // mimalloc rather than glibc's malloc: it asks the kernel for transparent huge pages, so a build
 // takes a few hundred page faults instead of tens of thousands. That cut the median wall time of
 // a 10,000-element build by a quarter (on a quiet machine) and the CPU time of a 1,000-element
-// one by a fifth; docs/performance.md has the measurements. Its v2 line: v3 held 20 MB more at the peak.
+// one by a fifth; docs/performance-history.md has the measurements. Its v2 line: v3 held 20 MB more at the peak.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -27,7 +27,7 @@ const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
 /// after. At N = 100,000, `tmc check` took a median 1.44 s with a 3 ms delay, 1.02 s with 100 ms
 /// (on one machine), and 2.47 s with 100 ms against 1.81 s never returning (system time 0.98 s
 /// against 0.19 s, on a slower one); a 10,000-element build's peak stays near 190 MB
-/// (docs/performance.md, tenth and eleventh rounds). `MIMALLOC_PURGE_DELAY` still wins when
+/// (docs/performance-history.md, tenth and eleventh rounds). `MIMALLOC_PURGE_DELAY` still wins when
 /// set: 0 returns freed memory at once, for a smaller footprint at 0.1-0.2 s more.
 fn keep_freed_memory() {
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {

@@ -2,7 +2,7 @@
 //! subject, not the rendered text: the text is rendered again by each output that writes it, a
 //! piece at a time or into a buffer the output reuses. At 10,000 elements the rendered text was 50 MB of the compile's memory,
 //! and at 100,000 it was 800 MB, most of the memory fresh pages cost the kernel to hand out
-//! (docs/performance.md, seventh round). Rendering is deterministic, so every output, and every
+//! (docs/performance-history.md, seventh round). Rendering is deterministic, so every output, and every
 //! call, gets the same text.
 
 use super::path::Scope;
