@@ -4,7 +4,8 @@
 //! `cargo bench --bench pipeline [-- FILTER]`.
 //!
 //! N = 100,000 takes too long for criterion's sampling: `cargo run --release --example stages --
-//! 100000` times it once per stage. Results and how to read them: docs/performance.md.
+//! 100000` times it once per stage. How to use it: docs/performance.md (Criterion); the figures it
+//! gave: docs/performance-history.md.
 //!
 //! Each stage's output is dropped outside the timing (`iter_with_large_drop`): the CLI never frees
 //! the model, and freeing is measured by the `stages` example instead.

@@ -18,7 +18,7 @@ pub struct Options {
     pub rules: RuleOptions,
     /// Move the threats into the report instead of copying them: `Compilation::threats` then
     /// holds only the rules when a report was built. The CLI sets it; at 170,000 threats the
-    /// copy costs a few hundred megabytes.
+    /// copy would be tens of megabytes of fresh memory.
     pub report_takes_threats: bool,
     /// Stop after the rules: `Compilation::report` stays `None` and `threats` keeps every
     /// threat. For callers that need no report (`tmc check`); a large model's report is

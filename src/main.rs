@@ -26,8 +26,8 @@ const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
 /// on the host as well). `tmc` runs one build and exits, so holding what it freed costs nothing
 /// after. At N = 100,000, `tmc check` took a median 1.44 s with a 3 ms delay, 1.02 s with 100 ms
 /// (on one machine), and 2.47 s with 100 ms against 1.81 s never returning (system time 0.98 s
-/// against 0.19 s, on a slower one); a 10,000-element build's peak stays near 190 MB
-/// (docs/performance-history.md, tenth and eleventh rounds). `MIMALLOC_PURGE_DELAY` still wins when
+/// against 0.19 s, on a slower one), with a 10,000-element build's peak near 190 MB
+/// (docs/performance-history.md, tenth and eleventh rounds; 160 MB now, docs/performance.md). `MIMALLOC_PURGE_DELAY` still wins when
 /// set: 0 returns freed memory at once, for a smaller footprint at 0.1-0.2 s more.
 fn keep_freed_memory() {
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
@@ -45,9 +45,10 @@ const PLAIN_PAGES_FROM: u64 = 8 * 1024 * 1024;
 /// Turns transparent huge pages off for the rest of the run when the model at `path` is large.
 ///
 /// mimalloc asks for 2 MB pages, which makes a small or mid-sized compile faster (fewer page
-/// faults and TLB misses: a 10,000-element `check` takes a median 0.13 s with them and 0.16-0.18 s
+/// faults and TLB misses: a 10,000-element `check` took a median 0.13 s with them and 0.16-0.18 s
 /// without). A large compile touches most of its memory fresh, and there a 2 MB page costs
-/// more than the 4 KB pages it stands for: on the 2-core VM of docs/performance.md, whose
+/// more than the 4 KB pages it stands for: on the eleventh round's 2-core VM
+/// (docs/performance-history.md), whose
 /// host takes back free guest memory in 2 MB blocks, `check` at N = 100,000 took a median
 /// 2.04-2.17 s with them and 1.48-1.55 s without (system time 1.1 s against 0.43 s); at 30,000
 /// and 50,000 elements the two were even. `MIMALLOC_ALLOW_THP` set to anything keeps this from

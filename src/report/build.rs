@@ -26,9 +26,10 @@ pub fn build(model: &Model, threats: &Threats, sources: &SourceMap) -> Report {
     build_owned(model, threats.threats.clone(), &threats.rules, sources)
 }
 
-/// Builds the report, moving each threat's text into it instead of copying: at 170,000
-/// threats the copy is a few hundred megabytes, and the memory it touches is most of the
-/// time a build takes (docs/performance.md).
+/// Builds the report, moving each threat into it instead of copying: at 170,000 threats the
+/// copy was a few hundred megabytes when threats held their text, and the memory it touched
+/// most of the time a build took (docs/performance-history.md, second round); it would still
+/// be tens of megabytes of fresh memory.
 pub fn build_owned(
     model: &Model,
     threats: Vec<Threat>,

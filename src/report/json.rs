@@ -31,7 +31,7 @@ pub fn json(report: &Report) -> Result<String, RenderError> {
 }
 
 /// Writes `threats.json` to `writer`: the bytes [`json`] returns, without holding them all in
-/// memory (260 MB for a model of 10,000 elements). Serializing a [`Report`] cannot fail, so
+/// memory (211 MB for a model of 10,000 elements). Serializing a [`Report`] cannot fail, so
 /// every error is the writer's.
 pub fn json_to(report: &Report, mut writer: impl Write) -> io::Result<()> {
     let mut out = Vec::with_capacity(FLUSH_AT + FLUSH_AT / 4);
