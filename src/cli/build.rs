@@ -77,7 +77,7 @@ fn emits(args: &BuildArgs) -> Result<Vec<Emit>, i32> {
     emits.sort();
     emits.dedup();
     if emits.contains(&Emit::Svg) && !graphviz::available() {
-        eprintln!(
+        errln!(
             "error: --emit svg needs Graphviz's `dot` on PATH (install graphviz, or leave svg out)"
         );
         return Err(USAGE);
@@ -102,7 +102,7 @@ pub fn report_diagnostics(
 }
 
 pub fn print_json(json: &[serde_json::Value]) {
-    println!(
+    outln!(
         "{}",
         serde_json::to_string_pretty(json).unwrap_or_else(|_| "[]".into())
     );
@@ -116,7 +116,7 @@ pub fn build(args: &BuildArgs) -> i32 {
     let templates = match read_templates(args.templates.as_deref()) {
         Ok(templates) => templates,
         Err(message) => {
-            eprintln!("error: {message}");
+            errln!("error: {message}");
             return USAGE;
         }
     };
@@ -136,13 +136,13 @@ pub fn build(args: &BuildArgs) -> i32 {
     let report = match &compilation.report {
         Some(report) if !fails(&compilation, &args.options) => report,
         _ => {
-            eprintln!("{file}: failed ({}); nothing written", tally(&compilation));
+            errln!("{file}: failed ({}); nothing written", tally(&compilation));
             return FAILED;
         }
     };
     let scope = args.diagram_scope.as_deref();
     if let Err(message) = check_scope(report, scope) {
-        eprintln!("error: {message}");
+        errln!("error: {message}");
         return USAGE;
     }
     let written = match super::outputs::write_outputs(
@@ -154,12 +154,12 @@ pub fn build(args: &BuildArgs) -> i32 {
     ) {
         Ok(written) => written,
         Err(message) => {
-            eprintln!("error: {message}");
+            errln!("error: {message}");
             return USAGE;
         }
     };
     warn_of_code_scanning_limit(&emits, report, &args.out);
-    eprintln!(
+    errln!(
         "{file}: ok ({}); wrote {}",
         tally(&compilation),
         written.join(", ")
@@ -181,7 +181,7 @@ pub fn warn_of_code_scanning_limit(emits: &[Emit], report: &Report, dir: &Path) 
     let results = tmc::report::sarif_result_count(report);
     if results > most {
         let path = dir.join(Emit::Sarif.file_name());
-        eprintln!(
+        errln!(
             "warning: {} has {results} results; GitHub code scanning rejects a run of more than {most}\n  \
              split the model (a folder build writes one log per model), or record decisions for \
              whole classes of threats: only open threats are results (docs/large-models.md)",
@@ -228,7 +228,7 @@ pub fn render_all(
                     Ok(text) => outputs.push((kind.file_name(), text.to_string())),
                     Err(message) if !drawing.svg_explicit => {
                         let first = message.lines().next().unwrap_or_default();
-                        eprintln!("warning: {first}\n  dfd.svg is left out; dfd.dot has the diagram (try --diagram-scope)");
+                        errln!("warning: {first}\n  dfd.svg is left out; dfd.dot has the diagram (try --diagram-scope)");
                     }
                     Err(message) => return Err(message),
                 }
@@ -295,7 +295,7 @@ impl Svg {
             Ok(text) => Some(text),
             Err(message) => {
                 let first = message.lines().next().unwrap_or_default();
-                eprintln!(
+                errln!(
                     "warning: {first}\n  threat-model.html shows the diagram's Mermaid source instead"
                 );
                 None

@@ -58,7 +58,7 @@ pub fn color_choice(color: Color) -> ColorChoice {
 pub fn compile_file(file: &Path, options: &Options) -> Result<Compilation, i32> {
     crate::plain_pages_for(file);
     compile(file, &FsLoader, options).map_err(|error| {
-        eprintln!("error: {error}");
+        errln!("error: {error}");
         USAGE
     })
 }
@@ -75,7 +75,7 @@ pub fn print_human(compilation: &Compilation, shared: &SharedOptions) {
         &compilation.diagnostics,
         color_choice(shared.color),
     );
-    eprint!("{text}");
+    err!("{text}");
 }
 
 pub fn tally(compilation: &Compilation) -> String {
@@ -101,7 +101,7 @@ pub fn check(args: &CheckArgs) -> i32 {
             ..options
         },
         Err(message) => {
-            eprintln!("error: {message}");
+            errln!("error: {message}");
             return USAGE;
         }
     };
@@ -110,7 +110,7 @@ pub fn check(args: &CheckArgs) -> i32 {
     let files = match super::folder::expand(&args.files, args.options.max_depth) {
         Ok(files) => files,
         Err(message) => {
-            eprintln!("error: {message}");
+            errln!("error: {message}");
             return USAGE;
         }
     };
@@ -150,9 +150,9 @@ pub fn check(args: &CheckArgs) -> i32 {
                 } else {
                     "ok"
                 };
-                eprintln!("{}: {verdict} ({})", file.display(), tally(&compilation));
+                errln!("{}: {verdict} ({})", file.display(), tally(&compilation));
                 if let Some(level) = gate {
-                    print!("{}", super::gate::human(file, level, &failing));
+                    out!("{}", super::gate::human(file, level, &failing));
                 }
             }
         }
@@ -172,7 +172,7 @@ pub fn check(args: &CheckArgs) -> i32 {
             }),
             None => serde_json::Value::Array(json),
         };
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&value).unwrap_or_else(|_| "[]".into())
         );
@@ -183,7 +183,7 @@ pub fn check(args: &CheckArgs) -> i32 {
 /// Compiles one model with the shared options; the exit code when that cannot start.
 pub fn compile_one(file: &Path, shared: &SharedOptions) -> Result<Compilation, i32> {
     let options = options(shared).map_err(|message| {
-        eprintln!("error: {message}");
+        errln!("error: {message}");
         USAGE
     })?;
     compile_file(file, &options)
@@ -213,7 +213,7 @@ pub fn debug_model(args: &CompileArgs) -> i32 {
         "packs": compilation.model.packs,
         "rules": compilation.model.rules.iter().map(|r| serde_json::json!({"id": r.decl.id.text, "pack": r.pack})).collect::<Vec<_>>(),
     });
-    println!(
+    outln!(
         "{}",
         serde_json::to_string_pretty(&value).unwrap_or_default()
     );

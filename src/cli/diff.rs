@@ -46,7 +46,7 @@ fn compile_side(
     options: &Options,
 ) -> Result<Compilation, i32> {
     compile(file, loader, options).map_err(|error| {
-        eprintln!("error: {label}: {error}");
+        errln!("error: {label}: {error}");
         USAGE
     })
 }
@@ -55,7 +55,7 @@ pub fn diff(args: &DiffArgs) -> i32 {
     let options = match options(&args.options) {
         Ok(options) => options,
         Err(message) => {
-            eprintln!("error: {message}");
+            errln!("error: {message}");
             return USAGE;
         }
     };
@@ -82,11 +82,11 @@ pub fn diff(args: &DiffArgs) -> i32 {
             compile_side("new", new, &FsLoader, &options),
         ),
         (Some(_), _) => {
-            eprintln!("error: with --base, give one FILE: the model to compare with its version at that revision");
+            errln!("error: with --base, give one FILE: the model to compare with its version at that revision");
             return USAGE;
         }
         (None, _) => {
-            eprintln!("error: give two files (OLD NEW), or one FILE with --base GIT_REV");
+            errln!("error: give two files (OLD NEW), or one FILE with --base GIT_REV");
             return USAGE;
         }
     };
@@ -102,7 +102,7 @@ pub fn diff(args: &DiffArgs) -> i32 {
         match &compilation.report {
             Some(report) => reports.push(report),
             None => {
-                eprintln!("{side} version: failed ({})", tally(compilation));
+                errln!("{side} version: failed ({})", tally(compilation));
                 return FAILED;
             }
         }
@@ -112,15 +112,15 @@ pub fn diff(args: &DiffArgs) -> i32 {
     };
     let diff = tmc::diff::diff(old_report, new_report);
     match args.options.format {
-        Format::Json => println!(
+        Format::Json => outln!(
             "{}",
             serde_json::to_string_pretty(&diff).unwrap_or_default()
         ),
-        Format::Human => print!("{}", diff.markdown(&new_report.model.name)),
+        Format::Human => out!("{}", diff.markdown(&new_report.model.name)),
     }
     match args.fail_on_new.map(|s| s.level()) {
         Some(level) if !diff.new_open_at_or_above(level).is_empty() => {
-            eprintln!(
+            errln!(
                 "{} new open threat(s) at or above {level}",
                 diff.new_open_at_or_above(level).len()
             );

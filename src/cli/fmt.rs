@@ -3,7 +3,7 @@
 use super::args::FmtArgs;
 use super::check::color_choice;
 use super::{FAILED, OK, USAGE};
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::Path;
 use tmc::diagnostics::render_human;
 use tmc::format::{format_file, FormatError};
@@ -26,30 +26,30 @@ pub fn fmt(args: &FmtArgs) -> i32 {
 fn fmt_path(path: &Path, args: &FmtArgs) -> Result<(), i32> {
     let name = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|error| {
-        eprintln!("error: cannot read {name}: {error}");
+        errln!("error: cannot read {name}: {error}");
         USAGE
     })?;
     let original = utf8(&name, bytes)?;
     let formatted = format_text(&name, &original, args)?;
     if formatted == original {
         if args.verbose {
-            eprintln!("{name}: already formatted");
+            errln!("{name}: already formatted");
         }
         return Ok(());
     }
     if args.check {
-        write_stdout(&diff(&name, &original, &formatted))?;
+        out!("{}", diff(&name, &original, &formatted));
         if args.verbose {
-            eprintln!("{name}: not formatted");
+            errln!("{name}: not formatted");
         }
         return Err(FAILED);
     }
     std::fs::write(path, &formatted).map_err(|error| {
-        eprintln!("error: cannot write {name}: {error}");
+        errln!("error: cannot write {name}: {error}");
         USAGE
     })?;
     if args.verbose {
-        eprintln!("{name}: formatted");
+        errln!("{name}: formatted");
     }
     Ok(())
 }
@@ -58,18 +58,19 @@ fn fmt_stdin(args: &FmtArgs) -> i32 {
     let name = "<stdin>";
     let mut bytes = Vec::new();
     if let Err(error) = std::io::stdin().read_to_end(&mut bytes) {
-        eprintln!("error: cannot read standard input: {error}");
+        errln!("error: cannot read standard input: {error}");
         return USAGE;
     }
     let result = utf8(name, bytes).and_then(|original| {
         let formatted = format_text(name, &original, args)?;
         if !args.check {
-            return write_stdout(&formatted);
+            out!("{formatted}");
+            return Ok(());
         }
         if formatted == original {
             return Ok(());
         }
-        write_stdout(&diff(name, &original, &formatted))?;
+        out!("{}", diff(name, &original, &formatted));
         Err(FAILED)
     });
     result.err().unwrap_or(OK)
@@ -77,7 +78,7 @@ fn fmt_stdin(args: &FmtArgs) -> i32 {
 
 fn utf8(name: &str, bytes: Vec<u8>) -> Result<String, i32> {
     String::from_utf8(bytes).map_err(|_| {
-        eprintln!("error: {name} is not valid UTF-8; a .tm file is UTF-8 text");
+        errln!("error: {name} is not valid UTF-8; a .tm file is UTF-8 text");
         FAILED
     })
 }
@@ -93,15 +94,15 @@ fn format_text(name: &str, text: &str, args: &FmtArgs) -> Result<String, i32> {
     match format_file(file, text, limits) {
         Ok(formatted) => Ok(formatted),
         Err(FormatError::Syntax(diagnostics)) => {
-            eprint!(
+            err!(
                 "{}",
                 render_human(&sources, &diagnostics, color_choice(args.color))
             );
-            eprintln!("{name}: not formatted: the file has syntax errors");
+            errln!("{name}: not formatted: the file has syntax errors");
             Err(FAILED)
         }
         Err(error @ FormatError::Refused(_)) => {
-            eprintln!("error: {name}: {error}");
+            errln!("error: {name}: {error}");
             Err(FAILED)
         }
     }
@@ -118,15 +119,4 @@ fn diff(name: &str, original: &str, formatted: &str) -> String {
         .context_radius(3)
         .header(&format!("{name}.orig"), name)
         .to_string()
-}
-
-fn write_stdout(text: &str) -> Result<(), i32> {
-    let mut stdout = std::io::stdout().lock();
-    stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-        .map_err(|error| {
-            eprintln!("error: cannot write to standard output: {error}");
-            USAGE
-        })
 }

@@ -20,20 +20,20 @@ use tmc::syntax::ParseLimits;
 pub fn build(args: &BuildArgs, emits: &[Emit], templates: &Templates) -> i32 {
     let folder = &args.file;
     if args.diagram_scope.is_some() {
-        eprintln!(
+        errln!(
             "error: --diagram-scope draws one boundary of one model; it cannot be used when building a folder"
         );
         return USAGE;
     }
     // A bad --today would otherwise be reported once per model.
     if let Err(message) = super::check::options(&args.options) {
-        eprintln!("error: {message}");
+        errln!("error: {message}");
         return USAGE;
     }
     let roots = match roots_of(folder, args.options.max_depth) {
         Ok(roots) => roots,
         Err(message) => {
-            eprintln!("error: {message}");
+            errln!("error: {message}");
             return USAGE;
         }
     };
@@ -55,9 +55,9 @@ pub fn build(args: &BuildArgs, emits: &[Emit], templates: &Templates) -> i32 {
         report_diagnostics(&compilation, &args.options, &mut json);
         if compilation.report.is_none() || fails(&compilation, &args.options) {
             failed += 1;
-            eprintln!("{}: failed ({})", path.display(), tally(&compilation));
+            errln!("{}: failed ({})", path.display(), tally(&compilation));
         } else {
-            eprintln!("{}: ok ({})", path.display(), tally(&compilation));
+            errln!("{}: ok ({})", path.display(), tally(&compilation));
         }
         models.push((root, compilation));
     }
@@ -68,7 +68,7 @@ pub fn build(args: &BuildArgs, emits: &[Emit], templates: &Templates) -> i32 {
         return status;
     }
     if failed > 0 {
-        eprintln!(
+        errln!(
             "{}: {failed} of {} models failed; nothing written",
             folder.display(),
             models.len()
@@ -96,7 +96,7 @@ pub fn build(args: &BuildArgs, emits: &[Emit], templates: &Templates) -> i32 {
         ) {
             Ok(rendered) => rendered,
             Err(message) => {
-                eprintln!("error: {}: {message}", folder.join(root).display());
+                errln!("error: {}: {message}", folder.join(root).display());
                 return USAGE;
             }
         };
@@ -130,13 +130,13 @@ pub fn build(args: &BuildArgs, emits: &[Emit], templates: &Templates) -> i32 {
         match index {
             Ok(text) => outputs.push((args.out.join(name), text)),
             Err(error) => {
-                eprintln!("error: cannot render {name}: {error}");
+                errln!("error: cannot render {name}: {error}");
                 return USAGE;
             }
         }
     }
     match write_all(&outputs) {
-        Ok(written) => eprintln!(
+        Ok(written) => errln!(
             "{}: {} models ok; wrote {} files into {} (index: {})",
             folder.display(),
             entries.len(),
@@ -145,7 +145,7 @@ pub fn build(args: &BuildArgs, emits: &[Emit], templates: &Templates) -> i32 {
             args.out.join("index.html").display()
         ),
         Err(message) => {
-            eprintln!("error: {message}");
+            errln!("error: {message}");
             return USAGE;
         }
     }

@@ -1,5 +1,12 @@
 //! Command-line parsing and dispatch.
 
+// Output goes through `console` (`out!`, `outln!`, `err!`, `errln!`), which does not panic when
+// a write fails.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
+#[macro_use]
+mod console;
+
 mod args;
 mod build;
 mod check;
@@ -27,8 +34,12 @@ pub fn run() -> i32 {
         Ok(cli) => cli,
         Err(error) => {
             let code = if error.use_stderr() { USAGE } else { OK };
-            let _ = error.print();
-            return code;
+            // Help and version go to stdout: a failure there is the same as any command's.
+            match error.print() {
+                Err(failure) if !error.use_stderr() => console::failed(failure),
+                _ => {}
+            }
+            return console::finish(code);
         }
     };
     let shared = match &cli.command {
@@ -43,7 +54,7 @@ pub fn run() -> i32 {
     if shared.is_some_and(|options| options.timings) {
         tmc::timings::enable();
     }
-    match cli.command {
+    let code = match cli.command {
         Command::Check(args) => check::check(&args),
         Command::Fmt(args) => fmt::fmt(&args),
         Command::Diff(args) => diff::diff(&args),
@@ -54,5 +65,6 @@ pub fn run() -> i32 {
         Command::Debug {
             command: DebugCommand::Model(args),
         } => check::debug_model(&args),
-    }
+    };
+    console::finish(code)
 }

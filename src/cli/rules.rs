@@ -29,7 +29,7 @@ impl Catalogue {
             .collect();
         let loader = MemoryLoader::new().with(CATALOGUE, text);
         let stdlib = compile(Path::new(CATALOGUE), &loader, &options).map_err(|error| {
-            eprintln!("error: {error}");
+            errln!("error: {error}");
             USAGE
         })?;
         let mut compilations = vec![stdlib];
@@ -44,7 +44,7 @@ impl Catalogue {
         let mut failed = false;
         for compilation in &self.compilations {
             if !compilation.diagnostics.is_empty() {
-                eprint!(
+                err!(
                     "{}",
                     render_human(
                         &compilation.sources,
@@ -95,10 +95,10 @@ pub fn list(args: &RulesArgs) -> i32 {
     if let Some(pack) = &args.pack {
         let packs = catalogue.packs();
         if !packs.contains(pack) {
-            eprintln!("error: there is no pack `{pack}`");
+            errln!("error: there is no pack `{pack}`");
             match closest(pack, packs.iter().map(String::as_str)) {
-                Some(best) => eprintln!("help: did you mean `{best}`?"),
-                None => eprintln!("help: the packs are {}", packs.join(", ")),
+                Some(best) => errln!("help: did you mean `{best}`?"),
+                None => errln!("help: the packs are {}", packs.join(", ")),
             }
             return USAGE;
         }
@@ -109,7 +109,7 @@ pub fn list(args: &RulesArgs) -> i32 {
         .filter(|(rule, _)| args.pack.as_ref().map_or(true, |p| *p == rule.pack))
         .collect();
     match args.format {
-        Format::Human => print!("{}", table(&rules)),
+        Format::Human => out!("{}", table(&rules)),
         Format::Json => {
             let items: Vec<serde_json::Value> = rules
                 .iter()
@@ -128,7 +128,7 @@ pub fn list(args: &RulesArgs) -> i32 {
                     })
                 })
                 .collect();
-            println!(
+            outln!(
                 "{}",
                 serde_json::to_string_pretty(&items).unwrap_or_else(|_| "[]".into())
             );
@@ -185,23 +185,22 @@ pub fn explain(args: &ExplainArgs) -> i32 {
     let rules = catalogue.rules();
     let Some((rule, sources)) = rules.iter().find(|(rule, _)| rule.id == args.rule) else {
         catalogue.report();
-        eprintln!("error: there is no rule `{}`", args.rule);
+        errln!("error: there is no rule `{}`", args.rule);
         match closest(&args.rule, rules.iter().map(|(r, _)| r.id.as_str())) {
-            Some(best) => eprintln!("help: did you mean `{best}`?"),
-            None => eprintln!("help: `tmc rules` lists every rule"),
+            Some(best) => errln!("help: did you mean `{best}`?"),
+            None => errln!("help: `tmc rules` lists every rule"),
         }
         return FAILED;
     };
     let at = sources.line_col(rule.span.file, rule.span.start());
-    println!(
-        "{}:{}  (rule {}, pack {})",
+    outln!(
+        "{}:{}  (rule {}, pack {})\n\n{}",
         sources.name(rule.span.file),
         at.line,
         rule.id,
-        rule.pack
+        rule.pack,
+        with_comments(sources, rule)
     );
-    println!();
-    println!("{}", with_comments(sources, rule));
     OK
 }
 

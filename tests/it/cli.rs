@@ -370,3 +370,125 @@ fn timings_mark_each_stage_in_order() {
         .unwrap();
     assert!(!String::from_utf8_lossy(&quiet.stderr).contains("timings:"));
 }
+
+/// `tmc` as a plain `std::process::Command`, for wiring its stdout and stderr to files and pipes.
+fn tmc_process(args: &[&str]) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_tmc"));
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR")).args(args);
+    cmd
+}
+
+/// `/dev/full`, where every write fails with "No space left on device"; `None` where there is
+/// no such device (the tests using it are then skipped).
+fn dev_full() -> Option<std::fs::File> {
+    match std::fs::File::create("/dev/full") {
+        Ok(file) => Some(file),
+        Err(error) => {
+            eprintln!("skipped: cannot open /dev/full: {error}");
+            None
+        }
+    }
+}
+
+/// A failed write to stdout is an I/O error (exit code 2, with a message), not a panic.
+#[test]
+fn stdout_that_cannot_be_written_is_an_io_error() {
+    for args in [
+        &["rules"][..],
+        &["rules", "--format", "json"],
+        &["debug", "model", "examples/ai-nutrition-pro.tm"],
+        &["check", "--fail-on", "low", "examples/ai-nutrition-pro.tm"],
+        &["--help"],
+    ] {
+        let Some(full) = dev_full() else { return };
+        let out = tmc_process(args)
+            .stdout(full)
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("error: cannot write to standard output: No space left on device"),
+            "{args:?}: {stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}
+
+/// When the reader of stdout goes away (`tmc rules | head`), `tmc` stops with exit code 2 and
+/// says nothing: the reader left on purpose.
+#[test]
+fn broken_pipe_on_stdout_exits_two_without_a_message() {
+    use std::io::Read;
+    use std::process::Stdio;
+    // The JSON list of rules is larger than a pipe holds (64 KiB on Linux), so `tmc` is still
+    // writing when the reader goes.
+    let mut child = tmc_process(&["rules", "--format", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut reader = child.stdout.take().unwrap();
+    let mut first = [0; 10];
+    reader.read_exact(&mut first).unwrap();
+    assert_eq!(&first[..1], b"[");
+    drop(reader);
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+
+    // A reader gone before the first write: the same, whatever the size of the output.
+    let mut child = tmc_process(&["debug", "model", "examples/ai-nutrition-pro.tm"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+}
+
+/// A failed write to stderr is ignored (there is nowhere to report it): the exit code is the
+/// one the command has with a working stderr.
+#[test]
+fn stderr_that_cannot_be_written_leaves_the_exit_code_alone() {
+    let dir = temp_dir("stderr-full");
+    let out_dir = dir.display().to_string();
+    for (args, code) in [
+        (&["check", "examples/ai-nutrition-pro.tm"][..], 0),
+        (
+            &[
+                "build",
+                "examples/ai-nutrition-pro.tm",
+                "--emit",
+                "md",
+                "-o",
+                &out_dir,
+            ],
+            0,
+        ),
+        (
+            &["check", "tests/fixtures/resolve/E0004-unknown-endpoint.tm"],
+            1,
+        ),
+        (&["explain", "no.such_rule"], 1),
+        (
+            &[
+                "check",
+                "--today",
+                "yesterday",
+                "examples/ai-nutrition-pro.tm",
+            ],
+            2,
+        ),
+    ] {
+        let Some(full) = dev_full() else { return };
+        let out = tmc_process(args).stderr(full).output().unwrap();
+        assert_eq!(out.status.code(), Some(code), "{args:?}");
+    }
+    assert!(dir.join("threat-model.md").is_file());
+}
