@@ -5,6 +5,7 @@ use super::ast::{BinaryOp, Expr, Ident};
 use super::lower::Lowerer;
 use super::Rule;
 use crate::diagnostics::{codes, Diagnostic};
+use crate::source::Span;
 use pest::iterators::Pair;
 use pest::pratt_parser::{Assoc, Op, PrattParser};
 use std::sync::OnceLock;
@@ -88,10 +89,117 @@ pub(super) fn lower_expr(lowerer: &mut Lowerer, pair: Pair<Rule>) -> Result<Expr
             }
         })
         .parse(pair.into_inner());
-    if result.is_err() {
+    let Ok(expr) = result else {
         lowerer_cell.borrow_mut().internal(span, "expression");
+        return Err(());
+    };
+    let lowerer = lowerer_cell.into_inner();
+    rebalance(expr, lowerer.limits.max_depth).map_err(|operator| {
+        lowerer.sink.push(
+            Diagnostic::new(
+                codes::E0003,
+                operator,
+                format!(
+                    "more than {} comparisons in a row",
+                    lowerer.limits.max_depth
+                ),
+            )
+            .with_help("compare two values at a time, joined with `and` or `or`, or raise the limit with `--max-depth`"),
+        );
+    })
+}
+
+/// Reshapes the left-leaning chains the Pratt parser builds for `a and b and c ...` (and `or`)
+/// into balanced trees: `and` and `or` are associative, and a chain of N operands then nests
+/// about log2(N) deep instead of N, so no walk over the expression (checking, compiling,
+/// evaluating, dropping) recurses once per operand. A chain of comparisons (`a == b != c`) is
+/// not associative and keeps its shape: one of more than `max_depth` operators is an error,
+/// whose span (the `Err`) is the first operand past the limit. Chains are taken apart in a
+/// loop, never by recursion, since the chain handed in may be as deep as it is long.
+fn rebalance(expr: Expr, max_depth: usize) -> Result<Expr, Span> {
+    let Expr::Binary(first, _, _, _) = &expr else {
+        return Ok(expr);
+    };
+    let class = Class::of(*first);
+    // The operators and right operands from last to first; then the leftmost operand.
+    let mut links = Vec::new();
+    let mut node = expr;
+    loop {
+        match node {
+            Expr::Binary(op, lhs, rhs, span) if Class::of(op) == class => {
+                links.push((op, *rhs, span));
+                node = *lhs;
+            }
+            other => {
+                node = other;
+                break;
+            }
+        }
     }
-    result
+    links.reverse();
+    match class {
+        Class::Comparison => {
+            if links.len() > max_depth {
+                let past = links
+                    .get(max_depth)
+                    .map_or(node.span(), |(_, rhs, _)| rhs.span());
+                return Err(past);
+            }
+            // Left to right, as parsed; the operands are `not`s and primaries, already bounded.
+            Ok(links.into_iter().fold(node, |lhs, (op, rhs, span)| {
+                Expr::Binary(op, Box::new(lhs), Box::new(rhs), span)
+            }))
+        }
+        Class::Same(op) => {
+            let first = rebalance(node, max_depth)?;
+            let rest = (links.into_iter())
+                .map(|(_, rhs, _)| rebalance(rhs, max_depth))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(balanced(op, first, rest))
+        }
+    }
+}
+
+/// Operators that chain with each other at one precedence level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    /// `and`, or `or`: each chains only with itself.
+    Same(BinaryOp),
+    /// `==`, `!=`, `<`, `<=`, `>`, `>=`, `has`, `in`, `contains`.
+    Comparison,
+}
+
+impl Class {
+    fn of(op: BinaryOp) -> Class {
+        match op {
+            BinaryOp::And | BinaryOp::Or => Class::Same(op),
+            _ => Class::Comparison,
+        }
+    }
+}
+
+/// `first` and `rest` joined by `op`, in their order, into a tree of about log2(len) levels
+/// (neighbours are paired, then the pairs, and so on); each node spans its operands.
+fn balanced(op: BinaryOp, mut first: Expr, mut rest: Vec<Expr>) -> Expr {
+    let join = |lhs: Expr, rhs: Expr| {
+        let span = lhs.span().to(rhs.span());
+        Expr::Binary(op, Box::new(lhs), Box::new(rhs), span)
+    };
+    while !rest.is_empty() {
+        let mut level = rest.into_iter();
+        if let Some(rhs) = level.next() {
+            first = join(first, rhs);
+        }
+        let mut paired = Vec::with_capacity(level.len().div_ceil(2));
+        while let Some(lhs) = level.next() {
+            paired.push(match level.next() {
+                Some(rhs) => join(lhs, rhs),
+                None => lhs,
+            });
+        }
+        rest = paired;
+    }
+    first
 }
 
 fn operand(lowerer: &mut Lowerer, pair: Pair<Rule>) -> Result<Expr, ()> {

@@ -390,3 +390,41 @@ fn a_file_parsed_in_pieces_is_the_file_parsed_whole() {
     assert_eq!(super::chunk_len(300 * 1024), Some(150 * 1024));
     assert_eq!(super::chunk_len(2_097_692), Some(131_105));
 }
+
+/// The operands of `and`/`or` chains, left to right, and how deep the tree under `expr` is.
+fn leaves_and_depth(expr: &Expr, leaves: &mut Vec<String>) -> usize {
+    match expr {
+        Expr::Binary(BinaryOp::And | BinaryOp::Or, l, r, _) => {
+            1 + leaves_and_depth(l, leaves).max(leaves_and_depth(r, leaves))
+        }
+        other => {
+            leaves.push(shape(other));
+            1
+        }
+    }
+}
+
+#[test]
+fn long_and_or_chains_nest_logarithmically_in_source_order() {
+    let names: Vec<String> = (0..1000).map(|i| format!("e.x{i}")).collect();
+    for op in [" and ", " or "] {
+        let expr = rule_when(&names.join(op));
+        let mut leaves = Vec::new();
+        let depth = leaves_and_depth(&expr, &mut leaves);
+        assert_eq!(leaves, names, "{op}");
+        assert!(depth <= 11, "{op}: {depth} levels for 1,000 operands");
+    }
+    // `or` of `and`s keeps precedence: each `and` chain is one operand of the `or`s.
+    assert_eq!(
+        shape(&rule_when("a.x and b.y or c.z and d.w or e.v")),
+        "(((a.x and b.y) or (c.z and d.w)) or e.v)"
+    );
+}
+
+#[test]
+fn a_chain_of_comparisons_past_the_depth_limit_is_e0003() {
+    let chain = |n: usize| vec!["e.x"; n + 1].join(" == ");
+    let _ = rule_when(&chain(64));
+    let errors = parse_err(&format!("rule r {{\n when {}\n}}", chain(65)));
+    assert_eq!(errors, ["E0003 more than 64 comparisons in a row"]);
+}

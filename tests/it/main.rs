@@ -3,6 +3,7 @@
 mod build_cli;
 mod cli;
 mod clients;
+mod deep_inputs;
 mod diff_cli;
 mod docs_blocks;
 mod docs_example;

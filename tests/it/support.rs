@@ -63,3 +63,18 @@ pub fn files_under(dir: &Path, extension: &str) -> Vec<PathBuf> {
     out.sort();
     out
 }
+
+/// The `tmc` binary, run from the repository root, colour left to the flags.
+pub fn tmc() -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("tmc").unwrap_or_else(|e| panic!("{e}"));
+    cmd.current_dir(root()).env_remove("NO_COLOR");
+    cmd
+}
+
+/// A fresh, empty directory for one test.
+pub fn scratch_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("tmc-it-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    dir
+}
