@@ -25,6 +25,12 @@ pub trait Loader {
     /// The bytes of a file, or a message saying why it could not be read.
     fn read(&self, path: &Path) -> Result<Vec<u8>, String>;
 
+    /// The size of a file in bytes, when the loader can tell without reading it: a file over
+    /// `--max-file-size` is then refused before it is read into memory.
+    fn size(&self, _path: &Path) -> Option<u64> {
+        None
+    }
+
     /// The path with links resolved, to check where an include really points; `None` when
     /// the loader has no such notion (memory) or the file does not exist.
     fn real_path(&self, _path: &Path) -> Option<PathBuf> {
@@ -198,10 +204,6 @@ pub fn load(
     sources: &mut SourceMap,
     sink: &mut Diagnostics,
 ) -> Result<Loaded, RootUnreadable> {
-    let bytes = loader.read(root).map_err(|reason| RootUnreadable {
-        path: root.display().to_string(),
-        reason,
-    })?;
     let root_norm = normalize(root);
     let root_dir = root_norm
         .parent()
@@ -223,6 +225,15 @@ pub fn load(
         loaded: Loaded::default(),
         file_count: 0,
     };
+    if let Some(size) = loader.size(root).filter(|&size| state.too_large(size)) {
+        state.file_count += 1;
+        state.refuse_large(&root_norm, size, None);
+        return Ok(state.loaded);
+    }
+    let bytes = loader.read(root).map_err(|reason| RootUnreadable {
+        path: root.display().to_string(),
+        reason,
+    })?;
     state.add_file(root_norm, bytes, Origin::Root, None);
     for pack in DEFAULT_PACKS {
         state.use_builtin(pack, None);
@@ -231,6 +242,37 @@ pub fn load(
 }
 
 impl LoadState<'_> {
+    /// The most bytes one file may have.
+    fn size_limit(&self) -> usize {
+        self.options.max_file_size.min(MAX_FILE_BYTES)
+    }
+
+    fn too_large(&self, size: u64) -> bool {
+        size > self.size_limit() as u64
+    }
+
+    /// Reports that the file at `path`, of `size` bytes, is over the limit (`from`: where it is
+    /// included).
+    fn refuse_large(&mut self, path: &Path, size: u64, from: Option<Span>) {
+        let file = self.sources.add(path.display().to_string(), String::new());
+        let mut diagnostic = Diagnostic::new(
+            codes::E0016,
+            from.unwrap_or(Span::new(file, 0, 0)),
+            format!(
+                "`{}` is {size} bytes, over the limit of {} bytes",
+                path.display(),
+                self.size_limit()
+            ),
+        )
+        .with_help(
+            "split the model into included files, or raise the limit with `--max-file-size`",
+        );
+        if from.is_some() {
+            diagnostic = diagnostic.label("included here");
+        }
+        self.sink.push(diagnostic);
+    }
+
     fn add_file(&mut self, path: PathBuf, bytes: Vec<u8>, origin: Origin, from: Option<Span>) {
         let display = path.display().to_string();
         self.file_count += 1;
@@ -253,26 +295,8 @@ impl LoadState<'_> {
                 return;
             }
         };
-        let limit = self.options.max_file_size.min(MAX_FILE_BYTES);
-        if text.len() > limit {
-            let file = self.sources.add(display, String::new());
-            let mut diagnostic = Diagnostic::new(
-                codes::E0016,
-                from.unwrap_or(Span::new(file, 0, 0)),
-                format!(
-                    "`{}` is {} bytes, over the limit of {} bytes",
-                    path.display(),
-                    text.len(),
-                    limit
-                ),
-            )
-            .with_help(
-                "split the model into included files, or raise the limit with `--max-file-size`",
-            );
-            if from.is_some() {
-                diagnostic = diagnostic.label("included here");
-            }
-            self.sink.push(diagnostic);
+        if self.too_large(text.len() as u64) {
+            self.refuse_large(&path, text.len() as u64, from);
             return;
         }
         let file = self.sources.add(display, text);
@@ -388,6 +412,15 @@ impl LoadState<'_> {
                 )
                 .with_help("raise the limit with `--max-files`"),
             );
+            return;
+        }
+        if let Some(size) = self
+            .loader
+            .size(&target)
+            .filter(|&size| self.too_large(size))
+        {
+            self.file_count += 1;
+            self.refuse_large(&target, size, Some(at));
             return;
         }
         match self.loader.read(&target) {

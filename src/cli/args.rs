@@ -122,6 +122,9 @@ pub struct FmtArgs {
     /// Deepest nesting of blocks, lists, parentheses and `not`
     #[arg(long, value_name = "N", default_value_t = 64)]
     pub max_depth: usize,
+    /// Largest file (or standard input) to format, in bytes
+    #[arg(long, value_name = "BYTES", default_value_t = 16 * 1024 * 1024)]
+    pub max_file_size: usize,
     /// When to colour diagnostics
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,

@@ -107,7 +107,7 @@ pub fn check(args: &CheckArgs) -> i32 {
     };
     let gate = args.fail_on.map(|s| s.level());
     // A folder stands for the root models in it, as for `tmc build`.
-    let files = match super::folder::expand(&args.files, args.options.max_depth) {
+    let files = match super::folder::expand(&args.files, &args.options) {
         Ok(files) => files,
         Err(message) => {
             errln!("error: {message}");

@@ -25,11 +25,11 @@ pub fn fmt(args: &FmtArgs) -> i32 {
 /// Formats one file in place (or checks it); `Err` is the exit code of a failure.
 fn fmt_path(path: &Path, args: &FmtArgs) -> Result<(), i32> {
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|error| {
+    let bytes = super::fs::read_at_most(path, args.max_file_size as u64).map_err(|error| {
         errln!("error: cannot read {name}: {error}");
         USAGE
     })?;
-    let original = utf8(&name, bytes)?;
+    let original = utf8(&name, within_limit(&name, bytes, args)?)?;
     let formatted = format_text(&name, &original, args)?;
     if formatted == original {
         if args.verbose {
@@ -57,11 +57,13 @@ fn fmt_path(path: &Path, args: &FmtArgs) -> Result<(), i32> {
 fn fmt_stdin(args: &FmtArgs) -> i32 {
     let name = "<stdin>";
     let mut bytes = Vec::new();
-    if let Err(error) = std::io::stdin().read_to_end(&mut bytes) {
+    let limit = (args.max_file_size as u64).saturating_add(1);
+    if let Err(error) = std::io::stdin().take(limit).read_to_end(&mut bytes) {
         errln!("error: cannot read standard input: {error}");
         return USAGE;
     }
-    let result = utf8(name, bytes).and_then(|original| {
+    let result = within_limit(name, bytes, args).and_then(|bytes| utf8(name, bytes));
+    let result = result.and_then(|original| {
         let formatted = format_text(name, &original, args)?;
         if !args.check {
             out!("{formatted}");
@@ -74,6 +76,18 @@ fn fmt_stdin(args: &FmtArgs) -> i32 {
         Err(FAILED)
     });
     result.err().unwrap_or(OK)
+}
+
+/// `bytes`, read with at most one byte past `--max-file-size`, when they are within it.
+fn within_limit(name: &str, bytes: Vec<u8>, args: &FmtArgs) -> Result<Vec<u8>, i32> {
+    if bytes.len() <= args.max_file_size {
+        return Ok(bytes);
+    }
+    errln!(
+        "error: {name} is over the limit of {} bytes; raise it with `--max-file-size`",
+        args.max_file_size
+    );
+    Err(FAILED)
 }
 
 fn utf8(name: &str, bytes: Vec<u8>) -> Result<String, i32> {

@@ -6,7 +6,7 @@
 //! skipped), so the models and the index are in the same order on every machine. Every root is
 //! compiled before anything is written: when any fails, nothing is written at all.
 
-use super::args::{BuildArgs, Emit, Format};
+use super::args::{BuildArgs, Emit, Format, SharedOptions};
 use super::build::{print_json, render_all, report_diagnostics, write_all};
 use super::check::{compile_one, fails, tally};
 use super::{FAILED, OK, USAGE};
@@ -30,7 +30,7 @@ pub fn build(args: &BuildArgs, emits: &[Emit], templates: &Templates) -> i32 {
         errln!("error: {message}");
         return USAGE;
     }
-    let roots = match roots_of(folder, args.options.max_depth) {
+    let roots = match roots_of(folder, &args.options) {
         Ok(roots) => roots,
         Err(message) => {
             errln!("error: {message}");
@@ -156,13 +156,13 @@ pub fn build(args: &BuildArgs, emits: &[Emit], templates: &Templates) -> i32 {
 
 /// The root models under `folder`, relative to it, in sorted order; an error when there is no
 /// `.tm` file, or no root, under it.
-pub fn roots_of(folder: &Path, max_depth: usize) -> Result<Vec<PathBuf>, String> {
+pub fn roots_of(folder: &Path, options: &SharedOptions) -> Result<Vec<PathBuf>, String> {
     let mut files = Vec::new();
     walk(folder, Path::new(""), &mut files)?;
     if files.is_empty() {
         return Err(format!("there is no .tm file under {}", folder.display()));
     }
-    let roots = roots(folder, &files, max_depth)?;
+    let roots = roots(folder, &files, options)?;
     if roots.is_empty() {
         return Err(format!(
             "every .tm file under {} is included or used by another one (an include cycle?), so there is no root model",
@@ -173,12 +173,12 @@ pub fn roots_of(folder: &Path, max_depth: usize) -> Result<Vec<PathBuf>, String>
 }
 
 /// `paths` with each folder replaced by the root models under it (see [`roots_of`]).
-pub fn expand(paths: &[PathBuf], max_depth: usize) -> Result<Vec<PathBuf>, String> {
+pub fn expand(paths: &[PathBuf], options: &SharedOptions) -> Result<Vec<PathBuf>, String> {
     let mut out = Vec::with_capacity(paths.len());
     for path in paths {
         if path.is_dir() {
             out.extend(
-                roots_of(path, max_depth)?
+                roots_of(path, options)?
                     .into_iter()
                     .map(|root| path.join(root)),
             );
@@ -220,16 +220,21 @@ fn walk(root: &Path, dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), String>
 }
 
 /// The files (relative to `folder`) that no file in `files` includes or uses, in `files` order.
-fn roots(folder: &Path, files: &[PathBuf], max_depth: usize) -> Result<Vec<PathBuf>, String> {
+fn roots(
+    folder: &Path,
+    files: &[PathBuf],
+    options: &SharedOptions,
+) -> Result<Vec<PathBuf>, String> {
     let limits = ParseLimits {
-        max_depth,
+        max_depth: options.max_depth,
         ..ParseLimits::default()
     };
     let mut named = BTreeSet::new();
     for file in files {
         let path = folder.join(file);
-        let bytes =
-            std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        // A file over the limit is refused when it is compiled; its start is enough here.
+        let bytes = super::fs::read_at_most(&path, options.max_file_size as u64)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         // A file that is not UTF-8 names nothing; compiling it reports the problem.
         let text = String::from_utf8_lossy(&bytes);
         named.extend(referenced_files(file, &text, limits));

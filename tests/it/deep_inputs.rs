@@ -46,3 +46,104 @@ fn a_long_chain_of_comparisons_is_e0003() {
         "{stderr}"
     );
 }
+
+/// `tmc ARGS...` with `stdin` (none: empty), stopped after 20 s: a hang fails the test
+/// instead of stalling it.
+fn run_briefly(args: &[&str], stdin: Option<std::fs::File>) -> (Option<i32>, String) {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("tmc"))
+        .current_dir(super::support::root())
+        .args(args)
+        .stdin(stdin.map_or(Stdio::null(), Stdio::from))
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap_or_else(|e| panic!("{e}")) {
+            break status;
+        }
+        if started.elapsed() > std::time::Duration::from_secs(20) {
+            let _ = child.kill();
+            panic!("`tmc {}` still running after 20 s", args.join(" "));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let mut stderr = String::new();
+    if let Some(mut pipe) = child.stderr.take() {
+        let _ = pipe.read_to_string(&mut stderr);
+    }
+    (status.code(), stderr)
+}
+
+#[test]
+fn pipes_and_devices_are_refused_not_read() {
+    let dir = scratch_dir("devices");
+    let fifo = dir.join("fifo.tm");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo failed");
+    let includes = |name: &str, target: &str| {
+        let file = dir.join(name);
+        std::fs::write(&file, format!("include \"{target}\"\nactor a \"A\"\n")).unwrap();
+        file.to_string_lossy().into_owned()
+    };
+    let (fifo, dev_zero) = (includes("a.tm", "fifo.tm"), includes("b.tm", "/dev/zero"));
+    for args in [
+        vec!["check", "--color", "never", &fifo],
+        vec![
+            "check",
+            "--color",
+            "never",
+            "--allow-outside-includes",
+            &dev_zero,
+        ],
+    ] {
+        let (code, stderr) = run_briefly(&args, None);
+        assert_eq!(code, Some(1), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("E0006") && stderr.contains("not a regular file"),
+            "{stderr}"
+        );
+    }
+    let fifo_path = dir.join("fifo.tm").to_string_lossy().into_owned();
+    for args in [
+        vec!["check", &fifo_path],
+        vec!["fmt", "--check", "/dev/zero"],
+    ] {
+        let (code, stderr) = run_briefly(&args, None);
+        assert_eq!(code, Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains("not a regular file"), "{stderr}");
+    }
+    let zero = std::fs::File::open("/dev/zero").unwrap();
+    let (code, stderr) = run_briefly(&["fmt", "--stdin"], Some(zero));
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("over the limit of 16777216 bytes"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_file_over_the_size_limit_is_refused_before_it_is_read() {
+    let dir = scratch_dir("sparse");
+    let big = dir.join("big.tm");
+    // Sparse: 3 GB on paper, nothing on disk. Reading it would take seconds and 3 GB of memory.
+    let file = std::fs::File::create(&big).unwrap();
+    file.set_len(3 << 30).unwrap();
+    let includer = dir.join("includer.tm");
+    std::fs::write(&includer, "include \"big.tm\"\n").unwrap();
+    for path in [&big, &includer] {
+        let (code, stderr) = run_briefly(
+            &["check", "--color", "never", &path.to_string_lossy()],
+            None,
+        );
+        assert_eq!(code, Some(1), "{stderr}");
+        assert!(
+            stderr.contains("E0016")
+                && stderr.contains("is 3221225472 bytes, over the limit of 16777216 bytes"),
+            "{stderr}"
+        );
+    }
+}
