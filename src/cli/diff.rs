@@ -63,6 +63,13 @@ pub fn diff(args: &DiffArgs) -> i32 {
         &args.base,
         args.files.as_slice(),
     ) {
+        (Some(revision), _) if revision.starts_with('-') || revision.is_empty() => {
+            // `git show` would take it for an option (`--output=FILE` writes a file).
+            errln!(
+                "error: --base takes a git revision (a commit, branch or tag), not `{revision}`"
+            );
+            return USAGE;
+        }
         (Some(revision), [file]) => {
             let git = GitLoader {
                 revision: revision.clone(),

@@ -174,6 +174,22 @@ fn diff_against_a_git_revision() {
             .current_dir(&dir)
             .args(["diff", "--base", "no-such-rev", "models/shop.tm"]));
     assert_eq!(code, Some(2), "{stderr}");
+    // A revision that git would read as an option (here: write its output to a file).
+    let (code, _, stderr) =
+        run(tmc()
+            .current_dir(&dir)
+            .args(["diff", "--base=--output=injected", "models/shop.tm"]));
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("--base takes a git revision"), "{stderr}");
+    let written = std::fs::read_dir(&dir)
+        .map(|entries| entries.flatten().map(|e| e.file_name()).collect::<Vec<_>>())
+        .unwrap_or_default();
+    assert!(
+        !written
+            .iter()
+            .any(|name| name.to_string_lossy().starts_with("injected")),
+        "{written:?}"
+    );
 }
 
 #[test]
