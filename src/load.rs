@@ -391,6 +391,23 @@ impl LoadState<'_> {
             self.loaded.includes.insert(at, *file);
             return;
         }
+        // Each level of includes is a level of the loader's recursion.
+        if self.stack.len() > self.options.parse.max_depth {
+            self.sink.push(
+                Diagnostic::new(
+                    codes::E0003,
+                    path.span,
+                    format!(
+                        "includes nested more than {} deep",
+                        self.options.parse.max_depth
+                    ),
+                )
+                .with_help(
+                    "include the files from one place, or raise the limit with `--max-depth`",
+                ),
+            );
+            return;
+        }
         if !self.options.allow_outside_includes && !self.inside_root(&target) {
             self.sink.push(
                 Diagnostic::new(

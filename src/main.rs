@@ -80,7 +80,24 @@ pub(crate) fn plain_pages_for(path: &std::path::Path) {
     let _ = path;
 }
 
+/// The stack of every thread: the compiler recurses once per level of nesting in a model
+/// (blocks, lists, parentheses, includes) and in what it writes (a diagram's boundaries), up to
+/// `--max-depth` levels (at most [`cli::MAX_DEPTH`]). 64 MiB holds that many in a debug build
+/// with room to spare (tests/it/deep_inputs.rs); a thread's stack is memory only where a run
+/// touches it.
+const STACK_BYTES: usize = 64 << 20;
+
 fn main() {
     keep_freed_memory();
-    std::process::exit(cli::run());
+    // The threads the compiler spawns (parsing, firing rules, writing outputs) read this once,
+    // at the first spawn; nothing else runs yet.
+    if std::env::var_os("RUST_MIN_STACK").is_none() {
+        std::env::set_var("RUST_MIN_STACK", STACK_BYTES.to_string());
+    }
+    let code = std::thread::Builder::new()
+        .name("tmc".to_string())
+        .stack_size(STACK_BYTES)
+        .spawn(cli::run)
+        .map_or_else(|_| cli::run(), |run| run.join().unwrap_or(101));
+    std::process::exit(code);
 }

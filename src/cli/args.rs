@@ -119,8 +119,8 @@ pub struct FmtArgs {
     /// Say what happened to each file
     #[arg(long, short)]
     pub verbose: bool,
-    /// Deepest nesting of blocks, lists, parentheses and `not`
-    #[arg(long, value_name = "N", default_value_t = 64)]
+    /// Deepest nesting of blocks, lists, parentheses, `not`s and includes (at most 1000)
+    #[arg(long, value_name = "N", default_value_t = 64, value_parser = super::depth_limit())]
     pub max_depth: usize,
     /// Largest file (or standard input) to format, in bytes
     #[arg(long, value_name = "BYTES", default_value_t = 16 * 1024 * 1024)]
@@ -271,8 +271,8 @@ pub struct SharedOptions {
     /// Let `include` and `use` read files outside the root file's directory
     #[arg(long)]
     pub allow_outside_includes: bool,
-    /// Deepest nesting of blocks, lists, parentheses and `not`
-    #[arg(long, value_name = "N", default_value_t = 64)]
+    /// Deepest nesting of blocks, lists, parentheses, `not`s and includes (at most 1000)
+    #[arg(long, value_name = "N", default_value_t = 64, value_parser = super::depth_limit())]
     pub max_depth: usize,
     /// Largest file to read, in bytes (at most 4 GiB)
     #[arg(long, value_name = "BYTES", default_value_t = 16 * 1024 * 1024)]

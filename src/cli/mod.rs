@@ -29,6 +29,14 @@ pub const OK: i32 = 0;
 pub const FAILED: i32 = 1;
 pub const USAGE: i32 = 2;
 
+/// The most `--max-depth` may be: what the compiler's stacks are sized for (main.rs).
+pub const MAX_DEPTH: u64 = 1000;
+
+/// `--max-depth`'s parser: a number up to [`MAX_DEPTH`].
+fn depth_limit() -> clap::builder::RangedU64ValueParser<usize> {
+    clap::builder::RangedU64ValueParser::new().range(0..=MAX_DEPTH)
+}
+
 pub fn run() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,

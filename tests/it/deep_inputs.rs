@@ -147,3 +147,93 @@ fn a_file_over_the_size_limit_is_refused_before_it_is_read() {
         );
     }
 }
+
+/// `depth` nested boundaries around one flow, between `pad` plain elements before and after
+/// (from 256 KB, a file is parsed in pieces on two threads).
+fn nested_boundaries(depth: usize, pad: usize) -> String {
+    let plain = |prefix: &str| -> String {
+        (0..pad)
+            .map(|i| format!("process {prefix}{i} \"{prefix} {i}\"\n"))
+            .collect()
+    };
+    let open: String = (0..depth)
+        .map(|i| format!("boundary b{i} \"B\" {{\n"))
+        .collect();
+    format!(
+        "{}{open}process p \"P\"\nactor a \"A\"\n{}a -> p\n{}",
+        plain("q"),
+        "}\n".repeat(depth),
+        plain("r")
+    )
+}
+
+#[test]
+fn nesting_at_the_highest_depth_limit_compiles_and_renders() {
+    let dir = scratch_dir("deepest");
+    let write = |name: &str, text: String| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_string_lossy().into_owned()
+    };
+    let nest = write("nest.tm", nested_boundaries(1000, 0));
+    let parens = write(
+        "parens.tm",
+        rule_with_when(&format!("{}true{}", "(".repeat(999), ")".repeat(999))),
+    );
+    for file in [&nest, &parens] {
+        let out = format!("{file}.out");
+        let (code, stderr) = run(&[
+            "build",
+            file,
+            "--max-depth",
+            "1000",
+            "-o",
+            &out,
+            "--emit",
+            "md,dot,json,sarif,html",
+        ]);
+        assert_eq!(code, Some(0), "{file}: {stderr}");
+    }
+    // Large enough to be parsed in pieces, on a thread of the parser's own.
+    let pieces = write("pieces.tm", nested_boundaries(1000, 6000));
+    assert!(std::fs::metadata(&pieces).unwrap().len() > 256 * 1024);
+    let (code, stderr) = run(&["check", "--max-depth", "1000", &pieces]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let (code, stderr) = run(&["fmt", "--check", "--max-depth", "1000", &nest]);
+    assert_eq!(code, Some(1), "not formatted, but no crash: {stderr}");
+    let (code, stderr) = run(&["check", "--max-depth", "1001", &nest]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("1001 is not in 0..=1000"), "{stderr}");
+}
+
+#[test]
+fn includes_nest_no_deeper_than_the_depth_limit() {
+    let dir = scratch_dir("include-chain");
+    let chain = |files: usize| {
+        for i in 0..files {
+            let include = if i + 1 < files {
+                format!("include \"f{}.tm\"\n", i + 1)
+            } else {
+                String::new()
+            };
+            std::fs::write(
+                dir.join(format!("f{i}.tm")),
+                format!("{include}actor a{i} \"A{i}\"\n"),
+            )
+            .unwrap();
+        }
+        dir.join("f0.tm").to_string_lossy().into_owned()
+    };
+    let root = chain(65);
+    assert_eq!(run(&["check", &root]).0, Some(0));
+    let root = chain(66);
+    let (code, stderr) = run(&["check", "--color", "never", &root]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("E0003") && stderr.contains("includes nested more than 64 deep"),
+        "{stderr}"
+    );
+    let root = chain(1001);
+    let (code, stderr) = run(&["check", "--max-depth", "1000", "--max-files", "2000", &root]);
+    assert_eq!(code, Some(0), "{stderr}");
+}
