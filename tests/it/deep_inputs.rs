@@ -237,3 +237,63 @@ fn includes_nest_no_deeper_than_the_depth_limit() {
     let (code, stderr) = run(&["check", "--max-depth", "1000", "--max-files", "2000", &root]);
     assert_eq!(code, Some(0), "{stderr}");
 }
+
+#[test]
+fn templates_that_include_or_import_themselves_are_refused_before_rendering() {
+    let dir = scratch_dir("template-cycles");
+    /// A case's name, its template files (name, text), and the cycle the error names.
+    type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a str);
+    let cases: [Case; 3] = [
+        (
+            "self",
+            &[("threat-model.md.tera", "{% include \"threat-model.md.tera\" %}")],
+            "(threat-model.md.tera -> threat-model.md.tera)",
+        ),
+        (
+            "mutual",
+            &[
+                ("threat-model.md.tera", "{% include \"threat-table.md.tera\" %}"),
+                (
+                    "threat-table.md.tera",
+                    "{% for t in [1] %}{% if true %}{% include \"threat-model.md.tera\" %}{% endif %}{% endfor %}",
+                ),
+            ],
+            "(threat-model.md.tera -> threat-table.md.tera -> threat-model.md.tera)",
+        ),
+        (
+            "import",
+            &[(
+                "threat-model.md.tera",
+                "{% import \"threat-model.md.tera\" as m %}\n{% macro x() %}x{% endmacro %}\n",
+            )],
+            "(threat-model.md.tera -> threat-model.md.tera)",
+        ),
+    ];
+    for (name, files, chain) in cases {
+        let templates = dir.join(name);
+        std::fs::create_dir_all(&templates).unwrap();
+        for (file, text) in files {
+            std::fs::write(templates.join(file), text).unwrap();
+        }
+        let out = dir.join(format!("{name}.out"));
+        let (code, stderr) = run_briefly(
+            &[
+                "build",
+                "examples/ai-nutrition-pro.tm",
+                "--templates",
+                &templates.to_string_lossy(),
+                "-o",
+                &out.to_string_lossy(),
+                "--emit",
+                "md",
+            ],
+            None,
+        );
+        assert_eq!(code, Some(2), "{name}: {stderr}");
+        assert!(
+            stderr.contains("includes or imports itself") && stderr.contains(chain),
+            "{name}: {stderr}"
+        );
+        assert!(!out.exists(), "{name}: nothing is written");
+    }
+}
