@@ -191,6 +191,43 @@ pub fn warn_of_code_scanning_limit(emits: &[Emit], report: &Report, dir: &Path) 
 }
 
 /// Writes each (path, text), creating directories as needed; the paths written, for the log.
+/// Checks, before anything is written, that every path in `files` can be written as a file:
+/// none is a directory already, no folder on the way is a file, and no path is the folder of
+/// another (a model `index.md.tm` beside the index `index.md` of a folder build). Otherwise a
+/// build would stop half-way through writing, with some files new and some old.
+pub fn check_destinations<'a>(files: impl IntoIterator<Item = &'a Path>) -> Result<(), String> {
+    let files: std::collections::BTreeSet<&Path> = files.into_iter().collect();
+    for &file in &files {
+        if file.is_dir() {
+            return Err(format!(
+                "cannot write {}: it is a directory",
+                file.display()
+            ));
+        }
+        for folder in file
+            .ancestors()
+            .skip(1)
+            .filter(|d| !d.as_os_str().is_empty())
+        {
+            if files.contains(folder) {
+                return Err(format!(
+                    "cannot write both {} and {}: the first would have to be a folder (rename the model that writes it)",
+                    folder.display(),
+                    file.display()
+                ));
+            }
+            if folder.exists() && !folder.is_dir() {
+                return Err(format!(
+                    "cannot write {}: {} is not a directory",
+                    file.display(),
+                    folder.display()
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 pub fn write_all(outputs: &[(PathBuf, String)]) -> Result<Vec<String>, String> {
     let mut written = Vec::with_capacity(outputs.len());
     for (path, text) in outputs {

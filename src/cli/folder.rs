@@ -135,6 +135,11 @@ pub fn build(args: &BuildArgs, emits: &[Emit], templates: &Templates) -> i32 {
             }
         }
     }
+    let checked = super::build::check_destinations(outputs.iter().map(|(path, _)| path.as_path()));
+    if let Err(message) = checked {
+        errln!("error: {message}; nothing written");
+        return USAGE;
+    }
     match write_all(&outputs) {
         Ok(written) => errln!(
             "{}: {} models ok; wrote {} files into {} (index: {})",

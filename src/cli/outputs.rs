@@ -23,6 +23,11 @@ pub fn write_outputs(
     drawing: Drawing<'_>,
     dir: &Path,
 ) -> Result<Vec<String>, String> {
+    let finals: Vec<PathBuf> = kinds
+        .iter()
+        .map(|kind| dir.join(kind.file_name()))
+        .collect();
+    super::build::check_destinations(finals.iter().map(PathBuf::as_path))?;
     // The directories this build creates, innermost first: removed again when it fails.
     let created: Vec<&Path> = dir
         .ancestors()
@@ -123,9 +128,14 @@ pub fn write_outputs(
         });
         joined.collect()
     });
-    for path in replaced {
-        written.push(path?);
+    if let Some(failure) = replaced.iter().find_map(|path| path.as_ref().err()) {
+        for kind in &streamed {
+            // Best effort, as above: those already moved are gone from here.
+            let _ = std::fs::remove_file(temporary(kind.file_name()));
+        }
+        return Err(failure.clone());
     }
+    written.extend(replaced.into_iter().flatten());
     tmc::timings::mark("outputs in place");
     // The log lists the files in the order they were asked for.
     written.sort_by_key(|path| {

@@ -517,6 +517,71 @@ fn a_rebuild_replaces_the_previous_outputs_only_when_it_succeeds() {
     let kept: Vec<String> = names.iter().map(|name| read(&out.join(name))).collect();
     assert_eq!(kept, fresh);
     assert_eq!(tree(&out).len(), names.len(), "{:?}", tree(&out));
+
+    // So does one that could not write all its files: a directory where a file goes is found
+    // before anything is written or replaced.
+    std::fs::remove_file(out.join("threats.json")).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::create_dir_all(out.join("threats.json/x")).unwrap_or_else(|e| panic!("{e}"));
+    let output = build(None);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("threats.json: it is a directory"),
+        "{}",
+        stderr(&output)
+    );
+    let kept: Vec<String> = ["threat-model.md", "dfd.dot"]
+        .iter()
+        .map(|name| read(&out.join(name)))
+        .collect();
+    assert_eq!(kept, [fresh[0].clone(), fresh[2].clone()]);
+    assert_eq!(
+        tree(&out).len(),
+        2,
+        "no temporary file is left: {:?}",
+        tree(&out)
+    );
+}
+
+#[test]
+fn outputs_that_would_be_both_a_file_and_a_folder_are_refused_before_writing() {
+    let dir = scratch("build-collisions");
+    let models = dir.join("models");
+    std::fs::create_dir_all(&models).unwrap_or_else(|e| panic!("{e}"));
+    let model = "actor x \"X\"\nprocess p \"P\"\nx -> p\n";
+    // A model named like the folder build's index writes its outputs into `index.md/`.
+    for name in ["index.md.tm", "other.tm"] {
+        std::fs::write(models.join(name), model).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let out = dir.join("out");
+    let output = tmc()
+        .args(["build", "--color", "never"])
+        .arg(&models)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("the first would have to be a folder"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!out.exists(), "nothing written: {:?}", tree(&out));
+
+    // `-o` naming a file.
+    let file = dir.join("a-file");
+    std::fs::write(&file, "").unwrap_or_else(|e| panic!("{e}"));
+    let output = tmc()
+        .args(["build", SHOP, "-o"])
+        .arg(&file)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("a-file is not a directory"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
