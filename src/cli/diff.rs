@@ -102,8 +102,21 @@ pub fn diff(args: &DiffArgs) -> i32 {
         (Err(code), _) | (_, Err(code)) => return code,
     };
     let mut reports = Vec::new();
+    let failed = |compilation: &Compilation| compilation.report.is_none();
+    let json_failure = args.options.format == Format::Json && (failed(&old) || failed(&new));
+    if json_failure {
+        // What a tool reading the JSON needs is why: the diagnostics, as `tmc check` prints them.
+        let json: Vec<serde_json::Value> = [&old, &new]
+            .iter()
+            .flat_map(|c| tmc::diagnostics::to_json_values(&c.sources, &c.diagnostics))
+            .collect();
+        outln!(
+            "{}",
+            serde_json::to_string_pretty(&json).unwrap_or_else(|_| "[]".into())
+        );
+    }
     for (side, compilation) in [("old", &old), ("new", &new)] {
-        if !compilation.diagnostics.is_empty() {
+        if !json_failure && !compilation.diagnostics.is_empty() {
             print_human(compilation, &args.options);
         }
         match &compilation.report {

@@ -76,6 +76,26 @@ fn diff_of_two_files_as_json() {
 }
 
 #[test]
+fn diff_as_json_of_a_model_with_errors_prints_the_diagnostics_as_json() {
+    let dir = scratch("diff-json-errors");
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let broken = dir.join("broken.tm");
+    std::fs::write(&broken, "actor a \"A\"\na -> nowhere\n").unwrap_or_else(|e| panic!("{e}"));
+    let (code, stdout, stderr) = run(tmc()
+        .args(["diff", "--format", "json", "tests/diff/before.tm"])
+        .arg(&broken));
+    assert_eq!(code, Some(1), "{stderr}");
+    let diagnostics: serde_json::Value =
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    assert_eq!(diagnostics[0]["code"], "E0004", "{stdout}");
+    assert!(
+        !stderr.contains("error[E0004]"),
+        "not printed twice: {stderr}"
+    );
+    assert!(stderr.contains("new version: failed"), "{stderr}");
+}
+
+#[test]
 fn diff_markdown_is_a_pull_request_comment() {
     let (code, stdout, _) =
         run(tmc().args(["diff", "tests/diff/before.tm", "tests/diff/after.tm"]));
