@@ -5,18 +5,37 @@ use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-/// True when `dot` can be run (asked once per process).
+/// True when `dot` can be run (asked once per process): `dot -V` answers within
+/// [`PROBE_TIMEOUT`]. A `dot` that does not answer is stopped and counts as missing.
 pub fn available() -> bool {
     static AVAILABLE: OnceLock<bool> = OnceLock::new();
     *AVAILABLE.get_or_init(|| {
-        Command::new("dot")
+        let Ok(mut child) = Command::new("dot")
             .arg("-V")
+            .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success())
+            .spawn()
+        else {
+            return false;
+        };
+        let deadline = Instant::now() + PROBE_TIMEOUT;
+        loop {
+            match child.try_wait() {
+                Ok(Some(status)) => return status.success(),
+                Ok(None) if Instant::now() < deadline => std::thread::sleep(POLL),
+                _ => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    return false;
+                }
+            }
+        }
     })
 }
+
+/// How long `dot -V` may take to say its version.
+const PROBE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Above this many elements in a drawing, the default outputs leave the SVG out rather than
 /// wait for Graphviz: its layout took 4 s at 1,000 elements (the benchmark model) and more than

@@ -288,6 +288,30 @@ fn build_with_path(
     (out.to_path_buf(), output)
 }
 
+/// A `dot` that does not even say its version is given up on: the default outputs leave the
+/// SVG out, as when Graphviz is missing.
+#[cfg(unix)]
+#[test]
+fn a_graphviz_that_does_not_answer_its_version_is_taken_for_missing() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scratch("build-mute-dot");
+    let bin = dir.join("bin");
+    std::fs::create_dir_all(&bin).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(bin.join("dot"), "#!/bin/sh\nexec sleep 60\n").unwrap_or_else(|e| panic!("{e}"));
+    std::fs::set_permissions(bin.join("dot"), std::fs::Permissions::from_mode(0o755))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let started = std::time::Instant::now();
+    let (out, output) = build_with_path(&path, std::path::Path::new(SHOP), &dir.join("out"), &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    assert!(out.join("threat-model.md").exists() && !out.join("dfd.svg").exists());
+}
+
 /// Graphviz can lay out a large graph for hours; `--graphviz-timeout` stops it. Asked for
 /// explicitly, the SVG is then an error that says what to do; among the default outputs it is
 /// left out with a warning, and the HTML page falls back to the Mermaid source.
