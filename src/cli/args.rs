@@ -122,8 +122,8 @@ pub struct FmtArgs {
     /// Deepest nesting of blocks, lists, parentheses, `not`s and includes (at most 1000)
     #[arg(long, value_name = "N", default_value_t = 64, value_parser = super::depth_limit())]
     pub max_depth: usize,
-    /// Largest file (or standard input) to format, in bytes
-    #[arg(long, value_name = "BYTES", default_value_t = 16 * 1024 * 1024)]
+    /// Largest file (or standard input) to format, in bytes (at most 4 GiB)
+    #[arg(long, value_name = "BYTES", default_value_t = 16 * 1024 * 1024, value_parser = super::file_size_limit())]
     pub max_file_size: usize,
     /// When to colour diagnostics
     #[arg(long, value_enum, default_value_t = Color::Auto)]
@@ -275,7 +275,7 @@ pub struct SharedOptions {
     #[arg(long, value_name = "N", default_value_t = 64, value_parser = super::depth_limit())]
     pub max_depth: usize,
     /// Largest file to read, in bytes (at most 4 GiB)
-    #[arg(long, value_name = "BYTES", default_value_t = 16 * 1024 * 1024)]
+    #[arg(long, value_name = "BYTES", default_value_t = 16 * 1024 * 1024, value_parser = super::file_size_limit())]
     pub max_file_size: usize,
     /// Longest string literal, in bytes
     #[arg(long, value_name = "BYTES", default_value_t = 1024 * 1024)]

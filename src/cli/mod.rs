@@ -32,6 +32,11 @@ pub const USAGE: i32 = 2;
 /// The most `--max-depth` may be: what the compiler's stacks are sized for (main.rs).
 pub const MAX_DEPTH: u64 = 1000;
 
+/// `--max-file-size`'s parser: a number of bytes up to the 4 GiB a source file can have.
+fn file_size_limit() -> clap::builder::RangedU64ValueParser<usize> {
+    clap::builder::RangedU64ValueParser::new().range(0..=tmc::source::MAX_FILE_BYTES as u64)
+}
+
 /// `--max-depth`'s parser: a number up to [`MAX_DEPTH`].
 fn depth_limit() -> clap::builder::RangedU64ValueParser<usize> {
     clap::builder::RangedU64ValueParser::new().range(0..=MAX_DEPTH)
