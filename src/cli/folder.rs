@@ -142,9 +142,14 @@ pub fn build(args: &BuildArgs, emits: &[Emit], templates: &Templates) -> i32 {
     }
     match write_all(&outputs) {
         Ok(written) => errln!(
-            "{}: {} models ok; wrote {} files into {} (index: {})",
+            "{}: {} {} ok; wrote {} files into {} (index: {})",
             folder.display(),
             entries.len(),
+            if entries.len() == 1 {
+                "model"
+            } else {
+                "models"
+            },
             written.len(),
             args.out.display(),
             args.out.join("index.html").display()

@@ -591,6 +591,20 @@ fn outputs_that_would_be_both_a_file_and_a_folder_are_refused_before_writing() {
         stderr(&output)
     );
     assert!(!out.exists(), "nothing written: {:?}", tree(&out));
+    std::fs::remove_file(models.join("index.md.tm")).unwrap_or_else(|e| panic!("{e}"));
+    let output = tmc()
+        .arg("build")
+        .arg(&models)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains(": 1 model ok; wrote"),
+        "{}",
+        stderr(&output)
+    );
 
     // `-o` naming a file.
     let file = dir.join("a-file");
