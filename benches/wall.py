@@ -31,9 +31,8 @@ import tempfile
 import time
 
 
-def run(argv):
-    """Runs argv with output discarded; (wall s, user s, system s, peak RSS MB, exit code)."""
-    started = time.perf_counter()
+def spawn(argv):
+    """Starts argv with its output discarded; its pid."""
     pid = os.fork()
     if pid == 0:
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -43,7 +42,13 @@ def run(argv):
             os.execvp(argv[0], argv)
         finally:
             os._exit(127)
-    _, status, usage = os.wait4(pid, 0)
+    return pid
+
+
+def run(argv):
+    """Runs argv with output discarded; (wall s, user s, system s, peak RSS MB, exit code)."""
+    started = time.perf_counter()
+    _, status, usage = os.wait4(spawn(argv), 0)
     wall = time.perf_counter() - started
     return wall, usage.ru_utime, usage.ru_stime, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
 
@@ -51,18 +56,7 @@ def run(argv):
 def run_side_by_side(argvs):
     """Runs the commands at once; (wall s of the slowest, summed user s, summed system s)."""
     started = time.perf_counter()
-    pids = []
-    for argv in argvs:
-        pid = os.fork()
-        if pid == 0:
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, 1)
-            os.dup2(devnull, 2)
-            try:
-                os.execvp(argv[0], argv)
-            finally:
-                os._exit(127)
-        pids.append(pid)
+    pids = [spawn(argv) for argv in argvs]
     user = system = 0.0
     for pid in pids:
         _, _, usage = os.wait4(pid, 0)

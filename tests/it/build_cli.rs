@@ -577,49 +577,31 @@ fn outputs_that_would_be_both_a_file_and_a_folder_are_refused_before_writing() {
         std::fs::write(models.join(name), model).unwrap_or_else(|e| panic!("{e}"));
     }
     let out = dir.join("out");
-    let output = tmc()
-        .args(["build", "--color", "never"])
-        .arg(&models)
-        .arg("-o")
-        .arg(&out)
+    let build = |input: &std::path::Path, out: &std::path::Path| {
+        let output = (tmc()
+            .args(["build", "--color", "never"])
+            .arg(input)
+            .arg("-o")
+            .arg(out))
         .output()
         .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
-    assert!(
-        stderr(&output).contains("the first would have to be a folder"),
-        "{}",
-        stderr(&output)
-    );
+        (output.status.code(), stderr(&output))
+    };
+    let (code, err) = build(&models, &out);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("the first would have to be a folder"), "{err}");
     assert!(!out.exists(), "nothing written: {:?}", tree(&out));
     std::fs::remove_file(models.join("index.md.tm")).unwrap_or_else(|e| panic!("{e}"));
-    let output = tmc()
-        .arg("build")
-        .arg(&models)
-        .arg("-o")
-        .arg(&out)
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    assert!(
-        stderr(&output).contains(": 1 model ok; wrote"),
-        "{}",
-        stderr(&output)
-    );
+    let (code, err) = build(&models, &out);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(err.contains(": 1 model ok; wrote"), "{err}");
 
     // `-o` naming a file.
     let file = dir.join("a-file");
     std::fs::write(&file, "").unwrap_or_else(|e| panic!("{e}"));
-    let output = tmc()
-        .args(["build", SHOP, "-o"])
-        .arg(&file)
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
-    assert!(
-        stderr(&output).contains("a-file is not a directory"),
-        "{}",
-        stderr(&output)
-    );
+    let (code, err) = build(std::path::Path::new(SHOP), &file);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("a-file is not a directory"), "{err}");
 }
 
 #[test]
