@@ -31,12 +31,15 @@ fn lines(text: &str) -> impl Iterator<Item = &str> {
 /// The bytes of each syntax that make a text need escaping. Besides these, every text with an
 /// ASCII control character (line breaks among them) or the byte 0xC2, the lead byte of the C1
 /// controls (U+0080..U+009F), is left to the full walk; other non-ASCII bytes are never special.
-const MD_SPECIAL: &[u8; 11] = b"&<>\\|`*[]~_";
+/// 0xE2 starts U+2028 and U+2029, which some Markdown parsers (marked) take for line breaks.
+const MD_SPECIAL: &[u8; 12] = b"&<>\\|`*[]~_\xE2";
 /// [`MD_SPECIAL`] but `_` (a test keeps the two in step).
-const MD_SPECIAL_BUT_UNDERSCORE: &[u8; 10] = b"&<>\\|`*[]~";
+const MD_SPECIAL_BUT_UNDERSCORE: &[u8; 11] = b"&<>\\|`*[]~\xE2";
 const MD_CODE_SPECIAL: &[u8; 2] = b"|`";
-const DOT_SPECIAL: &[u8; 3] = b"\\\"&";
-const MERMAID_SPECIAL: &[u8; 13] = b"\"#;:<>&|`{}\\%";
+/// 0xEF starts U+FFFE and U+FFFF, which XML forbids (Graphviz copies them into the SVG).
+const DOT_SPECIAL: &[u8; 4] = b"\\\"&\xEF";
+/// 0xE2 starts U+2028 and U+2029, line separators, which become `<br>` as line breaks do.
+const MERMAID_SPECIAL: &[u8; 14] = b"\"#;:<>&|`{}\\%\xE2";
 const HTML_SPECIAL: &[u8; 5] = b"&<>\"'";
 
 /// No special byte: the text needs no escaping. Checked sixteen bytes at a time with no early
@@ -98,8 +101,25 @@ pub fn md(text: &str) -> String {
 /// Like [`md`], but line breaks become spaces (for headings, where `<br>` would show).
 pub fn md_line(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    md_to(&mut out, text, " ");
+    md_heading_to(&mut out, text);
     out
+}
+
+/// Appends `text` escaped as by [`md_line`] to `out`: for a heading, where a last run of `#`
+/// after a space would be read as the heading's closing sequence and dropped (`Model #`).
+pub(crate) fn md_heading_to(out: &mut String, text: &str) {
+    let start = out.len();
+    md_to(out, text, " ");
+    let written = out.get(start..).unwrap_or_default().trim_end();
+    let hashes = written.len() - written.trim_end_matches('#').len();
+    if hashes == 0 {
+        return;
+    }
+    let run = start + written.len() - hashes;
+    let before = out.get(..run).and_then(|head| head.chars().next_back());
+    if before.map_or(true, char::is_whitespace) {
+        out.insert(run, '\\');
+    }
 }
 
 /// Appends `text` escaped as by [`md`] (or [`md_line`], with `line_break` a space) to `out`.
@@ -109,6 +129,8 @@ pub(crate) fn md_to(out: &mut String, text: &str, line_break: &str) {
         out.push_str(text);
         return;
     }
+    // Leading blanks mean nothing in a cell or a paragraph, but four of them make a code block.
+    let text = text.trim_start_matches([' ', '\t']);
     for (i, line) in lines(text).enumerate() {
         if i > 0 {
             out.push_str(line_break);
@@ -142,7 +164,9 @@ fn md_plain_but_inner_underscores(text: &str) -> bool {
 /// `text` does not start with what would be block syntax or a list number at the start of a
 /// cell's text.
 pub(crate) fn md_plain_start(text: &str) -> bool {
-    !text.starts_with(|c: char| matches!(c, '#' | '-' | '+' | '=') || c.is_ascii_digit())
+    !text.starts_with(|c: char| {
+        matches!(c, '#' | '-' | '+' | '=' | ' ' | '\t') || c.is_ascii_digit()
+    })
 }
 
 fn md_line_into(line: &str, out: &mut String, first: bool) {
@@ -182,6 +206,8 @@ fn md_line_into(line: &str, out: &mut String, first: bool) {
                 out.push('\\');
                 out.push(c);
             }
+            '\u{2028}' => out.push_str("&#x2028;"),
+            '\u{2029}' => out.push_str("&#x2029;"),
             c if is_control(c) => out.push(REPLACEMENT),
             c => out.push(c),
         }
@@ -261,7 +287,7 @@ pub(crate) fn dot_to(out: &mut String, text: &str) {
                 '\\' => out.push_str("\\\\"),
                 '"' => out.push_str("\\\""),
                 '&' => out.push_str("&amp;"),
-                c if is_control(c) => out.push(REPLACEMENT),
+                c if is_control(c) || matches!(c, '\u{FFFE}' | '\u{FFFF}') => out.push(REPLACEMENT),
                 c => out.push(c),
             }
         }
@@ -279,7 +305,7 @@ pub fn mermaid(text: &str) -> String {
 
 /// Appends `text` escaped as by [`mermaid`] to `out`.
 pub(crate) fn mermaid_to(out: &mut String, text: &str) {
-    if is_plain(text, MERMAID_SPECIAL) {
+    if is_plain(text, MERMAID_SPECIAL) && direction_ends(text).next().is_none() {
         out.push_str(text);
         return;
     }
@@ -287,18 +313,42 @@ pub(crate) fn mermaid_to(out: &mut String, text: &str) {
         if i > 0 {
             out.push_str("<br>");
         }
-        for c in line.chars() {
+        let mut ends = direction_ends(line).peekable();
+        for (at, c) in line.char_indices() {
+            let ends_direction = ends.next_if_eq(&at).is_some();
             match c {
                 '"' | '#' | ';' | ':' | '<' | '>' | '&' | '|' | '`' | '{' | '}' | '\\' | '%' => {
                     out.push('#');
                     out.push_str(&u32::from(c).to_string());
                     out.push(';');
                 }
+                c if ends_direction => {
+                    out.push('#');
+                    out.push_str(&u32::from(c).to_string());
+                    out.push(';');
+                }
+                '\u{2028}' | '\u{2029}' => out.push_str("<br>"),
                 c if is_control(c) => out.push(REPLACEMENT),
                 c => out.push(c),
             }
         }
     }
+}
+
+/// Where each `direction` (in any case) in `text` ends: the offset of its `n`. Mermaid's
+/// flowchart lexer reads `direction TB` (or `BT`, `LR`, `RL`, `TD`) anywhere on a line, even
+/// inside a quoted label, as a change of the diagram's direction, which ends the label and
+/// breaks the diagram; a label with the word's last letter as an entity does not match.
+fn direction_ends(text: &str) -> impl Iterator<Item = usize> + '_ {
+    const WORD: &[u8] = b"direction";
+    let bytes = text.as_bytes();
+    (0..bytes.len().saturating_sub(WORD.len() - 1))
+        .filter(move |&at| {
+            bytes
+                .get(at..at + WORD.len())
+                .is_some_and(|word| word.eq_ignore_ascii_case(WORD))
+        })
+        .map(|at| at + WORD.len() - 1)
 }
 
 /// HTML text or attribute value: `&`, `<`, `>`, `"` and `'` become entities. Line breaks stay
@@ -521,7 +571,13 @@ mod tests {
     #[test]
     fn is_plain_finds_every_special_byte_at_every_offset() {
         fn check<const N: usize>(special: &[u8; N]) {
-            let mut needs_walk: Vec<char> = special.iter().map(|&b| char::from(b)).collect();
+            // A lead byte stands for the characters it starts that need escaping.
+            let lead = |b: u8| match b {
+                0xE2 => '\u{2028}',
+                0xEF => '\u{FFFE}',
+                b => char::from(b),
+            };
+            let mut needs_walk: Vec<char> = special.iter().map(|&b| lead(b)).collect();
             needs_walk.extend((0u8..0x20).chain([0x7F]).map(char::from));
             needs_walk.push('\u{85}'); // 0xC2 0x85
             for len in 0..48 {
@@ -638,6 +694,21 @@ mod tests {
     }
 
     #[test]
+    fn md_keeps_text_from_turning_into_other_blocks() {
+        // Four blanks at the start would make an indented code block; leading blanks show nowhere.
+        assert_eq!(md("    code?\nsecond"), "code?<br>second");
+        assert_eq!(md("\t- item?"), "\\- item?");
+        // marked ends a line (and a table row) at U+2028 and U+2029.
+        assert_eq!(md("a\u{2028}b\u{2029}c — d"), "a&#x2028;b&#x2029;c — d");
+        // A heading's last run of `#` after a space is its closing sequence, which is dropped.
+        assert_eq!(md_line("Model #"), "Model \\#");
+        assert_eq!(md_line("Model ## "), "Model \\## ");
+        assert_eq!(md_line("C#"), "C#");
+        assert_eq!(md_line("#"), "\\#");
+        assert_eq!(md("Model #"), "Model #");
+    }
+
+    #[test]
     fn md_code_fences_around_backticks() {
         assert_eq!(md_code("rule@a>b#2"), "`rule@a>b#2`");
         assert_eq!(md_code("a`b"), "``a`b``");
@@ -652,6 +723,11 @@ mod tests {
         assert_eq!(dot("a\nb\r\nc"), "a\\nb\\nc");
         assert_eq!(dot("AT&amp;T <b>{x}</b> 🚀"), "AT&amp;amp;T <b>{x}</b> 🚀");
         assert_eq!(dot("\u{0}"), "\u{FFFD}");
+        // Not characters XML allows: Graphviz would copy them into the SVG.
+        assert_eq!(
+            dot("a\u{FFFE}b\u{FFFF}c\u{FFFD}"),
+            "a\u{FFFD}b\u{FFFD}c\u{FFFD}"
+        );
     }
 
     #[test]
@@ -663,6 +739,17 @@ mod tests {
         assert_eq!(mermaid("`md` {x} %%"), "#96;md#96; #123;x#125; #37;#37;");
         assert_eq!(mermaid("one\ntwo"), "one<br>two");
         assert_eq!(mermaid("Ünïcode 🚀 ok."), "Ünïcode 🚀 ok.");
+        // Mermaid's lexer reads `direction TB` anywhere, even in a label.
+        assert_eq!(mermaid("Switch direction TB"), "Switch directio#110; TB");
+        assert_eq!(
+            mermaid("DIRECTION lr, direction"),
+            "DIRECTIO#78; lr, directio#110;"
+        );
+        assert_eq!(mermaid("directions"), "directio#110;s");
+        assert_eq!(
+            mermaid("one\u{2028}two\u{2029}three"),
+            "one<br>two<br>three"
+        );
     }
 
     #[test]
@@ -751,16 +838,18 @@ mod tests {
         #[test]
         fn escaped_text_is_inert(text in "(?s).{0,40}") {
             let md_out = md(&text);
-            proptest::prop_assert!(!md_out.replace("<br>", "").contains(['\n', '\r', '<', '>']));
+            proptest::prop_assert!(!md_out.replace("<br>", "").contains(['\n', '\r', '<', '>', '\u{2028}', '\u{2029}']), "{md_out}");
+            proptest::prop_assert!(!md_out.starts_with([' ', '\t']));
             proptest::prop_assert!(pipes_escaped(&md_out));
             let code = md_code(&text);
             proptest::prop_assert!(!code.contains(['\n', '\r']));
             let dot_out = dot(&text);
-            proptest::prop_assert!(!dot_out.contains(['\n', '\r']));
+            proptest::prop_assert!(!dot_out.contains(['\n', '\r', '\u{FFFE}', '\u{FFFF}']), "{dot_out}");
             proptest::prop_assert!(!dot_out.replace("\\\\", "").replace("\\\"", "").contains('"'));
             let mermaid_out = mermaid(&text).replace("<br>", "");
-            let forbidden = ['"', '<', '>', '`', '\n', '\r', '{', '}'];
+            let forbidden = ['"', '<', '>', '`', '\n', '\r', '{', '}', '\u{2028}', '\u{2029}'];
             proptest::prop_assert!(!mermaid_out.contains(forbidden), "{mermaid_out}");
+            proptest::prop_assert!(!mermaid_out.to_ascii_lowercase().contains("direction"), "{mermaid_out}");
             let html_out = html(&text);
             proptest::prop_assert!(!html_out.contains(['<', '>', '"', '\'']), "{html_out}");
             proptest::prop_assert!(html_out.replace("&amp;", "").replace("&lt;", "").replace("&gt;", "")

@@ -7,6 +7,12 @@ model "Hostile | <model> & \"quotes\" {braces}" {
 boundary zone "Zone \"A\" | <internet> {x}" {
   actor user "User <script>alert(1)</script>" { description "Name with\nnewline" }
   external partner "Partner [x] (y) {z} #1;" { tags [partner, internet_facing] }
+  external mirror "Mirror #" { description "    four spaces would make a code block\nsecond line" }
+}
+// Mermaid reads `direction TB` anywhere on a line as a change of direction; XML forbids U+FFFE
+// and U+FFFF (Graphviz copies names into the SVG); some Markdown parsers end a line at U+2028.
+boundary turn "direction TB zone" {
+  process odd "Odd \u{FFFE} \u{FFFF} name\u{2028}| still one cell\u{2029}end"
 }
 boundary inner "Inner ``zone`` & café" {
   process "API | Gateway \\ \"v2\"" { technology "Kong <3.0>"; controls [authentication] }
@@ -17,6 +23,7 @@ data secret "Secrets \"&\" <keys>" { classification restricted }
 user -> "API | Gateway \\ \"v2\"" "Calls | with <html> & \"quotes\"\nand a newline" { protocol "HTTP/1.1 -> \"raw\""; data [secret] }
 partner <-> api_gateway_v2 "Syncs ```code``` %%{init}%% -->|x|" { protocol "HTTPS" }
 api_gateway_v2 -> db "Writes ; end" { protocol "Native/TLS"; data [secret] }
+mirror -> odd "Switch Direction LR now ##" { protocol "HTTPS" }
 
 threat weird "Threat | with <tags> & \"quotes\"\nover lines" {
   on api_gateway_v2 -> db

@@ -163,7 +163,27 @@ pub fn check_dot(dot_source: &str) -> Result<String, ClientError> {
             "dot -Tsvg printed no SVG:\n{stdout}"
         )));
     }
+    check_xml(&stdout)?;
     Ok(stdout)
+}
+
+/// The SVG must be well-formed XML, as a browser opening `dfd.svg` reads it (an HTML page is
+/// forgiving; an SVG file is not): parsed by Python's expat.
+fn check_xml(svg: &str) -> Result<(), ClientError> {
+    let mut cmd = Command::new("python3");
+    cmd.args([
+        "-c",
+        "import sys, xml.dom.minidom; xml.dom.minidom.parseString(sys.stdin.buffer.read())",
+    ]);
+    let out = run(cmd, Some(svg.as_bytes()), DOT_TIMEOUT)
+        .map_err(|e| ClientError::Unavailable(format!("python3: {e}")))?;
+    if out.success {
+        return Ok(());
+    }
+    Err(ClientError::Rejected(format!(
+        "the SVG is not well-formed XML: {}",
+        String::from_utf8_lossy(&out.stderr).trim()
+    )))
 }
 
 /// Runs `tests/clients/mermaid-check.mjs` once on all the files.

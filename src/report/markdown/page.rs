@@ -78,7 +78,7 @@ impl Page<'_, '_> {
 
     /// `{{ text | md_line }}`.
     fn md_line(&mut self, text: &str) {
-        escape::md_to(&mut self.text, text, " ");
+        escape::md_heading_to(&mut self.text, text);
     }
 
     /// `{{ text | md_code }}`.
