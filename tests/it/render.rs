@@ -1,9 +1,6 @@
 //! The renderers on hand-built reports: golden snapshots of every output, hostile text that must
 //! not break any syntax, determinism, template overrides, scopes, and the time a large model takes.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
 use indexmap::IndexMap;
 use tmc::report::view::{
     DataView, DecisionKind, DecisionView, ElementView, FlowView, ModelInfo, Report, RuleView,
@@ -733,41 +730,9 @@ fn markdown_of_an_empty_model() {
 
 // ------------------------------------------------------------------ DOT and Mermaid
 
-/// Renders DOT with Graphviz and fails on any stderr output. Without `dot`, fails under CI and
-/// skips (with a note) elsewhere.
+/// Renders DOT with Graphviz into SVG that must parse as XML (see `clients::check_dot`).
 fn assert_graphviz_renders(source: &str) {
-    let child = Command::new("dot")
-        .arg("-Tsvg")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn();
-    let mut child = match child {
-        Ok(child) => child,
-        Err(error) => {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "Graphviz `dot` is required under CI: {error}"
-            );
-            eprintln!(
-                "skipped: Graphviz `dot` is not installed ({error}); apt-get install graphviz"
-            );
-            return;
-        }
-    };
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(source.as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success() && stderr.is_empty(),
-        "dot failed: {stderr}\n{source}"
-    );
-    assert!(String::from_utf8_lossy(&output.stdout).contains("<svg"));
+    crate::clients::assert_dot_renders(source);
 }
 
 #[test]
