@@ -58,6 +58,9 @@ pub fn check_scope(report: &Report, scope: Option<&str>) -> Result<(), String> {
         return Ok(());
     }
     let hint = match tmc::diagnostics::closest(scope, boundaries.iter().copied()) {
+        _ if scope.is_empty() && !boundaries.is_empty() => {
+            format!("; the boundaries are {}", boundaries.join(", "))
+        }
         Some(best) => format!("; did you mean `{best}`?"),
         None if boundaries.is_empty() => "; the model has no boundaries".to_string(),
         None => format!("; the boundaries are {}", boundaries.join(", ")),

@@ -644,6 +644,23 @@ fn diagram_scope_draws_one_boundary() {
         "{}",
         stderr(&output)
     );
+    // An empty value is nearest to every short id: the list says more than a guess.
+    let output = (tmc().args([
+        "build",
+        "examples/ai-nutrition-pro.tm",
+        "--diagram-scope",
+        "",
+        "-o",
+    ]))
+    .arg(&out)
+    .output()
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("the boundaries are meal_planner_org, openai"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 /// A folder of models as a team keeps them: two roots (`shop.tm`, `team a/billing.tm`), a rule
