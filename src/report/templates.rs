@@ -226,6 +226,9 @@ fn refuse_cycles(tera: &Tera) -> Result<(), RenderError> {
                 .iter()
                 .map(|(file, _)| file.clone()),
         );
+        // Macros come from a hash map: sorted, the same cycle is named on every run.
+        used.sort_unstable();
+        used.dedup();
         used
     };
     // Depth-first from each template, with the path walked so far: a use of a template on
