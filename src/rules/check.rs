@@ -232,7 +232,13 @@ pub fn check(source: &RuleSource, sink: &mut Diagnostics) -> Option<CompiledRule
             .or_else(|| p.text("description"))
             .unwrap_or_default(),
         mitigations: p.words("mitigations"),
-        mitigated_by: p.words("mitigated_by"),
+        // Each control lowers the severity once, however often the rule names it.
+        mitigated_by: {
+            let mut controls = p.words("mitigated_by");
+            let mut seen = std::collections::BTreeSet::new();
+            controls.retain(|control| seen.insert(control.clone()));
+            controls
+        },
         references: p.words("references"),
         span: decl.span,
     };

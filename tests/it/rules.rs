@@ -269,7 +269,7 @@ rule s.spoof {
   impact high
 }
 rule s.fixed { category spoofing; on target process; title "x"; severity low; mitigated_by [authentication] }
-rule s.store { category information_disclosure; on element store; title "Read {{ element.name }}"; mitigated_by [encryption_at_rest]; impact high }
+rule s.store { category information_disclosure; on element store; title "Read {{ element.name }}"; mitigated_by [encryption_at_rest, encryption_at_rest]; impact high }
 rule s.flow { category information_disclosure; on flow; title "Sniff"; mitigated_by [tls] }
 "#,
     );
@@ -298,6 +298,7 @@ rule s.flow { category information_disclosure; on flow; title "Sniff"; mitigated
     let t = threat(&c, "s.fixed@customer>gateway");
     assert_eq!(t.severity, Level::Low);
     assert_eq!(*t.severity_reasons, ["severity low, set by the rule"]);
+    // A control the rule names twice lowers the severity once.
     let t = threat(&c, "s.store@db");
     assert_eq!(
         *t.severity_reasons,
