@@ -60,6 +60,8 @@ struct Walker<'a> {
 }
 
 impl<'a> Walker<'a> {
+    /// Walks file `id`: a rule pack's when `pack` is its name (given for a file a pack
+    /// includes, which is part of the pack and may declare only rules as well).
     fn file(&mut self, id: FileId, pack: Option<String>, sink: &mut Diagnostics) {
         if !self.seen.insert(id) {
             return;
@@ -67,11 +69,11 @@ impl<'a> Walker<'a> {
         let Some(file) = self.loaded.file(id) else {
             return;
         };
+        let in_pack = pack.is_some() || matches!(file.origin, Origin::Pack(_));
         let pack_name = pack.unwrap_or_else(|| match &file.origin {
             Origin::Pack(name) => name.clone(),
             _ => String::new(),
         });
-        let in_pack = matches!(file.origin, Origin::Pack(_));
         self.items(&file.ast.items, None, &pack_name, in_pack, sink);
     }
 
@@ -107,7 +109,8 @@ impl<'a> Walker<'a> {
                 ast::Item::Model(m) => self.decls.models.push(m),
                 ast::Item::Include(include) => {
                     if let Some(target) = self.loaded.includes.get(&include.span) {
-                        self.file(*target, None, sink);
+                        let pack = in_pack.then(|| pack.to_string());
+                        self.file(*target, pack, sink);
                     }
                 }
                 ast::Item::Use(usage) => {

@@ -477,6 +477,27 @@ rule shared.id { category spoofing; on element store; title "y" }
     assert_eq!(info.map(|r| r.applies_to.as_str()), Some("element store"));
 }
 
+/// A file a pack includes is part of the pack: it may declare rules, and nothing else. A pack
+/// shared by many models could otherwise mitigate their threats (`*@*`) without a word.
+#[test]
+fn a_file_a_pack_includes_may_declare_only_rules_too() {
+    let c = compile_with(
+        "use \"team.tm\"\nprocess a \"A\"\n",
+        &[
+            ("team.tm", "include \"more.tm\"\n"),
+            (
+                "more.tm",
+                "rule team.more { category tampering; on element process; title \"x\" }\n\
+                 mitigate \"*@a\" { by \"the pack\" }\n\
+                 process inpack \"In the pack\"\n",
+            ),
+        ],
+    );
+    assert_eq!(codes(&c), ["E0018 2", "E0018 3"]);
+    let pack = c.threats.rules.iter().find(|r| r.id == "team.more");
+    assert_eq!(pack.map(|r| r.pack.as_str()), Some("team.tm"));
+}
+
 #[test]
 fn rule_checks_catch_header_and_type_mistakes() {
     let c = compile_text(
