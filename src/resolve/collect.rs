@@ -332,9 +332,39 @@ pub fn elements(decls: &Decls, model: &mut Model, sink: &mut Diagnostics) {
             node: None,
         });
     }
+    // An old id names one element, and no element of today: otherwise what it meant (in a
+    // decision, a flow, a hand-written threat) would depend on declaration order.
     for (index, element) in model.elements.iter().enumerate() {
         for old in &element.formerly {
-            if !model.element_ids.contains_key(old) {
+            let live = model.element_by_id(old).and_then(|i| model.element(i));
+            let claimed = (model.renamed.get(old))
+                .and_then(|i| model.element(*i))
+                .map(|other| other.name_span);
+            if let Some(live) = live {
+                sink.push(
+                    Diagnostic::new(
+                        codes::E0005,
+                        element.name_span,
+                        format!("`{old}` is listed in `formerly` but is the id of an element of this model"),
+                    )
+                    .label(format!("lists `{old}` as its old id"))
+                    .with_secondary(live.name_span, "the element with that id")
+                    .with_help("`formerly` lists ids no element has any more; remove it, or rename one of them"),
+                );
+            } else if let Some(first) = claimed {
+                sink.push(
+                    Diagnostic::new(
+                        codes::E0005,
+                        element.name_span,
+                        format!("`{old}` is listed in `formerly` by two elements"),
+                    )
+                    .label(format!("second element that lists `{old}`"))
+                    .with_secondary(first, "first listed here")
+                    .with_help(
+                        "an old id can only have become one element; remove it from one `formerly`",
+                    ),
+                );
+            } else {
                 model.renamed.insert(old.clone(), ElementIdx::new(index));
             }
         }

@@ -431,6 +431,27 @@ mitigate "r@user>backend" { by "mTLS" }
     assert_eq!(threat(&c, "r@user>api").status, Status::Mitigated);
 }
 
+/// An old id that two elements claim, or that is an element's id today, would mean whichever
+/// was declared last.
+#[test]
+fn an_old_id_names_one_element_and_no_current_one() {
+    let c = compile_text(
+        r#"
+process d "D" { formerly [old] }
+process c "C" { formerly [old] }
+process a "A"
+process b "B" { formerly [a] }
+"#,
+    );
+    assert_eq!(codes(&c), ["E0005 3", "E0005 5"]);
+    assert!(c.diagnostics[0]
+        .message
+        .contains("listed in `formerly` by two elements"));
+    assert!(c.diagnostics[1]
+        .message
+        .contains("is the id of an element of this model"));
+}
+
 #[test]
 fn a_broken_rule_does_not_also_fail_its_decisions() {
     let c = shop_with(
