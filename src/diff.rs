@@ -77,14 +77,30 @@ fn decision_text(threat: &ThreatView) -> String {
 
 /// Compares two reports by threat id.
 pub fn diff(old: &Report, new: &Report) -> ThreatDiff {
-    let old_by_id: BTreeMap<&str, &ThreatView> = old.threats.iter().map(|t| (&*t.id, t)).collect();
+    diff_renamed(old, new, &BTreeMap::new())
+}
+
+/// Compares two reports by threat id, the old ids read with `renamed` (old element id → the
+/// current one, from the new version's `formerly`): a threat whose element was renamed is the
+/// same threat, changed in its id, not one removed and one added.
+pub fn diff_renamed(old: &Report, new: &Report, renamed: &BTreeMap<String, String>) -> ThreatDiff {
+    let old_by_id: BTreeMap<String, &ThreatView> = (old.threats.iter())
+        .map(|t| (current_id(&t.id, renamed), t))
+        .collect();
     let new_by_id: BTreeMap<&str, &ThreatView> = new.threats.iter().map(|t| (&*t.id, t)).collect();
     let mut result = ThreatDiff::default();
     for (id, threat) in &new_by_id {
-        match old_by_id.get(id) {
+        match old_by_id.get(*id) {
             None => result.added.push(summary(threat)),
             Some(before) => {
                 let mut changes = Vec::new();
+                if before.id != threat.id {
+                    changes.push(FieldChange {
+                        field: "id",
+                        from: before.id.to_string(),
+                        to: threat.id.to_string(),
+                    });
+                }
                 if before.severity != threat.severity {
                     changes.push(FieldChange {
                         field: "severity",
@@ -117,11 +133,35 @@ pub fn diff(old: &Report, new: &Report) -> ThreatDiff {
         }
     }
     for (id, threat) in &old_by_id {
-        if !new_by_id.contains_key(id) {
+        if !new_by_id.contains_key(id.as_str()) {
             result.removed.push(summary(threat));
         }
     }
+    result.removed.sort_by(|a, b| a.id.cmp(&b.id));
     result
+}
+
+/// A threat id with the element ids in it (the parts after `@` and `>`) that `renamed` maps
+/// replaced by the current ones; the rule id and a flow's `#N` stay as they are.
+fn current_id(id: &str, renamed: &BTreeMap<String, String>) -> String {
+    if renamed.is_empty() {
+        return id.to_string();
+    }
+    let mut out = String::with_capacity(id.len());
+    let mut element_part = false;
+    for (i, part) in id.split_inclusive(['@', '>', '#']).enumerate() {
+        let (name, separator) = match part.char_indices().next_back() {
+            Some((at, c @ ('@' | '>' | '#'))) => (part.get(..at).unwrap_or_default(), Some(c)),
+            _ => (part, None),
+        };
+        match renamed.get(name).filter(|_| element_part && i > 0) {
+            Some(current) => out.push_str(current),
+            None => out.push_str(name),
+        }
+        out.extend(separator);
+        element_part = matches!(separator, Some('@' | '>'));
+    }
+    out
 }
 
 impl ThreatDiff {
@@ -200,5 +240,28 @@ impl ThreatDiff {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::current_id;
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn only_element_parts_of_an_id_are_renamed() {
+        let renamed: BTreeMap<String, String> = [("web", "storefront"), ("old", "new")]
+            .into_iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
+        assert_eq!(current_id("r.web@web", &renamed), "r.web@storefront");
+        assert_eq!(
+            current_id("r@customer>web#2", &renamed),
+            "r@customer>storefront#2"
+        );
+        assert_eq!(current_id("r@web>old", &renamed), "r@storefront>new");
+        // A hand-written threat's id is one part: never an element id.
+        assert_eq!(current_id("web", &renamed), "web");
+        assert_eq!(current_id("r@web", &BTreeMap::new()), "r@web");
     }
 }

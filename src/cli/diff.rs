@@ -130,7 +130,14 @@ pub fn diff(args: &DiffArgs) -> i32 {
     let [old_report, new_report] = reports.as_slice() else {
         return FAILED;
     };
-    let diff = tmc::diff::diff(old_report, new_report);
+    // Elements the new version renamed (`formerly`): their threats are the same threats.
+    let renamed: std::collections::BTreeMap<String, String> = (new.model.renamed.iter())
+        .filter_map(|(old, index)| {
+            let element = new.model.element(*index)?;
+            Some((old.clone(), element.id.clone()))
+        })
+        .collect();
+    let diff = tmc::diff::diff_renamed(old_report, new_report, &renamed);
     match args.options.format {
         Format::Json => outln!(
             "{}",

@@ -338,6 +338,34 @@ fn renaming_a_component_keeps_its_decisions() {
         })
         .unwrap_or_else(|| panic!("renamed threat missing"));
     assert_eq!(threat["status"], "mitigated");
+
+    // To `tmc diff`, the renamed element's threats are the same threats, with new ids: nothing
+    // is added or removed, so the gate on new threats passes.
+    let before = dir.join("before.tm");
+    std::fs::write(&before, &decided).unwrap_or_else(|e| panic!("{e}"));
+    let (code, stdout, stderr) = run(tmc()
+        .args(["diff", "--format", "json", "--fail-on-new", "low"])
+        .arg(&before)
+        .arg(&model));
+    assert_eq!(code, Some(0), "{stderr}");
+    let diff: serde_json::Value =
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    assert_eq!(diff["added"], serde_json::json!([]), "{stdout}");
+    assert_eq!(diff["removed"], serde_json::json!([]), "{stdout}");
+    let renamed = diff["changed"].as_array().and_then(|changed| {
+        changed
+            .iter()
+            .find(|c| c["id"] == "tampering.process_integrity@storefront")
+    });
+    assert_eq!(
+        renamed.map(|c| c["changes"].clone()),
+        Some(serde_json::json!([{
+            "field": "id",
+            "from": "tampering.process_integrity@web",
+            "to": "tampering.process_integrity@storefront"
+        }])),
+        "{stdout}"
+    );
 }
 
 /// `check` builds no report: the gate makes views of the threats it shows. They must be the
