@@ -68,6 +68,8 @@ fn decision_text(threat: &ThreatView) -> String {
                 crate::report::view::DecisionKind::Accept => "accepted",
             };
             match &d.until {
+                // A lapsed decision leaves the threat open: say so, or "accepted" would mislead.
+                Some(until) if d.lapsed => format!("{kind}: {} (lapsed on {until})", d.text),
                 Some(until) => format!("{kind}: {} (until {until})", d.text),
                 None => format!("{kind}: {}", d.text),
             }

@@ -146,9 +146,9 @@ pub struct DecisionView {
     pub pattern: String,
     /// `by` for a mitigation, `reason` for an acceptance.
     pub text: String,
-    /// `until` of an acceptance, `YYYY-MM-DD`.
+    /// `until` of the decision, `YYYY-MM-DD`.
     pub until: Option<String>,
-    /// True when `until` is before today: the acceptance no longer holds.
+    /// True when `until` is before today: the decision no longer holds.
     pub lapsed: bool,
     pub source_span: SourceSpan,
 }

@@ -256,6 +256,14 @@ fn decisions_change_the_gate() {
         stdout.contains(high) && stderr.contains("W0003"),
         "{stdout}{stderr}"
     );
+    // The diff says the acceptance has lapsed, not that the threat is accepted.
+    let (_, stdout, stderr) = run(tmc()
+        .args(["diff", "--today", "2027-02-01", "tests/diff/before.tm"])
+        .arg(&model));
+    assert!(
+        stdout.contains("accepted: Decommissioned in Q1 (lapsed on 2027-01-31)"),
+        "{stdout}{stderr}"
+    );
     let mitigated =
         format!("{before}mitigate \"{high}\" {{ by \"TLS enabled on the ODBC driver\" }}\n");
     std::fs::write(&model, mitigated).unwrap_or_else(|e| panic!("{e}"));
