@@ -7,7 +7,7 @@ use crate::diagnostics::{codes, Diagnostic, Diagnostics};
 use crate::model::{Decision, DecisionKind, ManualThreat, Model, RuleSource, Subject};
 use crate::source::Span;
 use crate::syntax::ast;
-use crate::vocab::{Category, Level};
+use crate::vocab::{Category, ElementKind, Level};
 use crate::Map;
 
 pub fn manual_threats(decls: &Decls, model: &mut Model, sink: &mut Diagnostics) {
@@ -44,7 +44,28 @@ pub fn manual_threats(decls: &Decls, model: &mut Model, sink: &mut Diagnostics) 
                 None
             }
             Some(ast::ThreatOn::Element(endpoint)) => {
-                names.lookup(model, endpoint, sink).map(Subject::Element)
+                let found = names.lookup(model, endpoint, sink);
+                let boundary = found
+                    .and_then(|index| model.element(index))
+                    .filter(|element| element.kind == ElementKind::Boundary);
+                if let Some(boundary) = boundary {
+                    sink.push(
+                        Diagnostic::new(
+                            codes::E0018,
+                            endpoint.span(),
+                            format!(
+                                "`{}` is a trust boundary; threats are on elements and flows",
+                                boundary.id
+                            ),
+                        )
+                        .label("a boundary holds elements; it is not one")
+                        .with_secondary(boundary.name_span, "declared as a boundary here")
+                        .with_help("put the threat on the element or flow it is about"),
+                    );
+                    None
+                } else {
+                    found.map(Subject::Element)
+                }
             }
             Some(ast::ThreatOn::Flow {
                 source,

@@ -272,7 +272,18 @@ impl Lowerer<'_> {
                             parts.next();
                             let first = self.next(&mut parts, clause_span, "threat target")?;
                             let first = self.endpoint(first)?;
-                            parts.next();
+                            let arrow = parts.next();
+                            if let Some(arrow) = arrow.filter(|a| a.as_str() == "<->") {
+                                self.sink.push(
+                                    Diagnostic::new(
+                                        codes::E0018,
+                                        self.span(&arrow),
+                                        "a hand-written threat is on one direction of a flow",
+                                    )
+                                    .label("`<->` names two flows")
+                                    .with_help("write `on a -> b` (or `on b -> a`); for both, write two threats"),
+                                );
+                            }
                             on = Some(match parts.next() {
                                 Some(second) => ThreatOn::Flow {
                                     source: first,

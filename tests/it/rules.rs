@@ -435,6 +435,23 @@ mitigate "r@user>backend" { by "mTLS" }
     assert_eq!(threat(&c, "r@user>api").status, Status::Mitigated);
 }
 
+/// A hand-written threat is on an element or one direction of a flow: not on both directions
+/// at once (`<->` silently meant the first), nor on a boundary (no rule ever is).
+#[test]
+fn a_hand_written_threat_is_on_an_element_or_one_flow() {
+    let c = compile_text(
+        r#"
+boundary z "Z" { process a "A" }
+process b "B"
+a <-> b
+threat both "Both ways" { on a <-> b; category spoofing }
+threat zone "The zone" { on z; category spoofing }
+threat one "One way" { on b -> a; category spoofing }
+"#,
+    );
+    assert_eq!(codes(&c), ["E0018 5", "E0018 6"]);
+}
+
 /// An old id that two elements claim, or that is an element's id today, would mean whichever
 /// was declared last.
 #[test]
