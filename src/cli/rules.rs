@@ -60,11 +60,21 @@ impl Catalogue {
 
     /// Every rule once, sorted by id: the built-in packs first, then the model's own packs.
     fn rules(&self) -> Vec<(&RuleInfo, &SourceMap)> {
+        let builtin = |rule: &RuleInfo| STDLIB.iter().any(|(name, _)| *name == rule.pack);
+        // A model's rule with a built-in rule's id replaces it: only the model's is in force.
+        let replaced: std::collections::BTreeSet<&str> = (self.compilations.iter().skip(1))
+            .flat_map(|compilation| &compilation.threats.rules)
+            .filter(|rule| !builtin(rule))
+            .map(|rule| rule.id.as_str())
+            .collect();
         let mut rules: Vec<(&RuleInfo, &SourceMap)> = Vec::new();
         for (index, compilation) in self.compilations.iter().enumerate() {
             for rule in &compilation.threats.rules {
-                let builtin = STDLIB.iter().any(|(name, _)| *name == rule.pack);
-                if index == 0 || !builtin {
+                let listed = match index {
+                    0 => !replaced.contains(rule.id.as_str()),
+                    _ => !builtin(rule),
+                };
+                if listed {
                     rules.push((rule, &compilation.sources));
                 }
             }

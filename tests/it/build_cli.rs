@@ -177,6 +177,25 @@ fn rules_lists_the_rules_of_a_models_packs() {
 
     tmc().args(["rules", "--pack", "strde"]).assert().code(2);
     tmc().args(["rules"]).assert().code(0);
+
+    // A model's rule with a built-in rule's id replaces it: the list shows the one in force.
+    let dir = scratch("rules-override");
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let model = dir.join("model.tm");
+    let rule = "rule spoofing.process_impersonation { category spoofing; on element process; title \"Ours\" }\nprocess a \"A\"\n";
+    std::fs::write(&model, rule).unwrap_or_else(|e| panic!("{e}"));
+    let output = (tmc()
+        .args(["rules", "--format", "json", "--model"])
+        .arg(&model))
+    .output()
+    .unwrap_or_else(|e| panic!("{e}"));
+    let json: serde_json::Value =
+        serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}"));
+    let titles: Vec<&serde_json::Value> = (json.as_array().into_iter().flatten())
+        .filter(|r| r["id"] == "spoofing.process_impersonation")
+        .map(|r| &r["title"])
+        .collect();
+    assert_eq!(titles, [&serde_json::json!("Ours")]);
 }
 
 #[test]
