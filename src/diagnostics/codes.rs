@@ -58,7 +58,7 @@ codes! {
     E0107 = "invalid date";
     W0001 = "unknown property key close to a known one";
     W0002 = "duplicate property";
-    W0003 = "decision has lapsed";
+    W0003 = "acceptance has lapsed";
     W0004 = "model uses an LLM without the llm pack";
     W0005 = "field name close to a known field";
     W0006 = "threat decided more than once";

@@ -372,23 +372,13 @@ pub fn decide(
                         codes::W0003,
                         decision.pattern_span,
                         format!(
-                            "the {} of `{}` lapsed on {}",
-                            match decision.kind {
-                                DecisionKind::Accept => "acceptance",
-                                DecisionKind::Mitigate => "mitigation",
-                            },
+                            "the acceptance of `{}` lapsed on {}",
                             decision.pattern,
                             decision.until.as_deref().unwrap_or_default()
                         ),
                     )
-                    .label(match decision.kind {
-                        DecisionKind::Accept => "no longer accepted: the threat is open again",
-                        DecisionKind::Mitigate => "no longer mitigated: the threat is open again",
-                    })
-                    .with_help(match decision.kind {
-                        DecisionKind::Accept => "review the risk, then mitigate it or renew the acceptance with a new `until`",
-                        DecisionKind::Mitigate => "check the control is still in place, then renew the mitigation with a new `until` (or none)",
-                    }),
+                    .label("no longer accepted: the threat is open again")
+                    .with_help("review the risk, then mitigate it or renew the acceptance with a new `until`"),
                 );
             }
         }
@@ -402,8 +392,8 @@ pub fn decide(
         };
         let lapsed = lapsed(decision, options);
         threat.status = match decision.kind {
-            _ if lapsed => Status::Open,
             DecisionKind::Mitigate => Status::Mitigated,
+            DecisionKind::Accept if lapsed => Status::Open,
             DecisionKind::Accept => Status::Accepted,
         };
         threat.decision = Some(AppliedDecision {
@@ -413,11 +403,10 @@ pub fn decide(
     }
 }
 
-/// Whether `decision` has an `until` before today: a mitigation (a temporary control) lapses as
-/// an acceptance does.
 fn lapsed(decision: &Decision, options: &RuleOptions) -> bool {
     // `YYYY-MM-DD` dates order as text.
-    matches!((&decision.until, &options.today), (Some(until), Some(today)) if until < today)
+    decision.kind == DecisionKind::Accept
+        && matches!((&decision.until, &options.today), (Some(until), Some(today)) if until < today)
 }
 
 /// The pattern with renamed element ids replaced by the current ones (W0008 for each).
