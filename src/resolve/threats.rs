@@ -182,7 +182,16 @@ pub fn decisions(decls: &Decls, model: &mut Model, sink: &mut Diagnostics) {
                 )),
             );
         }
-        let until = p.text("until");
+        let mut until = p.text("until");
+        if let (DecisionKind::Mitigate, Some(span)) = (kind, p.span("until")) {
+            // Checked and then ignored, it read as a mitigation that ends; none does.
+            sink.push(
+                Diagnostic::new(codes::E0012, span, "`until` is for `accept`, not `mitigate`")
+                    .label("a mitigation holds as long as its control does")
+                    .with_help("remove it; for a risk taken for a while, `accept` it with an `until`"),
+            );
+            until = None;
+        }
         if let (Some(until), Some(span)) = (&until, p.span("until")) {
             if !is_date(until) {
                 sink.push(
