@@ -193,7 +193,6 @@ pub fn warn_of_code_scanning_limit(emits: &[Emit], report: &Report, dir: &Path) 
     }
 }
 
-/// Writes each (path, text), creating directories as needed; the paths written, for the log.
 /// Checks, before anything is written, that every path in `files` can be written as a file:
 /// none is a directory already, no folder on the way is a file, and no path is the folder of
 /// another (a model `index.md.tm` beside the index `index.md` of a folder build). Otherwise a
@@ -231,6 +230,7 @@ pub fn check_destinations<'a>(files: impl IntoIterator<Item = &'a Path>) -> Resu
     Ok(())
 }
 
+/// Writes each (path, text), creating directories as needed; the paths written, for the log.
 pub fn write_all(outputs: &[(PathBuf, String)]) -> Result<Vec<String>, String> {
     let mut written = Vec::with_capacity(outputs.len());
     for (path, text) in outputs {

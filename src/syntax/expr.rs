@@ -68,6 +68,7 @@ pub(super) fn lower_expr(lowerer: &mut Lowerer, pair: Pair<Rule>) -> Result<Expr
             return Err(());
         }
     }
+    let errors_before = lowerer.sink.error_count();
     // The closures cannot borrow the lowerer mutably all at once, so errors are collected.
     let lowerer_cell = std::cell::RefCell::new(lowerer);
     let result = pratt()
@@ -78,7 +79,15 @@ pub(super) fn lower_expr(lowerer: &mut Lowerer, pair: Pair<Rule>) -> Result<Expr
             Ok(Expr::Not(Box::new(rhs), span))
         })
         .map_infix(|lhs, op, rhs| {
-            let (lhs, rhs) = (lhs?, rhs?);
+            let (lhs, rhs) = match (lhs, rhs) {
+                (Ok(lhs), Ok(rhs)) => (lhs, rhs),
+                (lhs, rhs) => {
+                    // The chain built so far may be as deep as it is long: taken apart in a
+                    // loop, not dropped by recursion.
+                    lhs.into_iter().chain(rhs).for_each(dismantle);
+                    return Err(());
+                }
+            };
             let span = lhs.span().to(rhs.span());
             match binary_op(op.as_rule()) {
                 Some(bin) => Ok(Expr::Binary(bin, Box::new(lhs), Box::new(rhs), span)),
@@ -90,7 +99,11 @@ pub(super) fn lower_expr(lowerer: &mut Lowerer, pair: Pair<Rule>) -> Result<Expr
         })
         .parse(pair.into_inner());
     let Ok(expr) = result else {
-        lowerer_cell.borrow_mut().internal(span, "expression");
+        // An operand that failed (a group too deep) has said why already.
+        let mut lowerer = lowerer_cell.borrow_mut();
+        if lowerer.sink.error_count() == errors_before {
+            lowerer.internal(span, "expression");
+        }
         return Err(());
     };
     let lowerer = lowerer_cell.into_inner();
@@ -157,6 +170,16 @@ fn rebalance(expr: Expr, max_depth: usize) -> Result<Expr, Span> {
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(balanced(op, first, rest))
         }
+    }
+}
+
+/// Drops `expr` without recursing down its left side, which the Pratt parser makes as deep as
+/// a chain is long.
+fn dismantle(expr: Expr) {
+    let mut node = expr;
+    while let Expr::Binary(_, lhs, rhs, _) = node {
+        drop(rhs);
+        node = *lhs;
     }
 }
 

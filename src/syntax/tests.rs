@@ -428,3 +428,15 @@ fn a_chain_of_comparisons_past_the_depth_limit_is_e0003() {
     let errors = parse_err(&format!("rule r {{\n when {}\n}}", chain(65)));
     assert_eq!(errors, ["E0003 more than 64 comparisons in a row"]);
 }
+
+/// A long chain whose last operand fails: what was built of the chain is taken apart in a
+/// loop. Dropped by recursion, 50,000 operands overflowed a test thread's 2 MiB stack.
+#[test]
+fn a_long_chain_with_a_failing_operand_is_an_error_not_an_overflow() {
+    let chain = vec!["true"; 50_000].join(" and ");
+    let errors = parse_err(&format!(
+        "rule r {{\n when {chain} and ({}true)\n}}",
+        "not ".repeat(65)
+    ));
+    assert_eq!(errors, ["E0003 more than 64 `not` in a row"]);
+}
