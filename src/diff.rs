@@ -86,9 +86,22 @@ pub fn diff(old: &Report, new: &Report) -> ThreatDiff {
 /// current one, from the new version's `formerly`): a threat whose element was renamed is the
 /// same threat, changed in its id, not one removed and one added.
 pub fn diff_renamed(old: &Report, new: &Report, renamed: &BTreeMap<String, String>) -> ThreatDiff {
-    let old_by_id: BTreeMap<String, &ThreatView> = (old.threats.iter())
-        .map(|t| (current_id(&t.id, renamed), t))
-        .collect();
+    // Two old threats may come to one id (an element merged into another by `formerly`): the
+    // one whose id it already was keeps it, and the other is removed.
+    let mut old_by_id: BTreeMap<String, &ThreatView> = BTreeMap::new();
+    let mut merged: Vec<&ThreatView> = Vec::new();
+    for threat in &old.threats {
+        let id = current_id(&threat.id, renamed);
+        match old_by_id.get(&id) {
+            Some(kept) if *kept.id == *id => merged.push(threat),
+            Some(_) if *threat.id != *id => merged.push(threat),
+            _ => {
+                if let Some(replaced) = old_by_id.insert(id, threat) {
+                    merged.push(replaced);
+                }
+            }
+        }
+    }
     let new_by_id: BTreeMap<&str, &ThreatView> = new.threats.iter().map(|t| (&*t.id, t)).collect();
     let mut result = ThreatDiff::default();
     for (id, threat) in &new_by_id {
@@ -139,6 +152,7 @@ pub fn diff_renamed(old: &Report, new: &Report, renamed: &BTreeMap<String, Strin
             result.removed.push(summary(threat));
         }
     }
+    result.removed.extend(merged.into_iter().map(summary));
     result.removed.sort_by(|a, b| a.id.cmp(&b.id));
     result
 }

@@ -337,7 +337,9 @@ pub fn elements(decls: &Decls, model: &mut Model, sink: &mut Diagnostics) {
     for (index, element) in model.elements.iter().enumerate() {
         for old in &element.formerly {
             let live = model.element_by_id(old).and_then(|i| model.element(i));
+            // Listed twice by the same element is only repetition.
             let claimed = (model.renamed.get(old))
+                .filter(|i| i.index() != index)
                 .and_then(|i| model.element(*i))
                 .map(|other| other.name_span);
             if let Some(live) = live {

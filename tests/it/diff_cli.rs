@@ -95,6 +95,41 @@ fn diff_as_json_of_a_model_with_errors_prints_the_diagnostics_as_json() {
     assert!(stderr.contains("new version: failed"), "{stderr}");
 }
 
+/// An element merged into another (`formerly` naming an element the old version also had
+/// beside it): its threats come to ids the other's threats have, and are listed as removed.
+#[test]
+fn a_merged_element_s_threats_are_removed_not_lost() {
+    let dir = scratch("diff-merge");
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let old = dir.join("old.tm");
+    let new = dir.join("new.tm");
+    std::fs::write(
+        &old,
+        "process cart \"Cart\"\nprocess checkout \"Checkout\"\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&new, "process checkout \"Checkout\" { formerly [cart] }\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (code, stdout, stderr) = run(tmc().args(["diff", "--format", "json"]).arg(&old).arg(&new));
+    assert_eq!(code, Some(0), "{stderr}");
+    let diff: serde_json::Value =
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    let ids = |list: &str| -> Vec<String> {
+        (diff[list].as_array().into_iter().flatten())
+            .filter_map(|t| t["id"].as_str().map(str::to_string))
+            .collect()
+    };
+    let removed = ids("removed");
+    assert!(
+        !removed.is_empty() && removed.iter().all(|id| id.ends_with("@cart")),
+        "{stdout}"
+    );
+    assert!(
+        ids("added").is_empty() && ids("changed").is_empty(),
+        "{stdout}"
+    );
+}
+
 #[test]
 fn diff_markdown_is_a_pull_request_comment() {
     let (code, stdout, _) =

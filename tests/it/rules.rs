@@ -461,6 +461,11 @@ process b "B" { formerly [a] }
 "#,
     );
     assert_eq!(codes(&c), ["E0005 3", "E0005 5"]);
+    // One element listing an old id twice is only repetition.
+    assert_eq!(
+        codes(&compile_text(r#"process a "A" { formerly [x, x] }"#)),
+        Vec::<String>::new()
+    );
     assert!(c.diagnostics[0]
         .message
         .contains("listed in `formerly` by two elements"));
