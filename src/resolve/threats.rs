@@ -186,9 +186,13 @@ pub fn decisions(decls: &Decls, model: &mut Model, sink: &mut Diagnostics) {
         if let (DecisionKind::Mitigate, Some(span)) = (kind, p.span("until")) {
             // Checked and then ignored, it read as a mitigation that ends; none does.
             sink.push(
-                Diagnostic::new(codes::E0012, span, "`until` is for `accept`, not `mitigate`")
-                    .label("a mitigation holds as long as its control does")
-                    .with_help("remove it; for a risk taken for a while, `accept` it with an `until`"),
+                Diagnostic::new(
+                    codes::E0012,
+                    span,
+                    "`until` is for `accept`, not `mitigate`",
+                )
+                .label("a mitigation holds as long as its control does")
+                .with_help("remove it; for a risk taken for a while, `accept` it with an `until`"),
             );
             until = None;
         }
