@@ -8,7 +8,7 @@ use super::args::{BuildArgs, Drawing, Emit, Format, SharedOptions};
 use super::check::{compile_one, fails, print_human, tally};
 use super::graphviz;
 use super::{FAILED, OK, USAGE};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use tmc::compile::Compilation;
 use tmc::diagnostics::to_json_values;
 use tmc::report::view::Report;
@@ -228,21 +228,6 @@ pub fn check_destinations<'a>(files: impl IntoIterator<Item = &'a Path>) -> Resu
         }
     }
     Ok(())
-}
-
-/// Writes each (path, text), creating directories as needed; the paths written, for the log.
-pub fn write_all(outputs: &[(PathBuf, String)]) -> Result<Vec<String>, String> {
-    let mut written = Vec::with_capacity(outputs.len());
-    for (path, text) in outputs {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .map_err(|error| format!("cannot create {}: {error}", dir.display()))?;
-        }
-        std::fs::write(path, text)
-            .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
-        written.push(path.display().to_string());
-    }
-    Ok(written)
 }
 
 /// Renders the outputs `kinds` of one model: each file's name and text, in `kinds` order.

@@ -7,8 +7,9 @@
 //! compiled before anything is written: when any fails, nothing is written at all.
 
 use super::args::{BuildArgs, Emit, Format, SharedOptions};
-use super::build::{print_json, render_all, report_diagnostics, write_all};
+use super::build::{print_json, render_all, report_diagnostics};
 use super::check::{compile_one, fails, tally};
+use super::staging::Staging;
 use super::{FAILED, OK, USAGE};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -140,7 +141,11 @@ pub fn build(args: &BuildArgs, emits: &[Emit], templates: &Templates) -> i32 {
         errln!("error: {message}; nothing written");
         return USAGE;
     }
-    match write_all(&outputs) {
+    let mut staging = Staging::default();
+    let staged = outputs
+        .iter()
+        .try_for_each(|(path, text)| staging.write(path, text));
+    match staged.and_then(|()| staging.commit()) {
         Ok(written) => errln!(
             "{}: {} {} ok; wrote {} files into {} (index: {})",
             folder.display(),

@@ -19,6 +19,7 @@ mod gate;
 mod graphviz;
 mod outputs;
 mod rules;
+mod staging;
 mod today;
 
 use args::{Cli, Command, DebugCommand};

@@ -585,6 +585,56 @@ fn a_rebuild_replaces_the_previous_outputs_only_when_it_succeeds() {
     );
 }
 
+/// A disk that fills up while a build writes its files (here: one temporary file is a link to
+/// `/dev/full`) replaces none of the previous build's files, in a single build and in a folder
+/// build, and leaves no temporary file behind.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_build_that_runs_out_of_space_replaces_nothing() {
+    if !std::path::Path::new("/dev/full").exists() {
+        return;
+    }
+    let site = site("build-disk-full");
+    let single = site.with_file_name("single");
+    let folder = site.with_file_name("folder");
+    let runs = [
+        (site.join("shop.tm"), &single, ".dfd.dot.tmc-partial"),
+        (site.clone(), &folder, ".index.html.tmc-partial"),
+        (site.join("shop.tm"), &single, ".threats.json.tmc-partial"),
+    ];
+    for (input, out, full) in runs {
+        let build = || {
+            let output = (tmc().args(["build", "--emit", "md,dot,json", "--color", "never"]))
+                .arg(&input)
+                .arg("-o")
+                .arg(out)
+                .output()
+                .unwrap_or_else(|e| panic!("{e}"));
+            (output.status.code(), stderr(&output))
+        };
+        let (code, err) = build();
+        assert_eq!(code, Some(0), "{err}");
+        let files = tree(out);
+        for file in &files {
+            std::fs::write(out.join(file), "previous").unwrap_or_else(|e| panic!("{e}"));
+        }
+        let _ = std::fs::remove_file(out.join(full));
+        std::os::unix::fs::symlink("/dev/full", out.join(full)).unwrap_or_else(|e| panic!("{e}"));
+
+        let (code, err) = build();
+        assert_eq!(code, Some(2), "{err}");
+        assert!(err.contains("No space left on device"), "{err}");
+        assert_eq!(tree(out), files, "no temporary file is left");
+        for file in &files {
+            assert_eq!(
+                read(&out.join(file)),
+                "previous",
+                "{file} was replaced: {err}"
+            );
+        }
+    }
+}
+
 #[test]
 fn outputs_that_would_be_both_a_file_and_a_folder_are_refused_before_writing() {
     let dir = scratch("build-collisions");
