@@ -425,7 +425,10 @@ impl LoadState<'_> {
                 Diagnostic::new(
                     codes::E0016,
                     path.span,
-                    format!("more than {} files in one model", self.options.max_files),
+                    match self.options.max_files {
+                        1 => "more than 1 file in one model".to_string(),
+                        most => format!("more than {most} files in one model"),
+                    },
                 )
                 .with_help("raise the limit with `--max-files`"),
             );

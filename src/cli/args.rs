@@ -280,8 +280,8 @@ pub struct SharedOptions {
     /// Longest string literal, in bytes
     #[arg(long, value_name = "BYTES", default_value_t = 1024 * 1024)]
     pub max_string_length: usize,
-    /// Most files one model may load
-    #[arg(long, value_name = "N", default_value_t = 1000)]
+    /// Most files one model may load, its root file included
+    #[arg(long, value_name = "N", default_value_t = 1000, value_parser = super::file_count_limit())]
     pub max_files: usize,
     /// Most threats the rules may generate
     #[arg(long, value_name = "N", default_value_t = tmc::rules::RuleOptions::MAX_THREATS)]

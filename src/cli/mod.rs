@@ -38,6 +38,11 @@ fn file_size_limit() -> clap::builder::RangedU64ValueParser<usize> {
     clap::builder::RangedU64ValueParser::new().range(0..=tmc::source::MAX_FILE_BYTES as u64)
 }
 
+/// `--max-files`' parser: at least 1, as the root file is one of them.
+fn file_count_limit() -> clap::builder::RangedU64ValueParser<usize> {
+    clap::builder::RangedU64ValueParser::new().range(1..)
+}
+
 /// `--max-depth`'s parser: a number up to [`MAX_DEPTH`].
 fn depth_limit() -> clap::builder::RangedU64ValueParser<usize> {
     clap::builder::RangedU64ValueParser::new().range(0..=MAX_DEPTH)

@@ -216,6 +216,36 @@ fn fifty_megabyte_file_is_refused_with_the_flag_to_raise_the_limit() {
     );
 }
 
+/// The root file is one of the files `--max-files` counts: 0 is refused, and 1 allows no include.
+#[test]
+fn the_file_limit_counts_the_root_file() {
+    let dir = temp_dir("file-limit");
+    std::fs::write(dir.join("main.tm"), "include \"part.tm\"\nactor a \"A\"\n").unwrap();
+    std::fs::write(dir.join("part.tm"), "process p \"P\"\n").unwrap();
+    let run = |limit: &str| {
+        let output = tmc_process(&["check", "--color", "never", "--max-files", limit])
+            .arg(dir.join("main.tm"))
+            .output()
+            .unwrap();
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let (code, stderr) = run("0");
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("0 is not in 1.."), "{stderr}");
+    let (code, stderr) = run("1");
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("error[E0016]: more than 1 file in one model")
+            && stderr.contains("--max-files"),
+        "{stderr}"
+    );
+    let (code, stderr) = run("2");
+    assert_eq!(code, Some(0), "{stderr}");
+}
+
 #[test]
 fn includes_may_not_escape_unless_allowed() {
     let dir = temp_dir("escape");
