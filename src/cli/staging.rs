@@ -9,6 +9,9 @@
 
 use std::path::{Path, PathBuf};
 
+/// The most threads that put files in place: one per file for a single model's outputs.
+const MOVING_THREADS: usize = 8;
+
 #[derive(Default)]
 pub struct Staging {
     /// (temporary, final) for every file, in the order they were added.
@@ -58,11 +61,12 @@ impl Staging {
     /// Renames every temporary file into place; the final paths, in the order they were added.
     pub fn commit(mut self) -> Result<Vec<String>, String> {
         let files = std::mem::take(&mut self.files);
-        // Removing a previous build's large file is the kernel freeing its pages (about 17 ms
-        // for each of a 10,000-element model's three reports): done on two threads.
-        let half = files.len().div_ceil(2).max(1);
+        // Removing a previous build's large file is the kernel freeing its pages, and on a
+        // filesystem mounted with `discard` waiting for the disk to discard its blocks (50-100 ms
+        // for each of a 10,000-element model's three reports): the large ones side by side.
+        let per_thread = files.len().div_ceil(MOVING_THREADS).max(1);
         let replaced: Vec<Result<String, String>> = std::thread::scope(|threads| {
-            let handles: Vec<_> = (files.chunks(half))
+            let handles: Vec<_> = (files.chunks(per_thread))
                 .map(|chunk| threads.spawn(move || chunk.iter().map(replace).collect::<Vec<_>>()))
                 .collect();
             let joined = handles.into_iter().map(|handle| {
