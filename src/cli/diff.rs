@@ -105,10 +105,22 @@ pub fn diff(args: &DiffArgs) -> i32 {
     let failed = |compilation: &Compilation| compilation.report.is_none();
     let json_failure = args.options.format == Format::Json && (failed(&old) || failed(&new));
     if json_failure {
-        // What a tool reading the JSON needs is why: the diagnostics, as `tmc check` prints them.
-        let json: Vec<serde_json::Value> = [&old, &new]
-            .iter()
-            .flat_map(|c| tmc::diagnostics::to_json_values(&c.sources, &c.diagnostics))
+        // What a tool reading the JSON needs is why: the diagnostics, as `tmc check` prints them,
+        // each with the version it is about (with `--base`, both name the same file).
+        let json: Vec<serde_json::Value> = [("old", &old), ("new", &new)]
+            .into_iter()
+            .flat_map(|(side, compilation)| {
+                let values = tmc::diagnostics::to_json_values(
+                    &compilation.sources,
+                    &compilation.diagnostics,
+                );
+                values.into_iter().map(move |mut value| {
+                    if let Some(fields) = value.as_object_mut() {
+                        fields.insert("version".to_string(), side.into());
+                    }
+                    value
+                })
+            })
             .collect();
         outln!(
             "{}",

@@ -88,6 +88,7 @@ fn diff_as_json_of_a_model_with_errors_prints_the_diagnostics_as_json() {
     let diagnostics: serde_json::Value =
         serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
     assert_eq!(diagnostics[0]["code"], "E0004", "{stdout}");
+    assert_eq!(diagnostics[0]["version"], "new", "{stdout}");
     assert!(
         !stderr.contains("error[E0004]"),
         "not printed twice: {stderr}"
