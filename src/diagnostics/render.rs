@@ -13,25 +13,38 @@ pub enum ColorChoice {
     Never,
 }
 
-fn to_codespan(diagnostic: &Diagnostic) -> cs::Diagnostic<usize> {
+fn to_codespan(sources: &SourceMap, diagnostic: &Diagnostic) -> cs::Diagnostic<usize> {
     let severity = match diagnostic.severity {
         Severity::Error => cs::Severity::Error,
         Severity::Warning => cs::Severity::Warning,
     };
+    // A file whose text was never read (the root file over `--max-file-size`) has no line to
+    // show: its snippet would be an empty line with a caret under nothing.
+    let shown = |label: &super::Label| !sources.text(label.span.file).is_empty();
     let primary = &diagnostic.primary;
-    let mut labels = vec![
-        cs::Label::primary(primary.span.file.index(), primary.span.range())
-            .with_message(primary.message.clone()),
-    ];
-    labels.extend(diagnostic.secondary.iter().map(|label| {
-        cs::Label::secondary(label.span.file.index(), label.span.range())
-            .with_message(label.message.clone())
-    }));
-    let notes = diagnostic
-        .help
-        .iter()
-        .map(|help| format!("help: {help}"))
-        .collect();
+    let mut labels = Vec::with_capacity(1 + diagnostic.secondary.len());
+    if shown(primary) {
+        labels.push(
+            cs::Label::primary(primary.span.file.index(), primary.span.range())
+                .with_message(primary.message.clone()),
+        );
+    }
+    labels.extend(
+        diagnostic
+            .secondary
+            .iter()
+            .filter(|l| shown(l))
+            .map(|label| {
+                cs::Label::secondary(label.span.file.index(), label.span.range())
+                    .with_message(label.message.clone())
+            }),
+    );
+    let mut notes = Vec::new();
+    let file = sources.name(primary.span.file);
+    if !shown(primary) && !diagnostic.message.contains(file) {
+        notes.push(format!("in {file}"));
+    }
+    notes.extend(diagnostic.help.iter().map(|help| format!("help: {help}")));
     cs::Diagnostic::new(severity)
         .with_code(diagnostic.code.id)
         .with_message(diagnostic.message.clone())
@@ -49,8 +62,13 @@ pub fn render_human(sources: &SourceMap, diagnostics: &[Diagnostic], color: Colo
     let files = sources.printable_files();
     for diagnostic in diagnostics {
         // A span past the end of its file would be an internal bug; show the message anyway.
-        if term::emit_to_write_style(&mut buffer, &config, &*files, &to_codespan(diagnostic))
-            .is_err()
+        if term::emit_to_write_style(
+            &mut buffer,
+            &config,
+            &*files,
+            &to_codespan(sources, diagnostic),
+        )
+        .is_err()
         {
             let line = format!(
                 "{}[{}]: {}\n",

@@ -214,6 +214,11 @@ fn fifty_megabyte_file_is_refused_with_the_flag_to_raise_the_limit() {
         stderr.contains("E0016") && stderr.contains("--max-file-size"),
         "{stderr}"
     );
+    // The file was never read: no snippet of it, only the message that names it.
+    assert!(
+        stderr.contains("huge.tm` is ") && !stderr.contains('│'),
+        "{stderr}"
+    );
 }
 
 /// The root file is one of the files `--max-files` counts: 0 is refused, and 1 allows no include.
