@@ -58,21 +58,13 @@ fn fmt_path(path: &Path, args: &FmtArgs) -> Result<(), i32> {
 /// text goes into a temporary file beside it, with the file's permissions, which is then renamed
 /// over it. A disk that fills up, or a write that fails, leaves the model as it was (writing in
 /// place would have truncated it first). A symbolic link stays a link: the file it points to
-/// is the one replaced. In a folder where no file may be created, the model is written in place.
+/// is the one replaced.
 fn rewrite(path: &Path, text: &str) -> std::io::Result<()> {
     let target = std::fs::canonicalize(path)?;
     let permissions = std::fs::metadata(&target)?.permissions();
     let name = target.file_name().unwrap_or_default().to_string_lossy();
     let temporary = target.with_file_name(format!(".{name}.tmc-fmt"));
-    let created = std::fs::File::create(&temporary);
-    if let Err(error) = &created {
-        if error.kind() == std::io::ErrorKind::PermissionDenied {
-            // A folder we may not add files to, holding a model we may write: in place, then.
-            return std::fs::write(&target, text);
-        }
-    }
-    let written = created
-        .and_then(|mut file| std::io::Write::write_all(&mut file, text.as_bytes()))
+    let written = std::fs::write(&temporary, text)
         .and_then(|()| std::fs::set_permissions(&temporary, permissions))
         .and_then(|()| std::fs::rename(&temporary, &target));
     if written.is_err() {

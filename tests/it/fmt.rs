@@ -349,43 +349,6 @@ fn fmt_never_leaves_a_model_half_written() {
     assert_eq!(left.len(), 2, "no temporary file is left: {left:?}");
 }
 
-/// In a folder where no file may be created (made immutable with `chattr +i`, which stops root
-/// too, or read-only), a model that may be written is formatted in place.
-#[cfg(target_os = "linux")]
-#[test]
-fn fmt_writes_in_place_in_a_folder_it_cannot_add_files_to() {
-    use std::os::unix::fs::PermissionsExt;
-    struct Unlock(PathBuf);
-    impl Drop for Unlock {
-        fn drop(&mut self) {
-            let _ = std::process::Command::new("chattr")
-                .arg("-i")
-                .arg(&self.0)
-                .status();
-            let _ = std::fs::set_permissions(&self.0, std::fs::Permissions::from_mode(0o755));
-        }
-    }
-    let dir = temp_dir("locked-folder");
-    let model = dir.join("model.tm");
-    std::fs::write(&model, MESSY).unwrap();
-    let _unlock = Unlock(dir.clone());
-    let immutable = std::process::Command::new("chattr")
-        .arg("+i")
-        .arg(&dir)
-        .status()
-        .is_ok_and(|status| status.success());
-    if !immutable {
-        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o555)).unwrap();
-    }
-    if std::fs::File::create(dir.join("probe")).is_ok() {
-        // Neither locks the folder here (root without chattr): nothing to test.
-        return;
-    }
-    let out = tmc().arg("fmt").arg(&model).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{out:?}");
-    assert_eq!(read(&model), TIDY);
-}
-
 #[test]
 fn fmt_check_prints_a_diff_and_fails_without_writing() {
     let dir = temp_dir("check");
