@@ -44,7 +44,7 @@ fn fmt_path(path: &Path, args: &FmtArgs) -> Result<(), i32> {
         }
         return Err(FAILED);
     }
-    rewrite(path, &formatted).map_err(|error| {
+    std::fs::write(path, &formatted).map_err(|error| {
         errln!("error: cannot write {name}: {error}");
         USAGE
     })?;
@@ -52,26 +52,6 @@ fn fmt_path(path: &Path, args: &FmtArgs) -> Result<(), i32> {
         errln!("{name}: formatted");
     }
     Ok(())
-}
-
-/// Replaces the file at `path` with `text` without a moment in which it is half-written: the
-/// text goes into a temporary file beside it, with the file's permissions, which is then renamed
-/// over it. A disk that fills up, or a write that fails, leaves the model as it was (writing in
-/// place would have truncated it first). A symbolic link stays a link: the file it points to
-/// is the one replaced.
-fn rewrite(path: &Path, text: &str) -> std::io::Result<()> {
-    let target = std::fs::canonicalize(path)?;
-    let permissions = std::fs::metadata(&target)?.permissions();
-    let name = target.file_name().unwrap_or_default().to_string_lossy();
-    let temporary = target.with_file_name(format!(".{name}.tmc-fmt"));
-    let written = std::fs::write(&temporary, text)
-        .and_then(|()| std::fs::set_permissions(&temporary, permissions))
-        .and_then(|()| std::fs::rename(&temporary, &target));
-    if written.is_err() {
-        // Best effort: the error to report is the one above.
-        let _ = std::fs::remove_file(&temporary);
-    }
-    written
 }
 
 fn fmt_stdin(args: &FmtArgs) -> i32 {

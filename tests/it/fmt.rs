@@ -312,43 +312,6 @@ fn fmt_rewrites_files_in_place_and_says_nothing() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("already formatted"));
 }
 
-/// `fmt` replaces a file through a temporary file beside it: a full disk (here the temporary
-/// file is a link to `/dev/full`) leaves the model as it was; a link stays a link, and the
-/// file keeps its permissions.
-#[cfg(target_os = "linux")]
-#[test]
-fn fmt_never_leaves_a_model_half_written() {
-    use std::os::unix::fs::PermissionsExt;
-    let dir = temp_dir("safe-rewrite");
-    let model = dir.join("model.tm");
-    std::fs::write(&model, MESSY).unwrap();
-    std::fs::set_permissions(&model, std::fs::Permissions::from_mode(0o640)).unwrap();
-    if Path::new("/dev/full").exists() {
-        let temporary = dir.join(".model.tm.tmc-fmt");
-        std::os::unix::fs::symlink("/dev/full", &temporary).unwrap();
-        let out = tmc().arg("fmt").arg(&model).output().unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{stderr}");
-        assert!(stderr.contains("No space left on device"), "{stderr}");
-        assert_eq!(read(&model), MESSY, "the model is untouched");
-        assert!(!temporary.exists() && temporary.symlink_metadata().is_err());
-    }
-    let link = dir.join("link.tm");
-    std::os::unix::fs::symlink(&model, &link).unwrap();
-    let out = tmc().arg("fmt").arg(&link).output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{out:?}");
-    assert!(link.symlink_metadata().unwrap().file_type().is_symlink());
-    assert_eq!(read(&model), TIDY);
-    let mode = std::fs::metadata(&model).unwrap().permissions().mode();
-    assert_eq!(mode & 0o777, 0o640);
-    let left: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name())
-        .collect();
-    assert_eq!(left.len(), 2, "no temporary file is left: {left:?}");
-}
-
 #[test]
 fn fmt_check_prints_a_diff_and_fails_without_writing() {
     let dir = temp_dir("check");
