@@ -9,7 +9,6 @@
 use super::args::{Drawing, Emit};
 use super::build::{render_all, Svg};
 use super::staging::Staging;
-use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use tmc::report::view::Report;
@@ -117,7 +116,7 @@ fn stream(
     path: &Path,
 ) -> Result<(), String> {
     let cannot_write = |error: std::io::Error| format!("cannot write {}: {error}", path.display());
-    let file = File::create(path).map_err(cannot_write)?;
+    let file = super::staging::create_new(path).map_err(cannot_write)?;
     let mut out = BufWriter::with_capacity(1 << 20, file);
     let rendered = match kind {
         Emit::Md => tmc::report::markdown_to(report, templates, &mut out),

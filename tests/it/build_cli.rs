@@ -585,54 +585,103 @@ fn a_rebuild_replaces_the_previous_outputs_only_when_it_succeeds() {
     );
 }
 
-/// A disk that fills up while a build writes its files (here: one temporary file is a link to
-/// `/dev/full`) replaces none of the previous build's files, in a single build and in a folder
-/// build, and leaves no temporary file behind.
+/// A build that fails while writing its files replaces none of the previous build's files and
+/// leaves no temporary file behind, in a single build and in a folder build: when a file grows
+/// past the size the process may write (`ulimit -f`, as a full disk would stop it), when a
+/// temporary file cannot be created (a folder in its place), and when a previous file cannot
+/// be replaced (made immutable). A symbolic link planted at a temporary name is not followed.
 #[cfg(target_os = "linux")]
 #[test]
-fn a_build_that_runs_out_of_space_replaces_nothing() {
-    if !std::path::Path::new("/dev/full").exists() {
-        return;
-    }
-    let site = site("build-disk-full");
+fn a_build_that_fails_while_writing_replaces_nothing() {
+    let site = site("build-write-fails");
     let single = site.with_file_name("single");
     let folder = site.with_file_name("folder");
-    let runs = [
-        (site.join("shop.tm"), &single, ".dfd.dot.tmc-partial"),
-        (site.clone(), &folder, ".index.html.tmc-partial"),
-        (site.join("shop.tm"), &single, ".threats.json.tmc-partial"),
-    ];
-    for (input, out, full) in runs {
-        let build = || {
-            let output = (tmc().args(["build", "--emit", "md,dot,json", "--color", "never"]))
-                .arg(&input)
-                .arg("-o")
-                .arg(out)
-                .output()
-                .unwrap_or_else(|e| panic!("{e}"));
-            (output.status.code(), stderr(&output))
-        };
-        let (code, err) = build();
+    let build = |input: &std::path::Path, out: &std::path::Path, most_blocks: Option<u32>| {
+        let mut command = std::process::Command::new("sh");
+        // A file past `ulimit -f` is refused with EFBIG once SIGXFSZ is ignored (kept by exec).
+        let limit = most_blocks.map_or(String::new(), |n| format!("ulimit -f {n}; "));
+        command
+            .arg("-c")
+            .arg(format!("trap '' XFSZ; {limit}exec \"$0\" \"$@\""))
+            .arg(env!("CARGO_BIN_EXE_tmc"))
+            .args(["build", "--emit", "md,dot,json", "--color", "never"])
+            .arg(input)
+            .arg("-o")
+            .arg(out);
+        let output = command.output().unwrap_or_else(|e| panic!("{e}"));
+        (output.status.code(), stderr(&output))
+    };
+    let model = site.join("shop.tm");
+    for (input, out) in [(&model, &single), (&site, &folder)] {
+        let (code, err) = build(input, out, None);
         assert_eq!(code, Some(0), "{err}");
         let files = tree(out);
         for file in &files {
             std::fs::write(out.join(file), "previous").unwrap_or_else(|e| panic!("{e}"));
         }
-        let _ = std::fs::remove_file(out.join(full));
-        std::os::unix::fs::symlink("/dev/full", out.join(full)).unwrap_or_else(|e| panic!("{e}"));
+        let unchanged = |err: &str| {
+            assert_eq!(tree(out), files, "no temporary file is left: {err}");
+            for file in &files {
+                assert_eq!(
+                    read(&out.join(file)),
+                    "previous",
+                    "{file} was replaced: {err}"
+                );
+            }
+        };
 
-        let (code, err) = build();
+        let (code, err) = build(input, out, Some(8));
         assert_eq!(code, Some(2), "{err}");
-        assert!(err.contains("No space left on device"), "{err}");
-        assert_eq!(tree(out), files, "no temporary file is left");
-        for file in &files {
-            assert_eq!(
-                read(&out.join(file)),
-                "previous",
-                "{file} was replaced: {err}"
-            );
+        assert!(err.contains("File too large"), "{err}");
+        unchanged(&err);
+
+        let last = if input == &site {
+            "index.html"
+        } else {
+            "dfd.dot"
+        };
+        let blocked = out.join(format!(".{last}.tmc-partial"));
+        std::fs::create_dir(&blocked).unwrap_or_else(|e| panic!("{e}"));
+        let (code, err) = build(input, out, None);
+        assert_eq!(code, Some(2), "{err}");
+        assert!(err.contains("Is a directory"), "{err}");
+        std::fs::remove_dir(&blocked).unwrap_or_else(|e| panic!("{e}"));
+        unchanged(&err);
+
+        let stuck = out.join(&files[files.len() / 2]);
+        let immutable = std::process::Command::new("chattr")
+            .arg("+i")
+            .arg(&stuck)
+            .status()
+            .is_ok_and(|status| status.success());
+        if immutable {
+            let (code, err) = build(input, out, None);
+            let _ = std::process::Command::new("chattr")
+                .arg("-i")
+                .arg(&stuck)
+                .status();
+            assert_eq!(code, Some(2), "{err}");
+            assert!(err.contains("Operation not permitted"), "{err}");
+            unchanged(&err);
         }
     }
+
+    // A link at a temporary name is replaced, not written through.
+    let victim = site.with_file_name("victim.txt");
+    std::fs::write(&victim, "mine").unwrap_or_else(|e| panic!("{e}"));
+    std::os::unix::fs::symlink(&victim, single.join(".threats.json.tmc-partial"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (code, err) = build(&model, &single, None);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(read(&victim), "mine");
+    assert!(read(&single.join("threats.json")).starts_with('{'), "{err}");
+    assert_eq!(tree(&single).len(), 3, "{:?}", tree(&single));
+
+    // The folders a failing build made are removed, also when making the last one failed.
+    let made = site.with_file_name("made");
+    let (code, err) = build(&model, &made.join("x".repeat(300)), None);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(!made.exists(), "{err}");
 }
 
 #[test]
