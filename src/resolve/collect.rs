@@ -323,7 +323,7 @@ pub fn elements(decls: &Decls, model: &mut Model, sink: &mut Diagnostics) {
                 extra: p.extra(),
             }),
             stores,
-            formerly: p.words("formerly"),
+            formerly: old_ids(&p, sink),
             boundaries,
             internet_facing: false,
             inbound: 0,
@@ -424,4 +424,36 @@ pub fn resolve_data_list<'n>(
         }
     }
     out
+}
+
+/// The element's `formerly` list: the entries that are ids. Anything else (`"*"`, `"a>b"`, a
+/// display name) is E0010: a decision pattern naming it would match what it does not mean
+/// (`"*"` made `spoofing.*@*` cover only this element).
+fn old_ids(p: &Props<'_>, sink: &mut Diagnostics) -> Vec<String> {
+    let is_id = |word: &str| {
+        let mut chars = word.chars();
+        chars
+            .next()
+            .is_some_and(|first| first.is_ascii_alphabetic() || first == '_')
+            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    };
+    let mut ids = Vec::new();
+    for (word, span) in p.items("formerly") {
+        if is_id(word) {
+            ids.push(word.to_string());
+            continue;
+        }
+        let derived = derive_id(word);
+        let help = if word.is_empty() || derived == "_" {
+            "`formerly` lists the element's old ids: letters, digits, `_` and `-`, starting with a letter or `_`".to_string()
+        } else {
+            format!("`formerly` lists old ids, not names or patterns; the id derived from this name is `{derived}`")
+        };
+        sink.push(
+            Diagnostic::new(codes::E0010, span, format!("`{word}` is not an id"))
+                .label("not an element id")
+                .with_help(help),
+        );
+    }
+    ids
 }
