@@ -117,14 +117,20 @@ pub fn check(args: &CheckArgs) -> i32 {
     let mut status = OK;
     let mut json = Vec::new();
     let mut gated = Vec::new();
+    // A model that does not compile has no threats to gate: the gate cannot have passed.
+    let mut unevaluated = 0;
     for file in &files {
         let compilation = match compile_file(file, &options) {
             Ok(compilation) => compilation,
             Err(code) => {
                 status = status.max(code);
+                unevaluated += 1;
                 continue;
             }
         };
+        if compilation.has_errors() {
+            unevaluated += 1;
+        }
         if fails(&compilation, &args.options) {
             status = status.max(FAILED);
         }
@@ -145,14 +151,20 @@ pub fn check(args: &CheckArgs) -> i32 {
             }
             Format::Human => {
                 print_human(&compilation, &args.options);
-                let verdict = if compilation.has_errors() {
+                // `--deny-warnings` fails a model with warnings, as `tmc build` says too.
+                let verdict = if fails(&compilation, &args.options) {
                     "failed"
                 } else {
                     "ok"
                 };
                 errln!("{}: {verdict} ({})", file.display(), tally(&compilation));
-                if let Some(level) = gate {
-                    out!("{}", super::gate::human(file, level, &failing));
+                match gate {
+                    Some(level) if compilation.has_errors() => outln!(
+                        "{}: gate not evaluated: the model does not compile (threats at or above {level} unknown)",
+                        file.display()
+                    ),
+                    Some(level) => out!("{}", super::gate::human(file, level, &failing)),
+                    None => {}
                 }
             }
         }
@@ -168,7 +180,12 @@ pub fn check(args: &CheckArgs) -> i32 {
             // With a gate the output is an object, so the threats have somewhere to go.
             Some(level) => serde_json::json!({
                 "diagnostics": json,
-                "gate": { "fail_on": level.word(), "passed": gated.is_empty(), "threats": gated },
+                "gate": {
+                    "fail_on": level.word(),
+                    "passed": gated.is_empty() && unevaluated == 0,
+                    "not_evaluated": unevaluated,
+                    "threats": gated,
+                },
             }),
             None => serde_json::Value::Array(json),
         };

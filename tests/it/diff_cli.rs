@@ -316,6 +316,38 @@ fn decisions_change_the_gate() {
     assert!(stdout.contains("gate passed"));
 }
 
+/// A model that does not compile has no threats to gate: the gate is not evaluated, and never
+/// reported as passed; `--deny-warnings` makes a model with warnings "failed", as `build` says.
+#[test]
+fn a_gate_over_a_model_that_does_not_compile_has_not_passed() {
+    let dir = scratch("gate-broken");
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let broken = dir.join("broken.tm");
+    std::fs::write(&broken, "actor a \"A\"\na -> nowhere\n").unwrap_or_else(|e| panic!("{e}"));
+    let (code, stdout, _) = run(tmc().args(["check", "--fail-on", "low"]).arg(&broken));
+    assert_eq!(code, Some(1));
+    assert!(
+        stdout.contains("gate not evaluated: the model does not compile")
+            && !stdout.contains("passed"),
+        "{stdout}"
+    );
+    let (code, stdout, _) = run(tmc()
+        .args(["check", "--fail-on", "low", "--format", "json"])
+        .arg(&broken));
+    assert_eq!(code, Some(1));
+    let value: serde_json::Value =
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    assert_eq!(value["gate"]["passed"], false, "{stdout}");
+    assert_eq!(value["gate"]["not_evaluated"], 1, "{stdout}");
+
+    let (code, _, stderr) = run(tmc().args(["check", "--deny-warnings", "tests/golden/shop.tm"]));
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("shop.tm: failed (0 errors, 1 warning)"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn gate_as_json() {
     let (code, stdout, _) = run(tmc().args([
@@ -331,6 +363,7 @@ fn gate_as_json() {
         serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
     assert_eq!(value["gate"]["fail_on"], "high");
     assert_eq!(value["gate"]["passed"], false);
+    assert_eq!(value["gate"]["not_evaluated"], 0);
     let threats = value["gate"]["threats"]
         .as_array()
         .cloned()
