@@ -206,7 +206,16 @@ impl SourceMap {
         let unprintable =
             |byte: u8| byte.is_ascii_control() && !matches!(byte, b'\t' | b'\n' | b'\r');
         let sources = || (0..self.count).filter_map(|id| self.files.get(id).ok());
-        if !sources().any(|file| file.source().bytes().any(unprintable)) {
+        // A file's name comes from the file system (a folder of models from a pull request):
+        // one with control characters must not reach the terminal as they are either.
+        let plain_name = |name: &String| {
+            matches!(
+                crate::diagnostics::printable(name),
+                std::borrow::Cow::Borrowed(_)
+            )
+        };
+        if !sources().any(|file| file.source().bytes().any(unprintable) || !plain_name(file.name()))
+        {
             return std::borrow::Cow::Borrowed(&self.files);
         }
         let mut printable = SimpleFiles::new();
@@ -222,7 +231,10 @@ impl SourceMap {
                     }
                 })
                 .collect();
-            printable.add(file.name().clone(), text);
+            printable.add(
+                crate::diagnostics::printable(file.name()).into_owned(),
+                text,
+            );
         }
         std::borrow::Cow::Owned(printable)
     }

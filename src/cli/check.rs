@@ -78,6 +78,12 @@ pub fn print_human(compilation: &Compilation, shared: &SharedOptions) {
     err!("{text}");
 }
 
+/// A path for a message: a file in a folder of models may have any name, and control characters
+/// in it must not reach the terminal as they are (`\u{1b}` instead).
+pub fn shown(path: &Path) -> String {
+    tmc::diagnostics::printable(&path.display().to_string()).into_owned()
+}
+
 pub fn tally(compilation: &Compilation) -> String {
     let errors = compilation
         .diagnostics
@@ -157,11 +163,11 @@ pub fn check(args: &CheckArgs) -> i32 {
                 } else {
                     "ok"
                 };
-                errln!("{}: {verdict} ({})", file.display(), tally(&compilation));
+                errln!("{}: {verdict} ({})", shown(file), tally(&compilation));
                 match gate {
                     Some(level) if compilation.has_errors() => outln!(
                         "{}: gate not evaluated: the model does not compile (threats at or above {level} unknown)",
-                        file.display()
+                        shown(file)
                     ),
                     Some(level) => out!("{}", super::gate::human(file, level, &failing)),
                     None => {}

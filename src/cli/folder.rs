@@ -8,7 +8,7 @@
 
 use super::args::{BuildArgs, Emit, Format, SharedOptions};
 use super::build::{print_json, render_all, report_diagnostics};
-use super::check::{compile_one, fails, tally};
+use super::check::{compile_one, fails, shown, tally};
 use super::staging::Staging;
 use super::{FAILED, OK, USAGE};
 use std::collections::BTreeSet;
@@ -56,9 +56,9 @@ pub fn build(args: &BuildArgs, emits: &[Emit], templates: &Templates) -> i32 {
         report_diagnostics(&compilation, &args.options, &mut json);
         if compilation.report.is_none() || fails(&compilation, &args.options) {
             failed += 1;
-            errln!("{}: failed ({})", path.display(), tally(&compilation));
+            errln!("{}: failed ({})", shown(&path), tally(&compilation));
         } else {
-            errln!("{}: ok ({})", path.display(), tally(&compilation));
+            errln!("{}: ok ({})", shown(&path), tally(&compilation));
         }
         models.push((root, compilation));
     }
@@ -97,7 +97,7 @@ pub fn build(args: &BuildArgs, emits: &[Emit], templates: &Templates) -> i32 {
         ) {
             Ok(rendered) => rendered,
             Err(message) => {
-                errln!("error: {}: {message}", folder.join(root).display());
+                errln!("error: {}: {message}", shown(&folder.join(root)));
                 return USAGE;
             }
         };

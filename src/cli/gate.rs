@@ -30,12 +30,12 @@ pub fn human(file: &Path, level: Level, failing: &[ThreatView]) -> String {
     if failing.is_empty() {
         return format!(
             "{}: gate passed: no open threat at or above {level}\n",
-            file.display()
+            super::check::shown(file)
         );
     }
     let mut out = format!(
         "{}: gate failed: {} open threat{} at or above {level}\n",
-        file.display(),
+        super::check::shown(file),
         failing.len(),
         if failing.len() == 1 { "" } else { "s" }
     );
@@ -45,8 +45,8 @@ pub fn human(file: &Path, level: Level, failing: &[ThreatView]) -> String {
             "  {:<8} {}  {}  ({}:{}:{})\n",
             threat.severity.word(),
             threat.id,
-            threat.title.to_string().replace('\n', " "),
-            span.file,
+            tmc::diagnostics::printable(&threat.title.to_string()),
+            tmc::diagnostics::printable(&span.file),
             span.line,
             span.column
         ));

@@ -26,7 +26,7 @@ fn to_codespan(sources: &SourceMap, diagnostic: &Diagnostic) -> cs::Diagnostic<u
     if shown(primary) {
         labels.push(
             cs::Label::primary(primary.span.file.index(), primary.span.range())
-                .with_message(primary.message.clone()),
+                .with_message(printable(&primary.message)),
         );
     }
     labels.extend(
@@ -36,18 +36,18 @@ fn to_codespan(sources: &SourceMap, diagnostic: &Diagnostic) -> cs::Diagnostic<u
             .filter(|l| shown(l))
             .map(|label| {
                 cs::Label::secondary(label.span.file.index(), label.span.range())
-                    .with_message(label.message.clone())
+                    .with_message(printable(&label.message))
             }),
     );
     let mut notes = Vec::new();
     let file = sources.name(primary.span.file);
     if !shown(primary) && !diagnostic.message.contains(file) {
-        notes.push(format!("in {file}"));
+        notes.push(format!("in {}", printable(file)));
     }
-    notes.extend(diagnostic.help.iter().map(|help| format!("help: {help}")));
+    notes.extend((diagnostic.help.iter()).map(|help| format!("help: {}", printable(help))));
     cs::Diagnostic::new(severity)
         .with_code(diagnostic.code.id)
-        .with_message(diagnostic.message.clone())
+        .with_message(printable(&diagnostic.message))
         .with_labels(labels)
         .with_notes(notes)
 }
@@ -74,12 +74,33 @@ pub fn render_human(sources: &SourceMap, diagnostics: &[Diagnostic], color: Colo
                 "{}[{}]: {}\n",
                 severity_word(diagnostic.severity),
                 diagnostic.code.id,
-                diagnostic.message
+                printable(&diagnostic.message)
             );
             let _ = std::io::Write::write_all(&mut buffer, line.as_bytes());
         }
     }
     String::from_utf8_lossy(buffer.as_slice()).into_owned()
+}
+
+/// `text` as it may go to a terminal: control characters (which a model can write as escapes,
+/// `"\u{1b}[2J"`, and which would reach the terminal of whoever runs `tmc`, a CI log) and the
+/// bidirectional overrides that reorder what is shown are written as the escapes that make them,
+/// `\u{1b}`, so the message shows what the model has without acting on it.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let hidden =
+        |c: char| c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    if !text.chars().any(hidden) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if hidden(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 fn severity_word(severity: Severity) -> &'static str {
@@ -163,6 +184,18 @@ mod tests {
         assert!(
             shown.contains("2 │ actor a \"A\" flurb\n  │             ^^^^^"),
             "{shown}"
+        );
+    }
+
+    #[test]
+    fn printable_escapes_what_a_terminal_would_act_on() {
+        assert!(matches!(
+            printable("plain é ☕"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert_eq!(
+            printable("a\u{1b}[2J\u{0}\n\u{9b}\u{202e}b\u{7f}"),
+            "a\\u{1b}[2J\\u{0}\\u{a}\\u{9b}\\u{202e}b\\u{7f}"
         );
     }
 }

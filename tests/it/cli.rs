@@ -251,6 +251,45 @@ fn the_file_limit_counts_the_root_file() {
     assert_eq!(code, Some(0), "{stderr}");
 }
 
+/// Control characters a model writes as escapes (`"\u{1b}[2J"`), or that a model's file name
+/// holds, never reach the terminal as they are: diagnostics, the gate's list and the file lines
+/// show the escape instead (a CI log is read in a terminal).
+#[test]
+fn control_characters_from_a_model_are_shown_escaped() {
+    let dir = temp_dir("control-characters");
+    let model = "actor a \"A\"\n\"\\u{1b}]0;title\\u{7}\" -> a\n";
+    let decided = "actor a \"A\\u{1b}[31m\"\nprocess p \"P\"\na -> p \"x\"\nmitigate \"\\u{1b}[2J\\u{0}x\" { by \"r\" }\n";
+    std::fs::write(dir.join("decided.tm"), decided).unwrap();
+    let gated = "actor a \"A\\u{1b}[31m\"\nprocess p \"P\"\na -> p \"x\"\n";
+    std::fs::write(dir.join("gated.tm"), gated).unwrap();
+    std::fs::write(dir.join("model.tm"), model).unwrap();
+    #[cfg(unix)]
+    std::fs::write(dir.join("named \u{1b}[2J.tm"), "actor b \"B\"\n").unwrap();
+    for args in [
+        &["check", "--color", "never"][..],
+        &["check", "--fail-on", "low"][..],
+    ] {
+        let output = tmc_process(args).arg(&dir).output().unwrap();
+        assert_eq!(output.status.code(), Some(1));
+        for stream in [&output.stdout, &output.stderr] {
+            let text = String::from_utf8_lossy(stream);
+            assert!(
+                !text.contains(['\u{1b}', '\u{7}', '\u{0}']),
+                "{args:?}: {text:?}"
+            );
+        }
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("`\\u{1b}]0;title\\u{7}`"), "{stderr}");
+        assert!(stderr.contains("\\u{1b}[2J\\u{0}x"), "{stderr}");
+        #[cfg(unix)]
+        assert!(stderr.contains("named \\u{1b}[2J.tm: ok"), "{stderr}");
+        if args.contains(&"--fail-on") {
+            let stdout = String::from_utf8_lossy(&output.stdout);
+            assert!(stdout.contains("from A\\u{1b}[31m to P"), "{stdout}");
+        }
+    }
+}
+
 #[test]
 fn includes_may_not_escape_unless_allowed() {
     let dir = temp_dir("escape");
