@@ -183,10 +183,10 @@ fn parse(files: Vec<(String, String)>) -> Result<(Tera, Vec<&'static str>), Rend
     tera.autoescape_on(vec![HTML_SUFFIX]);
     tera.set_escape_fn(escape::html);
     register_filters(&mut tera);
-    // Parse one at a time so a broken override is named in the error.
-    for (name, text) in &sources {
-        tera.add_raw_template(name, text)
-            .map_err(|e| RenderError::template(name, &e))?;
+    // All at once, so that an override may extend any other template whatever their order.
+    let added = tera.add_raw_templates(sources.iter().map(|(name, text)| (name, text)));
+    if let Err(error) = added {
+        return Err(name_the_broken(&sources, &error));
     }
     if !overridden.contains(&THREAT_MODEL_HTML) {
         let page = EMBEDDED
@@ -202,6 +202,26 @@ fn parse(files: Vec<(String, String)>) -> Result<(Tera, Vec<&'static str>), Rend
     overridden.dedup();
     refuse_cycles(&tera)?;
     Ok((tera, overridden))
+}
+
+/// The error of a set of templates that did not parse, naming the template at fault: each is
+/// parsed alone (where extending another is not an error of its own).
+fn name_the_broken(sources: &[(String, String)], error: &tera::Error) -> RenderError {
+    for (name, text) in sources {
+        let mut alone = Tera::default();
+        match alone.add_raw_template(name, text) {
+            Err(own) if !matches!(own.kind, tera::ErrorKind::MissingParent { .. }) => {
+                return RenderError::template(name, &own);
+            }
+            _ => {}
+        }
+    }
+    // Only the set fails (a template extends one that does not exist): Tera's error names it.
+    let name = match &error.kind {
+        tera::ErrorKind::MissingParent { current, .. } => current.as_str(),
+        _ => "templates",
+    };
+    RenderError::template(name, error)
 }
 
 /// Refuses templates that include or import themselves, directly or through others: Tera

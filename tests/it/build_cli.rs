@@ -466,6 +466,53 @@ fn templates_can_be_overridden_from_a_directory() {
     );
 }
 
+/// Overrides may extend one another in either direction (they are parsed as one set), a broken
+/// one is still named, and a misspelt file name in the directory is an error rather than
+/// silently ignored; hidden files are.
+#[test]
+fn template_overrides_extend_each_other_and_misspelt_names_are_errors() {
+    let dir = scratch("build-template-set");
+    let templates = dir.join("templates");
+    std::fs::create_dir_all(&templates).unwrap_or_else(|e| panic!("{e}"));
+    let put = |name: &str, text: &str| {
+        std::fs::write(templates.join(name), text).unwrap_or_else(|e| panic!("{e}"))
+    };
+    let build = || {
+        let output = (tmc().args(["build", SHOP, "--emit", "md", "--templates"]))
+            .arg(&templates)
+            .arg("-o")
+            .arg(dir.join("out"))
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        (output.status.code(), stderr(&output))
+    };
+    // The model's template extends the table's, which sorts after it.
+    put("threat-table.md.tera", "base {% block b %}{% endblock b %}");
+    put(
+        "threat-model.md.tera",
+        "{% extends \"threat-table.md.tera\" %}{% block b %}{{ model.name }}{% endblock b %}",
+    );
+    put(".gitkeep", "");
+    let (code, err) = build();
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(read(&dir.join("out/threat-model.md")), "base Shop\n");
+
+    put("threat-table.md.tera", "{% if %}");
+    let (code, err) = build();
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("template `threat-table.md.tera`: Failed to parse"),
+        "{err}"
+    );
+    std::fs::remove_file(templates.join("threat-table.md.tera")).unwrap_or_else(|e| panic!("{e}"));
+    put("threat-model.md.tera", "{{ model.name }}");
+
+    put("threat-table.md", "a typo: no .tera");
+    let (code, err) = build();
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("unknown template `threat-table.md`"), "{err}");
+}
+
 /// The large outputs are streamed into temporary files: a renderer failing half-way leaves
 /// neither them nor the outputs finished before it.
 #[test]
