@@ -23,11 +23,6 @@ pub struct Staging {
 }
 
 impl Staging {
-    /// The hidden temporary file a build writes for `path`, beside it.
-    pub fn temporary(path: &Path) -> PathBuf {
-        beside(path, "tmc-partial")
-    }
-
     /// Creates `dir` and its missing parents, remembering which ones this build created.
     pub fn create_dir(&mut self, dir: &Path) -> Result<(), String> {
         let mut missing: Vec<&Path> = dir
@@ -48,9 +43,10 @@ impl Staging {
         Err(format!("cannot create {}: not a directory", dir.display()))
     }
 
-    /// Adds `path`, whose temporary file the caller writes; that temporary file's path.
+    /// Adds `path`, whose temporary file (hidden, beside it) the caller writes; that temporary
+    /// file's path.
     pub fn add(&mut self, path: &Path) -> PathBuf {
-        let temporary = Self::temporary(path);
+        let temporary = beside(path, "tmc-partial");
         self.files.push((temporary.clone(), path.to_path_buf()));
         temporary
     }

@@ -2,6 +2,7 @@
 
 use crate::build_cli::scratch;
 use assert_cmd::Command;
+use std::path::PathBuf;
 
 fn tmc() -> Command {
     let mut command = Command::cargo_bin("tmc").unwrap_or_else(|e| panic!("{e}"));
@@ -75,12 +76,18 @@ fn diff_of_two_files_as_json() {
     }
 }
 
-#[test]
-fn diff_as_json_of_a_model_with_errors_prints_the_diagnostics_as_json() {
-    let dir = scratch("diff-json-errors");
+/// A model with an unknown endpoint (E0004), in a fresh directory `name`.
+fn broken_model(name: &str) -> PathBuf {
+    let dir = scratch(name);
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
     let broken = dir.join("broken.tm");
     std::fs::write(&broken, "actor a \"A\"\na -> nowhere\n").unwrap_or_else(|e| panic!("{e}"));
+    broken
+}
+
+#[test]
+fn diff_as_json_of_a_model_with_errors_prints_the_diagnostics_as_json() {
+    let broken = broken_model("diff-json-errors");
     let (code, stdout, stderr) = run(tmc()
         .args(["diff", "--format", "json", "tests/diff/before.tm"])
         .arg(&broken));
@@ -320,10 +327,7 @@ fn decisions_change_the_gate() {
 /// reported as passed; `--deny-warnings` makes a model with warnings "failed", as `build` says.
 #[test]
 fn a_gate_over_a_model_that_does_not_compile_has_not_passed() {
-    let dir = scratch("gate-broken");
-    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
-    let broken = dir.join("broken.tm");
-    std::fs::write(&broken, "actor a \"A\"\na -> nowhere\n").unwrap_or_else(|e| panic!("{e}"));
+    let broken = broken_model("gate-broken");
     let (code, stdout, _) = run(tmc().args(["check", "--fail-on", "low"]).arg(&broken));
     assert_eq!(code, Some(1));
     assert!(
