@@ -348,6 +348,14 @@ fn run(text: &str) -> Table {
         written,
     ));
     drop(table.time(
+        "render html (streamed)",
+        || {
+            let mut out = Counter(0);
+            report::html_to(&report, &templates, None, None, &mut out).map(|()| out.0)
+        },
+        written,
+    ));
+    drop(table.time(
         "render dot",
         || report::dot(&report, &templates, None),
         size,

@@ -31,7 +31,8 @@ impl<T> Default for PerList<T> {
     }
 }
 
-/// Text a list can be written into and appended to: `String` for Markdown, `Vec<u8>` for JSON.
+/// Text a list can be written into and appended to: `String` for Markdown and HTML, `Vec<u8>`
+/// for JSON.
 pub(crate) trait Text: Default {
     fn append(&mut self, text: &Self);
 }
@@ -101,6 +102,20 @@ impl PerLiteral<Vec<u8>> {
                 out.extend_from_slice(made);
             }
             Origin::Model => escape::json_into(out, piece),
+        });
+    }
+}
+
+impl PerLiteral<String> {
+    /// `text` escaped as `escape::html_to` escapes its whole text, as it is rendered. HTML
+    /// escapes each character on its own, so escaping the pieces is escaping the whole.
+    pub(crate) fn html_to(&mut self, out: &mut String, text: &ThreatText) {
+        text.pieces_marked(|piece, origin| match origin {
+            Origin::Template => {
+                let key = (piece.as_ptr() as usize, piece.len());
+                out.push_str(self.made.entry(key).or_insert_with(|| escape::html(piece)));
+            }
+            Origin::Model => escape::html_to(out, piece),
         });
     }
 }
@@ -179,6 +194,7 @@ rule t.element { category denial_of_service; on element process; title "#{{ elem
             .report
             .unwrap_or_else(|| panic!("the model has errors"));
         let (mut json, mut markdown) = (PerLiteral::default(), PerLiteral::default());
+        let mut html = PerLiteral::default();
         let mut scratch = String::new();
         let mut declared = false;
         // Twice, so the second time reads the literals made the first.
@@ -200,6 +216,9 @@ rule t.element { category denial_of_service; on element process; title "#{{ elem
                     let mut got = String::from("| ");
                     markdown.md_to(&mut got, text, &mut scratch);
                     assert_eq!(got, expected, "{whole:?}");
+                    let mut got = String::new();
+                    html.html_to(&mut got, text);
+                    assert_eq!(got, escape::html(&whole), "{whole:?}");
                 }
             }
         }

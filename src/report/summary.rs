@@ -67,6 +67,9 @@ pub(crate) fn open_by_severity(report: &Report) -> [usize; 4] {
     open
 }
 
+/// The status shown for an open threat whose acceptance has lapsed.
+pub(crate) const OPEN_LAPSED: &str = "Open (acceptance lapsed)";
+
 /// The status shown to people, and whether an acceptance ran out (the threat is open again).
 pub(crate) fn status_name(threat: &ThreatView) -> (&'static str, bool) {
     let lapsed = threat
@@ -74,7 +77,7 @@ pub(crate) fn status_name(threat: &ThreatView) -> (&'static str, bool) {
         .as_ref()
         .is_some_and(|d| d.kind == DecisionKind::Accept && d.lapsed);
     if lapsed && threat.status == Status::Open {
-        ("Open (acceptance lapsed)", true)
+        (OPEN_LAPSED, true)
     } else {
         (threat.status.display(), lapsed)
     }
