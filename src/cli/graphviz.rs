@@ -85,7 +85,8 @@ pub fn svg(dot: &str, timeout: Option<Duration>) -> Result<String, String> {
         let _ = stderr.read_to_end(&mut text);
         text
     });
-    let deadline = timeout.map(|limit| (limit, Instant::now() + limit));
+    // A limit too far away to be an instant (centuries of seconds) is no limit.
+    let deadline = timeout.and_then(|limit| Some((limit, Instant::now().checked_add(limit)?)));
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break status,

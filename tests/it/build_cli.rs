@@ -269,13 +269,19 @@ fn svg_without_graphviz_is_a_clear_error() {
 /// A `dot` that answers `-V` and then never finishes a layout, first on PATH.
 #[cfg(unix)]
 fn stuck_graphviz(dir: &std::path::Path) -> String {
+    fake_graphviz(dir, "exec sleep 60")
+}
+
+/// A `dot` that answers `-V` and then runs the shell `layout`, first on PATH: the `PATH`.
+#[cfg(unix)]
+fn fake_graphviz(dir: &std::path::Path, layout: &str) -> String {
     use std::os::unix::fs::PermissionsExt;
     let bin = dir.join("bin");
     std::fs::create_dir_all(&bin).unwrap_or_else(|e| panic!("{e}"));
     let dot = bin.join("dot");
     std::fs::write(
         &dot,
-        "#!/bin/sh\nif [ \"$1\" = \"-V\" ]; then exit 0; fi\nexec sleep 60\n",
+        format!("#!/bin/sh\nif [ \"$1\" = \"-V\" ]; then exit 0; fi\n{layout}\n"),
     )
     .unwrap_or_else(|e| panic!("{e}"));
     std::fs::set_permissions(&dot, std::fs::Permissions::from_mode(0o755))
@@ -369,6 +375,25 @@ fn a_graphviz_that_does_not_finish_is_stopped() {
     assert!(page.contains("flowchart"), "the Mermaid source stands in");
     // Three builds, each stopping `dot` after a second: nowhere near the 60 s it would sleep.
     assert!(started.elapsed() < std::time::Duration::from_secs(30));
+}
+
+/// A limit too large to add to the clock (`u64::MAX` seconds) is no limit, not a crash.
+#[cfg(unix)]
+#[test]
+fn a_graphviz_timeout_past_the_clock_is_no_limit() {
+    let dir = scratch("build-endless-timeout");
+    let path = fake_graphviz(&dir, "cat >/dev/null\necho '<svg width=\"1\"></svg>'");
+    for seconds in ["9223372036854775807", "18446744073709551615"] {
+        let (out, output) = build_with_path(
+            &path,
+            SHOP.as_ref(),
+            &dir.join(seconds),
+            &["--emit", "svg", "--graphviz-timeout", seconds],
+        );
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        let svg = std::fs::read_to_string(out.join("dfd.svg")).unwrap_or_default();
+        assert!(svg.contains("<svg"), "{svg}");
+    }
 }
 
 /// Over 2,000 elements, the default outputs do not wait for Graphviz at all: `dfd.svg` is left
