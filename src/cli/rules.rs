@@ -6,7 +6,7 @@ use super::check::compile_file;
 use super::{FAILED, OK, USAGE};
 use std::path::Path;
 use tmc::compile::{compile, Compilation, Options};
-use tmc::diagnostics::{closest, render_human, ColorChoice};
+use tmc::diagnostics::{closest, printable, printable_lines, render_human, ColorChoice};
 use tmc::load::{MemoryLoader, STDLIB};
 use tmc::report::build::source_span;
 use tmc::rules::RuleInfo;
@@ -83,10 +83,12 @@ impl Catalogue {
         rules
     }
 
+    /// The built-in packs, the packs the model uses, and `model` when it declares rules itself.
     fn packs(&self) -> Vec<String> {
         let mut packs: Vec<String> = STDLIB.iter().map(|(n, _)| n.to_string()).collect();
         for compilation in &self.compilations {
-            for pack in &compilation.model.packs {
+            let used = compilation.model.packs.iter();
+            for pack in used.chain(compilation.threats.rules.iter().map(|rule| &rule.pack)) {
                 if !packs.contains(pack) {
                     packs.push(pack.clone());
                 }
@@ -153,19 +155,21 @@ pub fn list(args: &RulesArgs) -> i32 {
 
 /// Columns: id, category, applies to, title.
 fn table(rules: &[(&RuleInfo, &SourceMap)]) -> String {
-    let header = ["ID", "CATEGORY", "APPLIES TO", "TITLE"];
-    let rows: Vec<[&str; 4]> = rules
+    let header = ["ID", "CATEGORY", "APPLIES TO", "TITLE"].map(std::borrow::Cow::Borrowed);
+    // A model's rule titles may hold newlines and control characters (written as escapes):
+    // shown as escapes, they neither break a row nor reach the terminal.
+    let rows: Vec<[std::borrow::Cow<'_, str>; 4]> = rules
         .iter()
         .map(|(rule, _)| {
             [
-                rule.id.as_str(),
-                rule.category.word(),
-                rule.applies_to.as_str(),
-                rule.title.as_str(),
+                printable(&rule.id),
+                rule.category.word().into(),
+                printable(&rule.applies_to),
+                printable(&rule.title),
             ]
         })
         .collect();
-    let mut widths = header.map(|h| h.chars().count());
+    let mut widths = header.each_ref().map(|h| h.chars().count());
     for row in &rows {
         for (width, cell) in widths.iter_mut().zip(row) {
             *width = (*width).max(cell.chars().count());
@@ -200,16 +204,17 @@ pub fn explain(args: &ExplainArgs) -> i32 {
             Some(best) => errln!("help: did you mean `{best}`?"),
             None => errln!("help: `tmc rules` lists every rule"),
         }
-        return FAILED;
+        return USAGE;
     };
     let at = sources.line_col(rule.span.file, rule.span.start());
+    // The model's own text goes to the terminal: its control characters are shown, not sent.
     outln!(
         "{}:{}  (rule {}, pack {})\n\n{}",
-        sources.name(rule.span.file),
+        printable(sources.name(rule.span.file)),
         at.line,
         rule.id,
         rule.pack,
-        with_comments(sources, rule)
+        printable_lines(&with_comments(sources, rule))
     );
     OK
 }

@@ -7,7 +7,9 @@ mod render;
 mod suggest;
 
 pub use codes::{Code, CODES};
-pub use render::{printable, render_human, render_json, to_json_values, ColorChoice};
+pub use render::{
+    printable, printable_lines, render_human, render_json, to_json_values, ColorChoice,
+};
 pub use suggest::{closest, closest_many, closest_within, one_edit_apart, HintBudget, HINT_BUDGET};
 
 use crate::source::Span;

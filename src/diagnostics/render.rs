@@ -87,8 +87,19 @@ pub fn render_human(sources: &SourceMap, diagnostics: &[Diagnostic], color: Colo
 /// bidirectional overrides that reorder what is shown are written as the escapes that make them,
 /// `\u{1b}`, so the message shows what the model has without acting on it.
 pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
-    let hidden =
-        |c: char| c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    printable_except(text, &[])
+}
+
+/// [`printable`] for text of many lines, such as a model's source: newlines and tabs are kept.
+pub fn printable_lines(text: &str) -> std::borrow::Cow<'_, str> {
+    printable_except(text, &['\n', '\t'])
+}
+
+fn printable_except<'t>(text: &'t str, kept: &[char]) -> std::borrow::Cow<'t, str> {
+    let hidden = |c: char| {
+        (c.is_control() && !kept.contains(&c))
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    };
     if !text.chars().any(hidden) {
         return std::borrow::Cow::Borrowed(text);
     }

@@ -213,8 +213,53 @@ fn explain_prints_a_rule_with_its_location() {
         .args(["explain", "shop.dos.flod", "--model", SHOP])
         .output()
         .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(output.status.code(), Some(2), "a usage error");
     assert!(stderr(&output).contains("did you mean `shop.dos.flood`?"));
+}
+
+/// A model's rules are listed under the pack `model`, and what the model writes reaches the
+/// terminal as text: a control character (written as an escape in a string, or raw in a
+/// comment) is shown as its escape, in `rules` and in `explain`.
+#[test]
+fn rules_and_explain_show_a_model_s_own_rules_without_its_control_characters() {
+    let dir = scratch("rules-own");
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let model = dir.join("own.tm");
+    std::fs::write(
+        &model,
+        "process p \"P\"\n// sets the title \u{1b}]0;pwned\u{7}\nrule own.r {\n  category spoofing\n  on element process\n  title \"T \\u{1b}[5m {{ element.name }}\"\n  explanation \"E\"\n}\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let model = model.to_string_lossy().into_owned();
+    let output = tmc()
+        .args(["rules", "--pack", "model", "--model", &model])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let listed = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        listed.contains("own.r") && listed.contains("T \\u{1b}[5m") && !listed.contains('\u{1b}'),
+        "{listed}"
+    );
+    assert_eq!(
+        listed.lines().count(),
+        2,
+        "the header and the model's one rule: {listed}"
+    );
+
+    let output = tmc()
+        .args(["explain", "own.r", "--model", &model])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let shown = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        shown.contains("pack model")
+            && shown.contains("// sets the title \\u{1b}]0;pwned\\u{7}\nrule own.r {\n  category")
+            && !shown.contains('\u{1b}')
+            && !shown.contains('\u{7}'),
+        "{shown}"
+    );
 }
 
 #[test]

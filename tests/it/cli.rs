@@ -549,7 +549,7 @@ fn stderr_that_cannot_be_written_leaves_the_exit_code_alone() {
             &["check", "tests/fixtures/resolve/E0004-unknown-endpoint.tm"],
             1,
         ),
-        (&["explain", "no.such_rule"], 1),
+        (&["explain", "no.such_rule"], 2),
         (
             &[
                 "check",
