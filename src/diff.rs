@@ -33,6 +33,9 @@ pub struct ChangedThreat {
     #[serde(flatten)]
     pub threat: DiffThreat,
     pub changes: Vec<FieldChange>,
+    /// The old version's severity and status (the JSON has them in `changes`).
+    #[serde(skip)]
+    pub before: (Level, Status),
 }
 
 /// The difference between two versions, each list sorted by threat id.
@@ -142,6 +145,7 @@ pub fn diff_renamed(old: &Report, new: &Report, renamed: &BTreeMap<String, Strin
                     result.changed.push(ChangedThreat {
                         threat: summary(threat),
                         changes,
+                        before: (before.severity, before.status),
                     });
                 }
             }
@@ -185,12 +189,20 @@ impl ThreatDiff {
         self.added.is_empty() && self.removed.is_empty() && self.changed.is_empty()
     }
 
-    /// Added threats that are open and at or above `level`.
+    /// Threats open at or above `level` in the new version that were not in the old one:
+    /// added, reopened (a decision removed, changed or lapsed) or raised to it. A change that
+    /// takes away a `mitigate` or `accept` on a critical threat is as serious as adding one.
     pub fn new_open_at_or_above(&self, level: Level) -> Vec<&DiffThreat> {
-        self.added
-            .iter()
-            .filter(|t| t.status == Status::Open && t.severity >= level)
-            .collect()
+        let serious = |severity: Level, status: Status| status == Status::Open && severity >= level;
+        let added = self.added.iter().filter(|t| serious(t.severity, t.status));
+        let changed = (self.changed.iter())
+            .filter(|c| {
+                serious(c.threat.severity, c.threat.status) && !serious(c.before.0, c.before.1)
+            })
+            .map(|c| &c.threat);
+        let mut threats: Vec<&DiffThreat> = added.chain(changed).collect();
+        threats.sort_by(|a, b| a.id.cmp(&b.id));
+        threats
     }
 
     /// Markdown for a pull-request comment.

@@ -138,7 +138,8 @@ pub struct DiffArgs {
     /// Compare FILE with its version (and its includes') at this git revision
     #[arg(long, value_name = "GIT_REV")]
     pub base: Option<String>,
-    /// Fail (exit 1) when an added open threat is at or above this severity
+    /// Fail (exit 1) when a threat is open at or above this severity in the new version and was
+    /// not in the old: added, reopened (its decision removed or lapsed) or raised to it
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub fail_on_new: Option<SeverityArg>,
     #[command(flatten)]

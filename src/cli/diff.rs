@@ -8,6 +8,7 @@ use super::{FAILED, OK, USAGE};
 use std::path::Path;
 use std::process::Command;
 use tmc::compile::{compile, Compilation, Options};
+use tmc::diagnostics::printable;
 use tmc::load::Loader;
 
 /// Reads files as they were at a git revision (`git show REV:./path`, relative to the current
@@ -157,14 +158,25 @@ pub fn diff(args: &DiffArgs) -> i32 {
         ),
         Format::Human => out!("{}", diff.markdown(&new_report.model.name)),
     }
-    match args.fail_on_new.map(|s| s.level()) {
-        Some(level) if !diff.new_open_at_or_above(level).is_empty() => {
-            errln!(
-                "{} new open threat(s) at or above {level}",
-                diff.new_open_at_or_above(level).len()
-            );
-            FAILED
-        }
-        _ => OK,
+    let Some(level) = args.fail_on_new.map(|s| s.level()) else {
+        return OK;
+    };
+    let newly_open = diff.new_open_at_or_above(level);
+    if newly_open.is_empty() {
+        return OK;
     }
+    errln!(
+        "{} threat{} newly open at or above {level} (added, reopened or raised):",
+        newly_open.len(),
+        if newly_open.len() == 1 { "" } else { "s" }
+    );
+    for threat in newly_open {
+        errln!(
+            "  {:<8} {}  {}",
+            threat.severity.word(),
+            printable(&threat.id),
+            printable(&threat.title)
+        );
+    }
+    FAILED
 }

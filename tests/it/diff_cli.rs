@@ -181,6 +181,72 @@ fn diff_fails_on_new_threats_at_or_above_a_severity() {
     assert_eq!(code, Some(0));
 }
 
+/// `--fail-on-new` counts every threat that becomes open at or above the level: one whose
+/// acceptance a change removes, and one a change raises to it, as well as one it adds; not one
+/// that was already open at or above it and got worse, nor one a change accepts.
+#[test]
+fn diff_fails_on_threats_reopened_or_raised_to_a_severity() {
+    let dir = scratch("diff-reopened");
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let version = |name: &str, classification: &str, accepted: bool| {
+        let mut model = format!(
+            "model \"Shop\"\nactor customer \"Customer\"\nprocess api \"API\"\n\
+             data card \"Card\" {{ classification {classification} }}\n\
+             customer -> api \"Pays\" {{ protocol \"HTTP\"; data [card] }}\n"
+        );
+        if accepted {
+            model.push_str(
+                "accept \"information_disclosure.unencrypted_channel@customer>api\" { reason \"internal only\" }\n",
+            );
+        }
+        let path = dir.join(name);
+        std::fs::write(&path, model).unwrap_or_else(|e| panic!("{e}"));
+        path
+    };
+    let accepted = version("accepted.tm", "internal", true);
+    let reopened = version("reopened.tm", "internal", false);
+    let restricted = version("restricted.tm", "restricted", true);
+    let diff = |old: &PathBuf, new: &PathBuf, level: &str| {
+        run(tmc()
+            .arg("diff")
+            .args([old, new])
+            .args(["--fail-on-new", level]))
+    };
+
+    let (code, stdout, stderr) = diff(&accepted, &reopened, "high");
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(
+        stdout.contains("0 added, 0 removed, 1 changed."),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("1 threat newly open at or above high (added, reopened or raised):\n  high     information_disclosure.unencrypted_channel@customer>api"),
+        "{stderr}"
+    );
+
+    // Classified restricted, one threat is added at high and cross-site scripting rises from
+    // medium to high; threats already open at high that become critical do not count at high.
+    let (code, _, stderr) = diff(&accepted, &restricted, "high");
+    assert_eq!(code, Some(1));
+    assert!(stderr.starts_with("2 threats newly open"), "{stderr}");
+    assert!(
+        stderr.contains("sensitive_data_in_logs@customer>api")
+            && stderr.contains("cross_site_scripting@customer>api")
+            && !stderr.contains("input_injection"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = diff(&accepted, &restricted, "critical");
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains("  critical tampering.input_injection@customer>api"),
+        "raised from high: {stderr}"
+    );
+
+    // Accepting a threat makes nothing newly open.
+    let (code, _, stderr) = diff(&reopened, &accepted, "low");
+    assert_eq!(code, Some(0), "{stderr}");
+}
+
 #[test]
 fn diff_against_a_git_revision() {
     let dir = scratch("diff-git");
