@@ -157,7 +157,7 @@ fn stages(c: &mut Criterion) {
     });
     group(c, "render markdown", &|g, f| {
         g.bench_with_input(f.id(), &f.report, |b, r| {
-            b.iter(|| report::markdown_to(r, &f.templates, &mut std::io::sink()))
+            b.iter(|| report::markdown_to(r, &f.templates, None, &mut std::io::sink()))
         });
     });
     group(c, "render dot", &|g, f| {
@@ -186,7 +186,7 @@ fn stages(c: &mut Criterion) {
                     let sink = &mut std::io::sink();
                     [
                         report::json_to(r, &mut *sink).map_err(report::RenderError::Io),
-                        report::markdown_to(r, &f.templates, sink),
+                        report::markdown_to(r, &f.templates, None, sink),
                         report::dot(r, &f.templates, None).map(drop),
                         report::sarif_to(r, sink),
                     ]

@@ -343,7 +343,7 @@ fn run(text: &str) -> Table {
         "render markdown (streamed)",
         || {
             let mut out = Counter(0);
-            report::markdown_to(&report, &templates, &mut out).map(|()| out.0)
+            report::markdown_to(&report, &templates, None, &mut out).map(|()| out.0)
         },
         written,
     ));

@@ -39,7 +39,7 @@ fuzz_target!(|data: &[u8]| {
     let compilation = compile(Path::new("model.tm"), &loader, &options).expect("root is in memory");
     if let Some(report) = &compilation.report {
         let templates = templates();
-        report::markdown(report, templates).expect("markdown renders");
+        report::markdown(report, templates, None).expect("markdown renders");
         report::dot(report, templates, None).expect("dot renders");
         report::mermaid(report, None).expect("mermaid renders");
         report::sarif(report).expect("sarif renders");

@@ -246,7 +246,7 @@ pub fn render_all(
     let mut outputs = Vec::with_capacity(kinds.len());
     for &kind in kinds {
         let rendered = match kind {
-            Emit::Md => tmc::report::markdown(report, templates),
+            Emit::Md => tmc::report::markdown(report, templates, drawing.scope),
             Emit::Dot => tmc::report::dot(report, templates, drawing.scope),
             Emit::Json => tmc::report::json(report),
             Emit::Sarif => tmc::report::sarif(report),

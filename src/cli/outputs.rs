@@ -119,7 +119,7 @@ fn stream(
     let file = super::staging::create_new(path).map_err(cannot_write)?;
     let mut out = BufWriter::with_capacity(1 << 20, file);
     let rendered = match kind {
-        Emit::Md => tmc::report::markdown_to(report, templates, &mut out),
+        Emit::Md => tmc::report::markdown_to(report, templates, drawing.scope, &mut out),
         Emit::Json => tmc::report::json_to(report, &mut out).map_err(RenderError::Io),
         Emit::Sarif => tmc::report::sarif_to(report, &mut out),
         Emit::Html => tmc::report::html_to(report, templates, svg, drawing.scope, &mut out),

@@ -28,15 +28,24 @@ mod page;
 /// With more flows than this, the report opens with a table of contents.
 const TOC_MIN_FLOWS: usize = 21;
 /// Mermaid refuses diagrams longer than this (its default `maxTextSize`), and so does GitHub.
-/// The note for a diagram over it spells the number out.
 const MERMAID_MAX_CHARS: usize = 50_000;
+/// [`MERMAID_MAX_CHARS`] as the note for a diagram over it spells it out.
+const MERMAID_MAX_CHARS_TEXT: &str = "50,000";
+/// Mermaid refuses a flowchart with more arrows than this (its default `maxEdges`, a setting a
+/// diagram cannot change), and so does GitHub.
+const MERMAID_MAX_EDGES: usize = 500;
 /// From this many threats, the diagrams are drawn while the threats are grouped.
 const DIAGRAMS_ASIDE_FROM: usize = 4096;
 
-/// Renders the Markdown threat model.
-pub fn markdown(report: &Report, templates: &Templates) -> Result<String, RenderError> {
+/// Renders the Markdown threat model. `scope` draws the diagram of one boundary only, as for
+/// the other diagrams; the rest of the report covers the whole model.
+pub fn markdown(
+    report: &Report,
+    templates: &Templates,
+    scope: Option<&str>,
+) -> Result<String, RenderError> {
     let mut out = Vec::new();
-    markdown_to(report, templates, &mut out)?;
+    markdown_to(report, templates, scope, &mut out)?;
     String::from_utf8(out).map_err(|e| RenderError::Io(std::io::Error::other(e)))
 }
 
@@ -49,9 +58,10 @@ pub fn markdown(report: &Report, templates: &Templates) -> Result<String, Render
 pub fn markdown_to(
     report: &Report,
     templates: &Templates,
+    scope: Option<&str>,
     out: &mut dyn std::io::Write,
 ) -> Result<(), RenderError> {
-    let mut context = Context::build(report)?;
+    let mut context = Context::build(report, scope)?;
     let tables = std::mem::take(&mut context.tables);
     if !templates.is_overridden(THREAT_MODEL) {
         return page::write_page(&context, &tables, templates, out);
@@ -284,14 +294,14 @@ struct Rule<'a> {
 }
 
 impl<'a> Context<'a> {
-    fn build(report: &'a Report) -> Result<Self, RenderError> {
+    fn build(report: &'a Report, scope: Option<&str>) -> Result<Self, RenderError> {
         if report.threats.len() < DIAGRAMS_ASIDE_FROM {
-            return Self::build_with(report, diagrams(report)?);
+            return Self::build_with(report, diagrams(report, scope)?);
         }
         // The diagrams need no threats: draw them on a second thread while the threats are
         // grouped (on a large model each takes tens of milliseconds of the longest output).
         std::thread::scope(|threads| {
-            let drawn = threads.spawn(|| diagrams(report));
+            let drawn = threads.spawn(|| diagrams(report, scope));
             let grouped = Self::build_with(report, Vec::new());
             let drawn = drawn
                 .join()
@@ -658,10 +668,19 @@ fn data_names(data: &Map<&str, &DataView>, ids: &[std::sync::Arc<str>]) -> Vec<S
         .collect()
 }
 
-/// The whole model in one Mermaid block when it fits, else one block per top-level boundary.
-fn diagrams(report: &Report) -> Result<Vec<Diagram>, RenderError> {
+/// The whole model (or boundary `scope`) in one Mermaid block when Mermaid draws it, else one
+/// block per top-level boundary.
+fn diagrams(report: &Report, scope: Option<&str>) -> Result<Vec<Diagram>, RenderError> {
+    let note = |note: String| Diagram {
+        title: None,
+        mermaid: None,
+        note: Some(note),
+    };
+    if report.elements.is_empty() {
+        return Ok(vec![note("The model declares no elements to draw.".into())]);
+    }
     let layout = Layout::new(report);
-    if let Some(whole) = mermaid::render_within(&layout.diagram(None)?, MERMAID_MAX_CHARS) {
+    if let Some(whole) = drawable(&layout.diagram(scope)?) {
         return Ok(vec![Diagram {
             title: None,
             mermaid: Some(whole),
@@ -670,17 +689,21 @@ fn diagrams(report: &Report) -> Result<Vec<Diagram>, RenderError> {
     }
     let too_large = |what: &str| {
         format!(
-            "{what} is larger than Mermaid's limit of 50,000 characters; see the Graphviz diagram."
+            "{what} is larger than Mermaid draws (at most {MERMAID_MAX_CHARS_TEXT} characters and \
+             {MERMAID_MAX_EDGES} arrows); see the Graphviz diagram, dfd.dot (tmc build --emit \
+             dot), or draw one boundary with tmc build --diagram-scope."
         )
     };
+    if scope.is_some() {
+        return Ok(vec![note(too_large("This boundary's diagram"))]);
+    }
     let mut diagrams = Vec::new();
     let top = report
         .elements
         .iter()
         .filter(|e| e.kind == ElementKind::Boundary && e.boundary.is_none());
     for boundary in top {
-        let source =
-            mermaid::render_within(&layout.diagram(Some(&boundary.id))?, MERMAID_MAX_CHARS);
+        let source = drawable(&layout.diagram(Some(&boundary.id))?);
         diagrams.push(Diagram {
             title: Some(boundary.name.clone()),
             note: source
@@ -690,13 +713,19 @@ fn diagrams(report: &Report) -> Result<Vec<Diagram>, RenderError> {
         });
     }
     if diagrams.is_empty() {
-        diagrams.push(Diagram {
-            title: None,
-            mermaid: None,
-            note: Some(too_large("The diagram")),
-        });
+        diagrams.push(note(too_large("The diagram")));
     }
     Ok(diagrams)
+}
+
+/// The diagram's Mermaid source when Mermaid (and so GitHub) draws it: Mermaid refuses a
+/// diagram over [`MERMAID_MAX_CHARS`] characters or with more than [`MERMAID_MAX_EDGES`]
+/// arrows, and neither limit can be raised from inside the diagram.
+fn drawable(diagram: &super::graph::Diagram<'_>) -> Option<String> {
+    if diagram.edges.len() > MERMAID_MAX_EDGES {
+        return None;
+    }
+    mermaid::render_within(diagram, MERMAID_MAX_CHARS)
 }
 
 #[cfg(test)]
@@ -729,8 +758,8 @@ mod tests {
         );
         let templates = Templates::embedded().unwrap();
 
-        let aside = markdown(&report, &templates).unwrap();
-        let mut context = Context::build_with(&report, diagrams(&report).unwrap()).unwrap();
+        let aside = markdown(&report, &templates, None).unwrap();
+        let mut context = Context::build_with(&report, diagrams(&report, None).unwrap()).unwrap();
         let tables = std::mem::take(&mut context.tables);
         let mut in_line = Vec::new();
         page::write_page(&context, &tables, &templates, &mut in_line).unwrap();

@@ -847,7 +847,7 @@ fn diagram_scope_draws_one_boundary() {
             "build",
             "examples/ai-nutrition-pro.tm",
             "--emit",
-            "dot",
+            "dot,md",
             "--diagram-scope",
             "vpc",
             "-o",
@@ -861,6 +861,15 @@ fn diagram_scope_draws_one_boundary() {
         dot.contains("API Gateway") && !dot.contains("Dietitian"),
         "{dot}"
     );
+    // The Markdown's diagram too; its flow sections still cover the whole model.
+    let md = std::fs::read_to_string(out.join("threat-model.md")).unwrap_or_default();
+    let diagram = md.split("```mermaid").nth(1).unwrap_or_default();
+    let diagram = diagram.split("```").next().unwrap_or_default();
+    assert!(
+        diagram.contains("API Gateway") && !diagram.contains("Dietitian"),
+        "{diagram}"
+    );
+    assert!(md.contains("### Data flow 1: Dietitian -> "), "{md}");
 
     let output = tmc()
         .args([

@@ -41,7 +41,7 @@ fn compile_all(text: impl Into<Vec<u8>>, options: &Options) -> Compilation {
     };
     if let Some(report) = &compilation.report {
         let templates = Templates::embedded().unwrap();
-        report::markdown(report, &templates).unwrap();
+        report::markdown(report, &templates, None).unwrap();
         report::dot(report, &templates, None).unwrap();
         report::mermaid(report, None).unwrap();
         report::sarif(report).unwrap();

@@ -42,7 +42,7 @@ fn compile_and_render(text: &str) -> Vec<String> {
         .collect();
     if let Some(report) = &compilation.report {
         let templates = Templates::embedded().unwrap_or_else(|e| panic!("{e}"));
-        outputs.push(report::markdown(report, &templates).unwrap_or_else(|e| panic!("{e}")));
+        outputs.push(report::markdown(report, &templates, None).unwrap_or_else(|e| panic!("{e}")));
         outputs.push(report::dot(report, &templates, None).unwrap_or_else(|e| panic!("{e}")));
         outputs.push(report::mermaid(report, None).unwrap_or_else(|e| panic!("{e}")));
         outputs.push(report::sarif(report).unwrap_or_else(|e| panic!("{e}")));

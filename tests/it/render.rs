@@ -521,7 +521,7 @@ fn templates() -> Templates {
 fn markdown_snapshot() {
     insta::assert_snapshot!(
         "nutrition_pro.md",
-        report::markdown(&nutrition_pro(), &templates()).unwrap()
+        report::markdown(&nutrition_pro(), &templates(), None).unwrap()
     );
 }
 
@@ -578,7 +578,7 @@ fn json_snapshot() {
 #[test]
 fn markdown_sections_follow_the_reference_format() {
     let report = nutrition_pro();
-    let md = report::markdown(&report, &templates()).unwrap();
+    let md = report::markdown(&report, &templates(), None).unwrap();
     assert!(md.starts_with("# Threat Model: AI Nutrition-Pro\n"));
     assert!(md.contains("\n```mermaid\nflowchart LR\n"));
     let header = "| Threat Id | Component name | Threat Name | STRIDE category | Explanation | Mitigations | Risk severity |";
@@ -684,7 +684,7 @@ fn assert_tables_are_rectangular(md: &str) -> usize {
 
 #[test]
 fn markdown_escapes_hostile_text() {
-    let md = report::markdown(&hostile(), &templates()).unwrap();
+    let md = report::markdown(&hostile(), &templates(), None).unwrap();
     if let Ok(path) = std::env::var("TMC_DUMP") {
         std::fs::write(path, &md).unwrap();
     }
@@ -719,7 +719,7 @@ fn markdown_of_an_empty_model() {
     report.rules.clear();
     report.flows.truncate(1);
     report.model.description = None;
-    let md = report::markdown(&report, &templates()).unwrap();
+    let md = report::markdown(&report, &templates(), None).unwrap();
     assert!(md.contains("No threats were found for this data flow."));
     assert!(md.contains("No threats were found on elements alone."));
     assert!(md.contains("The model has no hand-written threats."));
@@ -901,7 +901,7 @@ fn json_streamed_is_the_same_bytes() {
 
 fn render_all(report: &Report, templates: &Templates) -> Vec<String> {
     vec![
-        report::markdown(report, templates).unwrap(),
+        report::markdown(report, templates, None).unwrap(),
         report::dot(report, templates, None).unwrap(),
         report::dot(report, templates, Some("aws")).unwrap(),
         report::mermaid(report, None).unwrap(),
@@ -927,7 +927,7 @@ fn templates_can_be_overridden() {
         "{% for t in rows %}* {{ t.id | md_code }}: {{ t.title | md }}\n{% endfor %}".into(),
     )])
     .unwrap();
-    let md = report::markdown(&nutrition_pro(), &templates).unwrap();
+    let md = report::markdown(&nutrition_pro(), &templates, None).unwrap();
     assert!(md.contains("* `denial_of_service.flood@api_gateway`: Attacker floods API Gateway\n"));
     assert!(!md.contains("| Threat Id |"));
 
@@ -1006,11 +1006,17 @@ fn every_page_shape() -> Vec<Report> {
     let mut flowless = nutrition_pro();
     flowless.flows.clear();
 
+    let mut empty = nutrition_pro();
+    empty.elements.clear();
+    empty.flows.clear();
+    empty.threats.clear();
+
     vec![
         nutrition_pro(),
         hostile(),
         bare,
         flowless,
+        empty,
         single,
         other,
         listed,
@@ -1043,12 +1049,16 @@ fn the_embedded_templates_and_their_fast_paths_agree() {
     let shapes = every_page_shape();
     let pages: Vec<String> = shapes
         .iter()
-        .map(|report| report::markdown(report, &templates()).unwrap())
+        .map(|report| report::markdown(report, &templates(), None).unwrap())
         .collect();
     let all = pages.concat();
     for branch in [
         "\n- [Other threats](#other-threats)\n",
-        "is larger than Mermaid's limit of 50,000 characters; see the Graphviz diagram.",
+        "is larger than Mermaid draws (at most 50,000 characters and 500 arrows); see the \
+         Graphviz diagram, dfd.dot (tmc build --emit dot), or draw one boundary with tmc build \
+         --diagram-scope.",
+        "The model declares no data flows.",
+        "The model declares no elements to draw.",
         "### Trust boundary: Zone 1\n",
         " 1 open threat is high or critical.",
         "No threats were found on elements alone.",
@@ -1060,7 +1070,7 @@ fn the_embedded_templates_and_their_fast_paths_agree() {
     }
     for (i, (report, fast)) in shapes.iter().zip(pages).enumerate() {
         for slow in [&tera_page, &tera_table, &tera_both] {
-            let slow = report::markdown(report, slow).unwrap();
+            let slow = report::markdown(report, slow, None).unwrap();
             if slow != fast {
                 let diff = similar::TextDiff::from_lines(&slow, &fast);
                 panic!(
@@ -1180,9 +1190,65 @@ fn large(boundaries: usize, per: usize) -> Report {
     report
 }
 
+/// Mermaid (and GitHub) refuses a flowchart of more than 500 arrows, however short: the whole
+/// diagram is then drawn per top-level boundary, and a boundary over the limit gets a note.
+#[test]
+fn a_diagram_of_more_than_500_arrows_is_drawn_per_boundary() {
+    let blocks = |report: &Report| {
+        let md = report::markdown(report, &templates(), None).unwrap();
+        let arrows: Vec<usize> = md
+            .split("```mermaid\n")
+            .skip(1)
+            .map(|block| {
+                block
+                    .split("```")
+                    .next()
+                    .unwrap_or_default()
+                    .matches("-->")
+                    .count()
+            })
+            .collect();
+        (
+            arrows,
+            md.contains("at most 50,000 characters and 500 arrows"),
+        )
+    };
+    // A chain of N services has N - 1 flows.
+    assert_eq!(blocks(&large(1, 501)), (vec![500], false));
+    assert_eq!(blocks(&large(1, 502)), (vec![], true));
+    let (arrows, noted) = blocks(&large(2, 300));
+    assert_eq!(arrows.len(), 2, "one block per boundary: {arrows:?}");
+    assert!(arrows.iter().all(|&n| n <= 500) && !noted, "{arrows:?}");
+}
+
+/// `--diagram-scope` draws the Markdown's diagram of that boundary alone; the report's threats
+/// and flows still cover the whole model.
+#[test]
+fn a_scoped_markdown_report_draws_one_boundary() {
+    let report = large(3, 10);
+    let whole = report::markdown(&report, &templates(), None).unwrap();
+    let scoped = report::markdown(&report, &templates(), Some("zone_1")).unwrap();
+    let diagram = |md: &str| {
+        let start = md.find("```mermaid\n").unwrap_or_default();
+        let end = md[start + 3..].find("```").unwrap_or_default() + start + 3;
+        md[start..end].to_string()
+    };
+    assert_eq!(diagram(&whole).matches("subgraph").count(), 3);
+    let drawn = diagram(&scoped);
+    assert_eq!(drawn.matches("subgraph").count(), 1, "{drawn}");
+    assert!(
+        drawn.contains("[\"Zone 1\"]") && !drawn.contains("Zone 0"),
+        "{drawn}"
+    );
+    let after = |md: &str| md[md.find("## Data flows").unwrap_or_default()..].to_string();
+    assert_eq!(after(&whole), after(&scoped));
+    let error = report::markdown(&report, &templates(), Some("zone_9")).unwrap_err();
+    assert!(error.to_string().contains("zone_9"), "{error}");
+}
+
 #[test]
 fn large_models_get_a_table_of_contents() {
-    let md = report::markdown(&large(2, 12), &templates()).unwrap();
+    let md = report::markdown(&large(2, 12), &templates(), None).unwrap();
     assert!(md.contains("## Contents\n"));
     assert!(
         !md.contains("[Other threats]"),
@@ -1198,7 +1264,7 @@ fn large_models_draw_one_mermaid_diagram_per_boundary() {
     // Speed is measured in benches/, not here; this checks the fallback for diagrams over
     // Mermaid's size limit.
     let big = large(40, 100);
-    let md = report::markdown(&big, &templates()).unwrap();
+    let md = report::markdown(&big, &templates(), None).unwrap();
     assert!(md.contains("### Trust boundary: Zone 0\n"));
     assert_tables_are_rectangular(&md);
 }
@@ -1215,7 +1281,7 @@ fn a_page_template_may_reorder_and_repeat_the_tables() {
     let templates =
         Templates::with_overrides(vec![("threat-model.md.tera".into(), page.into())]).unwrap();
     let report = nutrition_pro();
-    let text = report::markdown(&report, &templates).unwrap();
+    let text = report::markdown(&report, &templates, None).unwrap();
     assert!(!text.contains('\u{1}'), "a marker was left in:\n{text}");
     let mut sections = 0;
     for section in text.split("## ").skip(1) {
@@ -1250,8 +1316,8 @@ fn markdown_to_a_writer_is_markdown() {
         Templates::with_overrides(vec![("threat-table.md.tera".into(), table.into())]).unwrap();
     for templates in [templates(), overridden] {
         let mut streamed = Vec::new();
-        report::markdown_to(&report, &templates, &mut streamed).unwrap();
-        let text = report::markdown(&report, &templates).unwrap();
+        report::markdown_to(&report, &templates, None, &mut streamed).unwrap();
+        let text = report::markdown(&report, &templates, None).unwrap();
         assert_eq!(String::from_utf8(streamed).unwrap(), text);
         assert!(!text.contains('\u{1}'));
     }

@@ -281,6 +281,9 @@ impl Page<'_, '_> {
     }
 
     fn flows(&mut self, c: &Context<'_>) -> Result<(), RenderError> {
+        if c.flows.is_empty() {
+            self.push("\nThe model declares no data flows.\n");
+        }
         for flow in &c.flows {
             self.push("\n");
             if c.toc {
