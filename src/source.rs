@@ -199,12 +199,12 @@ impl SourceMap {
     }
 
     /// [`SourceMap::files`] safe to print on a terminal: codespan-reporting prints source lines
-    /// as they are, so a control character in a model (an escape sequence in a comment, say)
-    /// would reach the terminal. Each becomes `?`, one byte for one, so every span still points
-    /// where it did. Borrowed when no file has one.
+    /// as they are, so a control character in a model (an escape sequence in a comment, say), a
+    /// carriage return that sends the cursor back over the line, or a bidirectional override
+    /// that reorders what is shown would reach the terminal. Each is replaced by a character of
+    /// the same length in bytes (`?` for ASCII, `¿` for a C1 control, U+FFFD for an override),
+    /// so every span still points where it did. Borrowed when no file has one.
     pub fn printable_files(&self) -> std::borrow::Cow<'_, SimpleFiles<String, String>> {
-        let unprintable =
-            |byte: u8| byte.is_ascii_control() && !matches!(byte, b'\t' | b'\n' | b'\r');
         let sources = || (0..self.count).filter_map(|id| self.files.get(id).ok());
         // A file's name comes from the file system (a folder of models from a pull request):
         // one with control characters must not reach the terminal as they are either.
@@ -214,23 +214,13 @@ impl SourceMap {
                 std::borrow::Cow::Borrowed(_)
             )
         };
-        if !sources().any(|file| file.source().bytes().any(unprintable) || !plain_name(file.name()))
-        {
+        let texts: Vec<Option<String>> = sources().map(|f| printable_text(f.source())).collect();
+        if texts.iter().all(Option::is_none) && sources().all(|file| plain_name(file.name())) {
             return std::borrow::Cow::Borrowed(&self.files);
         }
         let mut printable = SimpleFiles::new();
-        for file in sources() {
-            let text: String = file
-                .source()
-                .chars()
-                .map(|c| {
-                    if c.is_ascii() && unprintable(c as u8) {
-                        '?'
-                    } else {
-                        c
-                    }
-                })
-                .collect();
+        for (file, text) in sources().zip(texts) {
+            let text = text.unwrap_or_else(|| file.source().clone());
             printable.add(
                 crate::diagnostics::printable(file.name()).into_owned(),
                 text,
@@ -238,6 +228,46 @@ impl SourceMap {
         }
         std::borrow::Cow::Owned(printable)
     }
+}
+
+/// The bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069), which
+/// make a terminal show text in another order than it is.
+pub(crate) fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// What [`SourceMap::printable_files`] shows for `c`, followed by `next`: itself, or a
+/// character as long in bytes that does nothing to a terminal.
+fn shown(c: char, next: Option<char>) -> char {
+    match c {
+        '\r' if next == Some('\n') => c,
+        '\t' | '\n' => c,
+        c if c.is_ascii_control() => '?',
+        '\u{80}'..='\u{9F}' => '¿',
+        c if is_bidi_control(c) => char::REPLACEMENT_CHARACTER,
+        c => c,
+    }
+}
+
+/// `text` with each character as [`shown`] shows it; `None` when none changes.
+fn printable_text(text: &str) -> Option<String> {
+    // Nearly every model has none: its bytes are scanned once (C1 controls start with 0xC2,
+    // the bidi controls with 0xE2).
+    if !text
+        .bytes()
+        .any(|b| (b.is_ascii_control() && !matches!(b, b'\t' | b'\n')) || b == 0xC2 || b == 0xE2)
+    {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut changed = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let shown = shown(c, chars.peek().copied());
+        changed |= shown != c;
+        out.push(shown);
+    }
+    changed.then_some(out)
 }
 
 #[cfg(test)]

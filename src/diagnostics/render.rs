@@ -96,10 +96,8 @@ pub fn printable_lines(text: &str) -> std::borrow::Cow<'_, str> {
 }
 
 fn printable_except<'t>(text: &'t str, kept: &[char]) -> std::borrow::Cow<'t, str> {
-    let hidden = |c: char| {
-        (c.is_control() && !kept.contains(&c))
-            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-    };
+    let hidden =
+        |c: char| (c.is_control() && !kept.contains(&c)) || crate::source::is_bidi_control(c);
     if !text.chars().any(hidden) {
         return std::borrow::Cow::Borrowed(text);
     }

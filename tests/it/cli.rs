@@ -263,6 +263,10 @@ fn control_characters_from_a_model_are_shown_escaped() {
     let gated = "actor a \"A\\u{1b}[31m\"\nprocess p \"P\"\na -> p \"x\"\n";
     std::fs::write(dir.join("gated.tm"), gated).unwrap();
     std::fs::write(dir.join("model.tm"), model).unwrap();
+    // Shown in the snippet of an error on their line: a carriage return that would send the
+    // cursor back over the line, a bidi override, a C1 control.
+    let snippet = "actor b \"B\" foo // \rhidden \u{202E}reversed \u{9b}2J\n";
+    std::fs::write(dir.join("snippet.tm"), snippet).unwrap();
     #[cfg(unix)]
     std::fs::write(dir.join("named \u{1b}[2J.tm"), "actor b \"B\"\n").unwrap();
     for args in [
@@ -274,13 +278,17 @@ fn control_characters_from_a_model_are_shown_escaped() {
         for stream in [&output.stdout, &output.stderr] {
             let text = String::from_utf8_lossy(stream);
             assert!(
-                !text.contains(['\u{1b}', '\u{7}', '\u{0}']),
+                !text.contains(['\u{1b}', '\u{7}', '\u{0}', '\r', '\u{202E}', '\u{9b}']),
                 "{args:?}: {text:?}"
             );
         }
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(stderr.contains("`\\u{1b}]0;title\\u{7}`"), "{stderr}");
         assert!(stderr.contains("\\u{1b}[2J\\u{0}x"), "{stderr}");
+        assert!(
+            stderr.contains("foo // ?hidden \u{FFFD}reversed ¿2J"),
+            "{stderr}"
+        );
         #[cfg(unix)]
         assert!(stderr.contains("named \\u{1b}[2J.tm: ok"), "{stderr}");
         if args.contains(&"--fail-on") {
