@@ -266,6 +266,19 @@ impl Lowerer<'_> {
                 let mut properties = Vec::new();
                 for child in block.into_iter().flat_map(|b| b.into_inner()) {
                     match child.as_rule() {
+                        Rule::threat_on if on_span.is_some() => {
+                            let keyword = child.clone().into_inner().next();
+                            let second =
+                                keyword.map_or_else(|| self.span(&child), |k| self.span(&k));
+                            if let Some(first) = on_span {
+                                self.sink.push(
+                                    Diagnostic::new(codes::E0012, second, "a threat has one `on`")
+                                        .label("a second `on`")
+                                        .with_secondary(first, "the first")
+                                        .with_help("write one threat for each element or flow"),
+                                );
+                            }
+                        }
                         Rule::threat_on => {
                             let clause_span = self.span(&child);
                             let mut parts = child.into_inner();
@@ -330,9 +343,42 @@ impl Lowerer<'_> {
                 let block = inner.next();
                 let mut on = None;
                 let mut when = None;
+                let mut when_span = None;
                 let mut properties = Vec::new();
+                let mut on_keyword = None;
                 for child in block.into_iter().flat_map(|b| b.into_inner()) {
                     let child_span = self.span(&child);
+                    // The clause's keyword, where a second clause is pointed at.
+                    let keyword_span = child.clone().into_inner().next().map(|k| self.span(&k));
+                    // A second `on` or `when` would silently replace the first: the rule would
+                    // fire far more widely (or narrowly) than written.
+                    let first = match child.as_rule() {
+                        Rule::rule_on => on_keyword
+                            .replace(keyword_span)
+                            .flatten()
+                            .map(|span| (span, "on", "write another rule for another role")),
+                        Rule::rule_when => when_span.replace(keyword_span).flatten().map(|span| {
+                            (
+                                span,
+                                "when",
+                                "join the conditions in one `when`: `when A and B`",
+                            )
+                        }),
+                        _ => None,
+                    };
+                    if let Some((first, keyword, help)) = first {
+                        self.sink.push(
+                            Diagnostic::new(
+                                codes::E0101,
+                                keyword_span.unwrap_or(child_span),
+                                format!("a rule has one `{keyword}`"),
+                            )
+                            .label(format!("a second `{keyword}`"))
+                            .with_secondary(first, "the first")
+                            .with_help(help),
+                        );
+                        continue;
+                    }
                     match child.as_rule() {
                         Rule::rule_on => {
                             let mut parts = child.into_inner();
