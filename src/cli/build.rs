@@ -24,9 +24,9 @@ fn default_emits() -> Vec<Emit> {
     emits
 }
 
-/// Reads `--templates DIR`: every file in it but hidden ones (`.gitkeep`), by file name. A name
-/// that is not a template's is an error, as a typo (`threat-model.md`) would otherwise leave the
-/// embedded template in use without a word.
+/// Reads `--templates DIR`: every file in it but hidden ones (`.gitkeep`), by file name; folders
+/// in it are not read. A name that is not a template's is an error, as a typo
+/// (`threat-model.md`) would otherwise leave the embedded template in use without a word.
 pub fn read_templates(dir: Option<&Path>) -> Result<Templates, String> {
     let Some(dir) = dir else {
         return Templates::embedded().map_err(|e| e.to_string());
@@ -37,7 +37,7 @@ pub fn read_templates(dir: Option<&Path>) -> Result<Templates, String> {
     for entry in entries.flatten() {
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().into_owned();
-        if !name.starts_with('.') {
+        if !name.starts_with('.') && !path.is_dir() {
             let text = std::fs::read_to_string(&path)
                 .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
             files.push((name, text));

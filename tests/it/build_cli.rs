@@ -505,6 +505,8 @@ fn templates_can_be_overridden_from_a_directory() {
         "# {{ model.name }}: {{ totals.total }} threats\n",
     )
     .unwrap_or_else(|e| panic!("{e}"));
+    // A folder in the directory (old versions, say) is not read.
+    std::fs::create_dir_all(templates.join("old")).unwrap_or_else(|e| panic!("{e}"));
     let out = dir.join("out");
     let output = tmc()
         .args(["build", SHOP, "--emit", "md", "--templates"])

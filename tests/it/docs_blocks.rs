@@ -70,6 +70,24 @@ fn every_language_reference_example_parses() {
     }
 }
 
+/// The decisions the reference shows are about threats its opening model has: together they
+/// compile without an error (a decision that matches nothing is one).
+#[test]
+fn the_language_reference_decisions_match_its_opening_model() {
+    let docs = std::fs::read_to_string("docs/language.md").unwrap_or_default();
+    let blocks = tm_blocks(&docs);
+    let decisions = blocks
+        .iter()
+        .find(|block| block.starts_with("mitigate "))
+        .unwrap_or_else(|| panic!("no decisions example"));
+    let model = format!("{}{decisions}", blocks[0]);
+    let errors: Vec<String> = codes(&model, MemoryLoader::new())
+        .into_iter()
+        .filter(|c| c.starts_with('E'))
+        .collect();
+    assert_eq!(errors, Vec::<String>::new(), "{model}");
+}
+
 /// The contract's examples, in the order LANGUAGE.md gives them, as one model. Kept here (not
 /// read from ../shared) so the test runs wherever the repository is cloned.
 const CONTRACT_EXAMPLES: &str = include_str!("../contract/language-v1.tm");
