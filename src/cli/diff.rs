@@ -11,25 +11,24 @@ use tmc::compile::{compile, Compilation, Options};
 use tmc::diagnostics::printable;
 use tmc::load::Loader;
 
-/// Reads files as they were at a git revision (`git show REV:./path`, relative to the current
-/// directory), so includes are taken from the same revision as the root.
+/// Reads files as they were at a git revision: `git -C DIR show REV:./NAME` for the file NAME
+/// in folder DIR, so includes are taken from the same revision as the root, and a path works
+/// whether it is relative or absolute and wherever tmc runs (CI passes `$GITHUB_WORKSPACE/...`).
 struct GitLoader {
     revision: String,
 }
 
 impl Loader for GitLoader {
     fn read(&self, path: &Path) -> Result<Vec<u8>, String> {
-        let relative = path.to_string_lossy().replace('\\', "/");
-        let spec = if relative.starts_with('/')
-            || relative.starts_with("./")
-            || relative.starts_with("../")
-        {
-            format!("{}:{relative}", self.revision)
-        } else {
-            format!("{}:./{relative}", self.revision)
+        let folder = match path.parent() {
+            Some(folder) if !folder.as_os_str().is_empty() => folder,
+            _ => Path::new("."),
         };
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
         let output = Command::new("git")
-            .args(["show", &spec])
+            .arg("-C")
+            .arg(folder)
+            .args(["show", &format!("{}:./{name}", self.revision)])
             .output()
             .map_err(|e| format!("cannot run git: {e}"))?;
         if output.status.success() {

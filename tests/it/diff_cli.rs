@@ -298,6 +298,20 @@ fn diff_against_a_git_revision() {
         "{stdout}"
     );
     assert!(diff["removed"].as_array().is_some_and(|a| !a.is_empty()));
+    // The same by an absolute path, from outside the repository (as CI passes
+    // `$GITHUB_WORKSPACE/...`), and from inside the models' folder.
+    let absolute = std::fs::canonicalize(dir.join("models/shop.tm")).unwrap_or_default();
+    for (at, file) in [
+        (std::env::temp_dir(), absolute.clone()),
+        (dir.join("models"), PathBuf::from("shop.tm")),
+    ] {
+        let (code, again, stderr) = run(tmc()
+            .current_dir(&at)
+            .args(["diff", "--base", "HEAD", "--format", "json"])
+            .arg(&file));
+        assert_eq!(code, Some(0), "{file:?} from {at:?}: {stderr}");
+        assert_eq!(again, stdout, "{file:?} from {at:?}");
+    }
     let (code, _, stderr) =
         run(tmc()
             .current_dir(&dir)
