@@ -11,7 +11,11 @@ use crate::syntax::ast::{BinaryOp, Expr, Value, ValueKind};
 use crate::vocab::{Classification, Level};
 
 /// Deeper expressions are refused rather than risk the stack (chains of `and`/`or` do not count).
-const MAX_DEPTH: usize = 128;
+/// The parser already holds runs of `not`s, comparisons and parentheses to `--max-depth` each
+/// (at most 1000); this catches what they make together (`not`s inside parentheses inside
+/// `not`s), and is the highest `--max-depth`, so that any depth the flag allows compiles.
+/// (At 128, `--max-depth 1000` could not be used for a run of 129 `not`s.)
+const MAX_DEPTH: usize = 1000;
 
 /// Compiles `expr`; `None` when it has errors (already reported).
 pub fn compile(expr: &Expr, role: Role, sink: &mut Diagnostics) -> Option<Cond> {

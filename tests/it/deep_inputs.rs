@@ -34,6 +34,23 @@ fn long_and_or_chains_compile_and_render() {
     }
 }
 
+/// Runs of `not`s inside parentheses inside runs of `not`s, each within `--max-depth`, make an
+/// expression deeper than any: it is refused, not a stack overflow.
+#[test]
+fn nots_nested_in_parentheses_past_the_highest_depth_are_e0003() {
+    let dir = scratch_dir("nested-nots");
+    let file = dir.join("nots.tm");
+    let run_of_nots = format!("{}(", "not ".repeat(60)).repeat(20);
+    let when = format!("{run_of_nots}true{}", ")".repeat(20));
+    std::fs::write(&file, rule_with_when(&when)).unwrap();
+    let (code, stderr) = run(&["check", "--color", "never", &file.to_string_lossy()]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("E0003") && stderr.contains("more than 1000 levels"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn a_long_chain_of_comparisons_is_e0003() {
     let dir = scratch_dir("comparisons");
@@ -180,7 +197,11 @@ fn nesting_at_the_highest_depth_limit_compiles_and_renders() {
         "parens.tm",
         rule_with_when(&format!("{}true{}", "(".repeat(999), ")".repeat(999))),
     );
-    for file in [&nest, &parens] {
+    let nots = write(
+        "nots.tm",
+        rule_with_when(&format!("{}true", "not ".repeat(990))),
+    );
+    for file in [&nest, &parens, &nots] {
         let out = format!("{file}.out");
         let (code, stderr) = run(&[
             "build",
