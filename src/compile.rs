@@ -54,7 +54,7 @@ pub fn compile(
 ) -> Result<Compilation, RootUnreadable> {
     let mut sources = SourceMap::new();
     let mut sink = Diagnostics::new();
-    let loaded = load::load(root, loader, options.load, &mut sources, &mut sink)?;
+    let loaded = load::load(root, loader, options.load.clone(), &mut sources, &mut sink)?;
     timings::mark("load: read and parse");
     let root_name = root.to_string_lossy().replace('\\', "/");
     let model = Arc::new(resolve::resolve(&loaded, &root_name, &sources, &mut sink));

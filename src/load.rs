@@ -69,11 +69,14 @@ impl Loader for MemoryLoader {
 }
 
 /// Limits and permissions for loading.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct LoadOptions {
     pub parse: ParseLimits,
     /// Let includes reach outside the root file's directory tree.
     pub allow_outside_includes: bool,
+    /// The folder includes may reach anywhere inside, instead of the root file's own: a folder
+    /// build's folder, whose models share files in sibling folders (`../shared/common.tm`).
+    pub include_root: Option<PathBuf>,
     /// Largest file, in bytes.
     pub max_file_size: usize,
     /// Most files one model may load (includes and rule files, not the stdlib).
@@ -85,6 +88,7 @@ impl Default for LoadOptions {
         LoadOptions {
             parse: ParseLimits::default(),
             allow_outside_includes: false,
+            include_root: None,
             max_file_size: 16 * 1024 * 1024,
             max_files: 1000,
         }
@@ -205,13 +209,18 @@ pub fn load(
     sink: &mut Diagnostics,
 ) -> Result<Loaded, RootUnreadable> {
     let root_norm = normalize(root);
-    let root_dir = root_norm
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default();
-    let real_root_dir = loader
-        .real_path(root)
-        .and_then(|p| p.parent().map(Path::to_path_buf));
+    let (root_dir, real_root_dir) = match &options.include_root {
+        Some(folder) => (normalize(folder), loader.real_path(folder)),
+        None => (
+            root_norm
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default(),
+            loader
+                .real_path(root)
+                .and_then(|p| p.parent().map(Path::to_path_buf)),
+        ),
+    };
     let mut state = LoadState {
         loader,
         options,
@@ -409,14 +418,24 @@ impl LoadState<'_> {
             return;
         }
         if !self.options.allow_outside_includes && !self.inside_root(&target) {
+            let (label, help) = match &self.options.include_root {
+                None => (
+                    "points outside the directory of the root file".to_string(),
+                    "a model may only read files below its own directory; pass `--allow-outside-includes` if you trust it".to_string(),
+                ),
+                Some(folder) => (
+                    format!("points outside {}, the folder being built", folder.display()),
+                    "a model in a folder may read any file in that folder; pass `--allow-outside-includes` if you trust it".to_string(),
+                ),
+            };
             self.sink.push(
                 Diagnostic::new(
                     codes::E0008,
                     path.span,
                     format!("`{}` is outside the model's directory", path.value),
                 )
-                .label("points outside the directory of the root file")
-                .with_help("a model may only read files below its own directory; pass `--allow-outside-includes` if you trust it"),
+                .label(label)
+                .with_help(help),
             );
             return;
         }

@@ -268,7 +268,7 @@ fn run(text: &str) -> Table {
     let mut sink = Diagnostics::new();
     let Ok(loaded) = table.time(
         "load (parse + stdlib packs)",
-        || load::load(root, &loader, load_options, &mut sources, &mut sink),
+        || load::load(root, &loader, load_options.clone(), &mut sources, &mut sink),
         |l| format!("{} files", l.as_ref().map_or(0, |l| l.files.len())),
     ) else {
         eprintln!("the model could not be loaded");

@@ -27,6 +27,7 @@ pub fn options(shared: &SharedOptions) -> Result<Options, String> {
                 max_string_length: shared.max_string_length,
             },
             allow_outside_includes: shared.allow_outside_includes,
+            include_root: None,
             max_file_size: shared.max_file_size,
             max_files: shared.max_files,
         },
@@ -61,6 +62,21 @@ pub fn compile_file(file: &Path, options: &Options) -> Result<Compilation, i32> 
         errln!("error: {error}");
         USAGE
     })
+}
+
+/// [`compile_file`] for a model found in `folder` (given to `build` or `check`): its includes
+/// may reach anywhere in that folder, so models in sibling folders can share files.
+pub fn compile_in_folder(
+    file: &Path,
+    options: &Options,
+    folder: Option<&Path>,
+) -> Result<Compilation, i32> {
+    let Some(folder) = folder else {
+        return compile_file(file, options);
+    };
+    let mut options = options.clone();
+    options.load.include_root = Some(folder.to_path_buf());
+    compile_file(file, &options)
 }
 
 /// True when the compilation fails the run (errors, or warnings with --deny-warnings).
@@ -125,8 +141,8 @@ pub fn check(args: &CheckArgs) -> i32 {
     let mut gated = Vec::new();
     // A model that does not compile has no threats to gate: the gate cannot have passed.
     let mut unevaluated = 0;
-    for file in &files {
-        let compilation = match compile_file(file, &options) {
+    for (file, folder) in &files {
+        let compilation = match compile_in_folder(file, &options, folder.as_deref()) {
             Ok(compilation) => compilation,
             Err(code) => {
                 status = status.max(code);

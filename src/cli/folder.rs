@@ -8,7 +8,7 @@
 
 use super::args::{BuildArgs, Emit, Format, SharedOptions};
 use super::build::{print_json, render_all, report_diagnostics};
-use super::check::{compile_one, fails, shown, tally};
+use super::check::{compile_in_folder, fails, shown, tally};
 use super::staging::Staging;
 use super::{FAILED, OK, USAGE};
 use std::collections::BTreeSet;
@@ -27,10 +27,13 @@ pub fn build(args: &BuildArgs, emits: &[Emit], templates: &Templates) -> i32 {
         return USAGE;
     }
     // A bad --today would otherwise be reported once per model.
-    if let Err(message) = super::check::options(&args.options) {
-        errln!("error: {message}");
-        return USAGE;
-    }
+    let options = match super::check::options(&args.options) {
+        Ok(options) => options,
+        Err(message) => {
+            errln!("error: {message}");
+            return USAGE;
+        }
+    };
     let roots = match roots_of(folder, &args.options) {
         Ok(roots) => roots,
         Err(message) => {
@@ -46,7 +49,7 @@ pub fn build(args: &BuildArgs, emits: &[Emit], templates: &Templates) -> i32 {
     let mut status = OK;
     for root in roots {
         let path = folder.join(&root);
-        let compilation = match compile_one(&path, &args.options) {
+        let compilation = match compile_in_folder(&path, &options, Some(folder)) {
             Ok(compilation) => compilation,
             Err(code) => {
                 status = status.max(code);
@@ -187,18 +190,22 @@ pub fn roots_of(folder: &Path, options: &SharedOptions) -> Result<Vec<PathBuf>, 
     Ok(roots)
 }
 
-/// `paths` with each folder replaced by the root models under it (see [`roots_of`]).
-pub fn expand(paths: &[PathBuf], options: &SharedOptions) -> Result<Vec<PathBuf>, String> {
+/// `paths` with each folder replaced by the root models under it (see [`roots_of`]), each with
+/// the folder it was found in (its includes may reach anywhere in it).
+pub fn expand(
+    paths: &[PathBuf],
+    options: &SharedOptions,
+) -> Result<Vec<(PathBuf, Option<PathBuf>)>, String> {
     let mut out = Vec::with_capacity(paths.len());
     for path in paths {
         if path.is_dir() {
             out.extend(
                 roots_of(path, options)?
                     .into_iter()
-                    .map(|root| path.join(root)),
+                    .map(|root| (path.join(root), Some(path.clone()))),
             );
         } else {
-            out.push(path.clone());
+            out.push((path.clone(), None));
         }
     }
     Ok(out)

@@ -1231,6 +1231,61 @@ fn check_takes_a_folder_of_models() {
     tmc().arg("check").arg(&empty).assert().code(2);
 }
 
+/// In a folder given to `build` or `check`, a model may include files anywhere in that folder
+/// (shared declarations in a sibling folder, as large-models.md advises), and nothing outside it.
+#[test]
+fn models_in_a_folder_share_files_within_it() {
+    let dir = scratch("folder-shared");
+    let models = dir.join("models");
+    for sub in ["shared", "team-a", "team-b"] {
+        std::fs::create_dir_all(models.join(sub)).unwrap_or_else(|e| panic!("{e}"));
+    }
+    std::fs::create_dir_all(dir.join("secret")).unwrap_or_else(|e| panic!("{e}"));
+    let put = |path: &str, text: &str| {
+        std::fs::write(dir.join(path), text).unwrap_or_else(|e| panic!("{e}"))
+    };
+    put(
+        "models/shared/common.tm",
+        "actor shared_user \"Shared user\"\n",
+    );
+    put(
+        "models/team-a/billing.tm",
+        "include \"../shared/common.tm\"\nprocess billing \"Billing\"\nshared_user -> billing\n",
+    );
+    put("secret/keys.tm", "actor s \"S\"\n");
+    let out = dir.join("site");
+    let build = || {
+        tmc()
+            .args(["build", "--emit", "md", "--color", "never"])
+            .arg(&models)
+            .arg("-o")
+            .arg(&out)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let output = build();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(out.join("team-a/billing/threat-model.md").is_file());
+    let output = tmc()
+        .args(["check", "--color", "never"])
+        .arg(&models)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+
+    put(
+        "models/team-b/leak.tm",
+        "include \"../../secret/keys.tm\"\nprocess p \"P\"\n",
+    );
+    let output = build();
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(
+        err.contains("E0008") && err.contains("the folder being built"),
+        "{err}"
+    );
+}
+
 /// The commands of examples/ci/ run as written (with the models folder swapped in).
 #[test]
 fn the_ci_examples_commands_run() {
