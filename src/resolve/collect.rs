@@ -270,12 +270,9 @@ pub fn elements(decls: &Decls, model: &mut Model, sink: &mut Diagnostics) {
             index_of_decl.push(None);
             continue;
         }
-        let p = Props::check(
-            &decl.properties,
-            props::ELEMENT,
-            &format_args!("{} `{id}`", decl.kind.word()),
-            sink,
-        );
+        let what = format!("{} `{id}`", decl.kind.word());
+        let p = Props::check(&decl.properties, props::ELEMENT, &what, sink);
+        props::refuse_derived(&p, props::ELEMENT_DERIVED, &what, sink);
         if decl.kind != ElementKind::Store {
             if let Some(property) = p.get("stores") {
                 sink.push(

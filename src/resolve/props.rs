@@ -50,6 +50,66 @@ pub const FLOW: Schema = &[
     ("tags", Shape::List),
     ("description", Shape::Text),
 ];
+/// The facts tmc works out for an element (docs/language.md, *Derived facts*), with how to say
+/// what setting one would have meant. A property of the same name would be kept but never read:
+/// rules read the fact. (A test holds these and [`ELEMENT`] to the fields rules can read.)
+pub const ELEMENT_DERIVED: &[(&str, &str)] = &[
+    ("id", "the id is the one after the keyword: `process api \"API\"`"),
+    ("name", "the name is the string after the id: `process api \"API\"`"),
+    ("kind", "the kind is the keyword the element is declared with (`actor`, `external`, `process`, `store`)"),
+    ("data", "a store lists its data with `stores [...]`; the data of other elements is what their flows carry"),
+    ("max_classification", "it is the highest classification of the element's data"),
+    ("boundary", "declare the element inside the `boundary` block"),
+    ("boundaries", "declare the element inside the `boundary` blocks"),
+    ("internet_facing", "tag the element: `tags [internet_facing]`"),
+    ("inbound", "it is counted from the flows"),
+    ("outbound", "it is counted from the flows"),
+];
+/// The facts tmc works out for a flow, as [`ELEMENT_DERIVED`] for elements.
+pub const FLOW_DERIVED: &[(&str, &str)] = &[
+    ("id", "a flow's id is `SOURCE>TARGET`"),
+    ("number", "flows are numbered in reading order"),
+    (
+        "label",
+        "write the label after the ends: `a -> b \"label\"`",
+    ),
+    (
+        "crosses_boundary",
+        "a flow crosses a boundary when its ends are declared in different boundaries",
+    ),
+    (
+        "max_classification",
+        "it is the highest classification of the data the flow carries",
+    ),
+    (
+        "encrypted",
+        "write `controls [tls]` (or `mtls`), or a protocol that names TLS, such as \"HTTPS\"",
+    ),
+];
+
+/// Reports each property in `p` named like a fact of `derived` (`E0012`): rules would read the
+/// fact, never the property, so `encrypted true` would leave the flow unencrypted without a word.
+pub fn refuse_derived(
+    p: &Props<'_>,
+    derived: &[(&str, &str)],
+    what: &dyn std::fmt::Display,
+    sink: &mut Diagnostics,
+) {
+    for (key, help) in derived {
+        if let Some(property) = p.get(key) {
+            sink.push(
+                Diagnostic::new(
+                    codes::E0012,
+                    property.key.span,
+                    format!("`{key}` of {what} is worked out by tmc, not set"),
+                )
+                .label("rules read the worked-out value, never this one")
+                .with_help(*help),
+            );
+        }
+    }
+}
+
 pub const THREAT: Schema = &[
     ("category", Shape::Word),
     ("severity", Shape::Word),
@@ -312,6 +372,30 @@ fn check_shape(property: &Property, shape: Shape, sink: &mut Diagnostics) {
 
 #[cfg(test)]
 mod tests {
+    /// Every field a rule can read of an element or a flow is either set in a block or worked
+    /// out (and then refused as a property): none is left for a property to shadow silently.
+    #[test]
+    fn every_field_rules_read_is_settable_or_refused() {
+        use super::{ELEMENT, ELEMENT_DERIVED, FLOW, FLOW_DERIVED};
+        use crate::rules::path::{ELEMENT_FIELDS, FLOW_FIELDS};
+        for (fields, schema, derived) in [
+            (ELEMENT_FIELDS, ELEMENT, ELEMENT_DERIVED),
+            (FLOW_FIELDS, FLOW, FLOW_DERIVED),
+        ] {
+            for field in fields {
+                let settable = schema.iter().any(|(key, _)| key == field);
+                let refused = derived.iter().any(|(key, _)| key == field);
+                assert!(
+                    settable != refused,
+                    "`{field}`: settable {settable}, refused {refused}"
+                );
+            }
+            for (key, _) in derived {
+                assert!(fields.contains(key), "`{key}` is not a field rules read");
+            }
+        }
+    }
+
     use crate::compile::{compile, Options};
     use crate::load::MemoryLoader;
     use crate::model::PropValue;
