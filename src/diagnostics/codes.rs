@@ -64,4 +64,5 @@ codes! {
     W0006 = "threat decided more than once";
     W0007 = "flow from an element to itself";
     W0008 = "renamed id used in a decision";
+    W0009 = "tag or control spelt unlike the one the rules test";
 }

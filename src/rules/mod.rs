@@ -17,6 +17,7 @@ pub mod template;
 pub mod text;
 pub mod value;
 mod when;
+mod words;
 
 use crate::diagnostics::{codes, Diagnostic, Diagnostics};
 use crate::model::{ElementIdx, FlowIdx, Model};
@@ -126,6 +127,7 @@ pub fn apply(model: &Arc<Model>, options: &RuleOptions, sink: &mut Diagnostics) 
     // match nothing; that second error is noise.
     let model_failed = sink.has_errors();
     let checked = check::check_all(model, sink);
+    words::check(model, &checked.rules, sink);
     let limits = fire::Limits {
         threats: options.max_threats,
         text: options.max_threat_text,
