@@ -30,6 +30,12 @@ pub fn scan(
     let bytes = text.as_bytes();
     let mut ok = true;
     let mut depth = 0usize;
+    // Where each bracket still open was opened (at most `max_depth` of them).
+    let mut open: Vec<usize> = Vec::new();
+    // The first block closed by a `}` on a line of its own indented unlike the line that opened
+    // it: where a `}` is most likely missing when a bracket is left open at the end.
+    let mut misclosed: Option<(usize, usize)> = None;
+    let mut mismatched = false;
     if let Some(at) = bytes.iter().position(|b| *b == 0) {
         sink.push(
             Diagnostic::new(
@@ -137,6 +143,7 @@ pub fn scan(
             }
             [b'{' | b'(' | b'[', ..] => {
                 depth += 1;
+                open.push(i);
                 if depth > max_depth {
                     sink.push(
                         Diagnostic::new(
@@ -153,6 +160,17 @@ pub fn scan(
             }
             [b'}' | b')' | b']', ..] => {
                 depth = depth.saturating_sub(1);
+                let opened = open.pop();
+                // `(` closed by `}` and the like: the parser reports that well, where it is.
+                mismatched |=
+                    opened.is_some_and(|at| closer_of(bytes, at) != bytes.get(i).copied());
+                if let Some(opened) = opened {
+                    if misclosed.is_none()
+                        && leading_blanks(bytes, i).is_some_and(|b| b != indentation(bytes, opened))
+                    {
+                        misclosed = Some((opened, i));
+                    }
+                }
                 i += 1;
             }
             [b'\n', ..] => {
@@ -165,7 +183,99 @@ pub fn scan(
             _ => i = skip_until(bytes, i + 1, special),
         }
     }
+    if let (true, false, Some(&innermost)) = (ok, mismatched, open.last()) {
+        sink.push(never_closed(file, text, innermost, misclosed));
+        return None;
+    }
     ok.then_some(Scanned { cuts })
+}
+
+/// The error for a bracket still open at the end of the file. The parser would report it at
+/// the end, far from the cause; a block closed by a `}` indented like an outer one points at
+/// where the `}` is missing.
+fn never_closed(
+    file: FileId,
+    text: &str,
+    innermost: usize,
+    misclosed: Option<(usize, usize)>,
+) -> Diagnostic {
+    let bytes = text.as_bytes();
+    let bracket = |at: usize| char::from(bytes.get(at).copied().unwrap_or(b'{'));
+    let closing = |at: usize| char::from(closer_of(bytes, at).unwrap_or(b'}'));
+    let line_of = |at: usize| {
+        1 + bytes
+            .get(..at)
+            .map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count())
+    };
+    match misclosed.filter(|(opened, _)| bracket(*opened) == '{' && bracket(innermost) == '{') {
+        Some((opened, closed)) => Diagnostic::new(
+            codes::E0001,
+            Span::new(file, opened, opened + 1),
+            "a `{` is never closed",
+        )
+        .label("this block seems to lack its `}`")
+        .with_secondary(
+            Span::new(file, closed, closed + 1),
+            format!(
+                "this `}}` closes the block of line {}, but is indented like an outer one",
+                line_of(opened)
+            ),
+        )
+        .with_secondary(
+            Span::new(file, innermost, innermost + 1),
+            "so this `{` is still open at the end of the file",
+        )
+        .with_help("add the missing `}` where the block ends"),
+        None => Diagnostic::new(
+            codes::E0001,
+            Span::new(file, innermost, innermost + 1),
+            format!("a `{}` is never closed", bracket(innermost)),
+        )
+        .label(format!("no `{}` closes this", closing(innermost)))
+        .with_help(format!(
+            "add the missing `{}` where it ends",
+            closing(innermost)
+        )),
+    }
+}
+
+/// The bracket that closes the one at `at`.
+fn closer_of(bytes: &[u8], at: usize) -> Option<u8> {
+    match bytes.get(at) {
+        Some(b'(') => Some(b')'),
+        Some(b'[') => Some(b']'),
+        Some(b'{') => Some(b'}'),
+        _ => None,
+    }
+}
+
+/// The spaces and tabs before `at` when nothing else comes before it on its line. Looks back
+/// over them only, so a long line of brackets costs no more than a short one.
+fn leading_blanks(bytes: &[u8], at: usize) -> Option<&[u8]> {
+    let before = bytes.get(..at).unwrap_or_default();
+    let blanks = before
+        .iter()
+        .rev()
+        .take_while(|&&b| b == b' ' || b == b'\t')
+        .count();
+    let start = at.saturating_sub(blanks);
+    let line_start = start == 0 || before.get(start - 1) == Some(&b'\n');
+    line_start.then(|| before.get(start..).unwrap_or_default())
+}
+
+/// The leading spaces and tabs of the line `at` is on.
+fn indentation(bytes: &[u8], at: usize) -> &[u8] {
+    let before = bytes.get(..at).unwrap_or_default();
+    let start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |n| n + 1);
+    let line = bytes.get(start..).unwrap_or_default();
+    let width = line
+        .iter()
+        .take_while(|&&b| b == b' ' || b == b'\t')
+        .count();
+    line.get(..width).unwrap_or_default()
 }
 
 /// Whether a byte starts something the scan looks at outside strings (anything else is
