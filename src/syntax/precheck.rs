@@ -48,6 +48,25 @@ pub fn scan(
         );
         return None;
     }
+    // A carriage return not followed by a line feed ends a line for the grammar's comments but
+    // not for its statements: a file with classic Mac line endings read as one long line, and
+    // a lone CR in a comment turned the rest of the line into code.
+    let lone_cr = bytes
+        .iter()
+        .enumerate()
+        .find(|&(at, &b)| b == b'\r' && bytes.get(at + 1) != Some(&b'\n'));
+    if let Some((at, _)) = lone_cr {
+        sink.push(
+            Diagnostic::new(
+                codes::E0001,
+                Span::new(file, at, at + 1),
+                "a carriage return that is not part of a line break",
+            )
+            .label("a CR without the LF after it")
+            .with_help("lines end in LF or CRLF; convert the file's line endings (a lone CR is a classic Mac OS line ending)"),
+        );
+        return None;
+    }
     let mut i = 0usize;
     while i < bytes.len() {
         match bytes.get(i..).unwrap_or_default() {

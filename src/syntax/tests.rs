@@ -291,8 +291,12 @@ fn control_characters_in_a_string_are_reported_where_they_are() {
         parse_err("actor a \"A\u{1b}[31mB\""),
         ["E0001 control character U+001B in a string"]
     );
-    // A carriage return ends the line, as a line feed does.
-    assert_eq!(parse_err("actor a \"A\rB"), ["E0002 unterminated string"]);
+    // A carriage return without a line feed after it is not a line break (nor string text).
+    assert_eq!(
+        parse_err("actor a \"A\rB"),
+        ["E0001 a carriage return that is not part of a line break"]
+    );
+    assert_eq!(parse_err("actor a \"A\r\nB"), ["E0002 unterminated string"]);
     // Tabs, DEL, escapes of control characters, and any other text are fine.
     let file = parse_ok("actor a \"tab\there\u{7f} \\u{1} \\\" \\\\ é 😀\"");
     assert_eq!(file.items.len(), 1);
