@@ -245,21 +245,30 @@ fn shown(c: char, next: Option<char>) -> char {
         c if c.is_ascii_control() => '?',
         '\u{80}'..='\u{9F}' => '¿',
         c if is_bidi_control(c) => char::REPLACEMENT_CHARACTER,
+        // Zero-width characters and line separators: a caret under one would be under nothing.
+        '\u{200B}'..='\u{200D}' | '\u{2028}' | '\u{2029}' | '\u{2060}' | '\u{FEFF}' => {
+            char::REPLACEMENT_CHARACTER
+        }
         c => c,
     }
 }
 
 /// `text` with each character as [`shown`] shows it; `None` when none changes.
 fn printable_text(text: &str) -> Option<String> {
+    // A byte order mark that starts the file is no character of the model.
+    let (bom, text) = match text.strip_prefix('\u{FEFF}') {
+        Some(rest) => ("\u{FEFF}", rest),
+        None => ("", text),
+    };
     // Nearly every model has none: its bytes are scanned once (C1 controls start with 0xC2,
-    // the bidi controls with 0xE2).
-    if !text
-        .bytes()
-        .any(|b| (b.is_ascii_control() && !matches!(b, b'\t' | b'\n')) || b == 0xC2 || b == 0xE2)
-    {
+    // the bidi controls and zero-width characters with 0xE2, U+FEFF with 0xEF).
+    if !text.bytes().any(|b| {
+        (b.is_ascii_control() && !matches!(b, b'\t' | b'\n')) || matches!(b, 0xC2 | 0xE2 | 0xEF)
+    }) {
         return None;
     }
-    let mut out = String::with_capacity(text.len());
+    let mut out = String::with_capacity(bom.len() + text.len());
+    out.push_str(bom);
     let mut changed = false;
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {

@@ -54,6 +54,31 @@ fn join_words(words: &[&str]) -> String {
     }
 }
 
+/// Characters that look like others or like nothing, which text pasted from a word processor,
+/// a wiki or a chat brings along: named, since `found ` `` would show a plain space or nothing.
+const LOOKALIKES: &[(char, &str)] = &[
+    ('\u{A0}', "no-break space"),
+    ('\u{2007}', "figure space"),
+    ('\u{2009}', "thin space"),
+    ('\u{200A}', "hair space"),
+    ('\u{200B}', "zero-width space"),
+    ('\u{200C}', "zero-width non-joiner"),
+    ('\u{200D}', "zero-width joiner"),
+    ('\u{2028}', "line separator"),
+    ('\u{2029}', "paragraph separator"),
+    ('\u{202F}', "narrow no-break space"),
+    ('\u{2060}', "word joiner"),
+    ('\u{3000}', "ideographic space"),
+    ('\u{FEFF}', "byte order mark"),
+    ('\u{2018}', "left single quotation mark"),
+    ('\u{2019}', "right single quotation mark"),
+    ('\u{201C}', "left double quotation mark"),
+    ('\u{201D}', "right double quotation mark"),
+    ('\u{2013}', "en dash"),
+    ('\u{2014}', "em dash"),
+    ('\u{2212}', "minus sign"),
+];
+
 /// The token at `at`, for "found ..." (a word, a symbol, or end of line/file).
 fn found(text: &str, at: usize) -> String {
     let rest = text.get(at..).unwrap_or("");
@@ -62,6 +87,9 @@ fn found(text: &str, at: usize) -> String {
     };
     if first == '\n' || first == '\r' {
         return "end of line".to_string();
+    }
+    if let Some((_, name)) = LOOKALIKES.iter().find(|(c, _)| *c == first) {
+        return format!("U+{:04X} ({name})", u32::from(first));
     }
     let word: String = if first.is_alphanumeric() || first == '_' {
         rest.chars()
@@ -211,7 +239,15 @@ pub fn syntax_error(file: FileId, text: &str, offset: usize, error: &Error<Rule>
         .map(|p| p + 1)
         .unwrap_or(0);
     let line_before = text.get(line_start..at).unwrap_or("").trim();
-    if found == "`\\`" {
+    if found.starts_with("U+") {
+        diagnostic = diagnostic.with_help(if found.contains("quotation mark") {
+            "write straight quotes: `\"` (a word processor or chat turns them curly)"
+        } else if found.contains("dash") || found.contains("minus") {
+            "write `-` (a word processor or chat turns it into a dash)"
+        } else {
+            "replace it with a plain space or remove it (pasted text often carries such characters)"
+        });
+    } else if found == "`\\`" {
         diagnostic = diagnostic.with_help("the escapes are \\\" \\\\ \\n \\t \\r and \\u{XXXX}");
     } else if expected.contains(&"`{`") && found == "end of line" {
         diagnostic =

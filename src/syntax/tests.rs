@@ -302,6 +302,26 @@ fn control_characters_in_a_string_are_reported_where_they_are() {
     assert_eq!(file.items.len(), 1);
 }
 
+/// Characters pasted text brings along, which look like a space, like nothing or like a quote,
+/// are named: "found ` `" would show a plain space.
+#[test]
+fn lookalike_characters_are_named() {
+    assert_eq!(
+        parse_err("actor a \"A\"\nprocess b \"B\"\na\u{a0}-> b"),
+        ["E0001 expected `->` or `<->` or an identifier, found U+00A0 (no-break space)"]
+    );
+    let zero_width = parse_err("actor api\u{200b}gw \"API\"");
+    assert!(
+        zero_width[0].ends_with("found U+200B (zero-width space)"),
+        "{zero_width:?}"
+    );
+    let curly = parse_err("actor a \u{201c}A\u{201d}");
+    assert!(
+        curly[0].ends_with("found U+201C (left double quotation mark)"),
+        "{curly:?}"
+    );
+}
+
 #[test]
 fn unterminated_things_are_reported_at_their_start() {
     assert_eq!(

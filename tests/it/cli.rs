@@ -265,7 +265,7 @@ fn control_characters_from_a_model_are_shown_escaped() {
     std::fs::write(dir.join("model.tm"), model).unwrap();
     // Shown in the snippet of an error on their line: a carriage return that would send the
     // cursor back over the line, a bidi override, a C1 control.
-    let snippet = "actor b \"B\" foo // \rhidden \u{202E}reversed \u{9b}2J\n";
+    let snippet = "actor b \"B\" foo // \rhidden \u{202E}reversed \u{9b}2J \u{200b}\n";
     std::fs::write(dir.join("snippet.tm"), snippet).unwrap();
     #[cfg(unix)]
     std::fs::write(dir.join("named \u{1b}[2J.tm"), "actor b \"B\"\n").unwrap();
@@ -286,7 +286,7 @@ fn control_characters_from_a_model_are_shown_escaped() {
         assert!(stderr.contains("`\\u{1b}]0;title\\u{7}`"), "{stderr}");
         assert!(stderr.contains("\\u{1b}[2J\\u{0}x"), "{stderr}");
         assert!(
-            stderr.contains("foo // ?hidden \u{FFFD}reversed ¿2J"),
+            stderr.contains("foo // ?hidden \u{FFFD}reversed ¿2J \u{FFFD}"),
             "{stderr}"
         );
         #[cfg(unix)]
