@@ -192,6 +192,7 @@ struct LoadState<'a> {
     sink: &'a mut Diagnostics,
     root_dir: PathBuf,
     real_root_dir: Option<PathBuf>,
+    /// Files loaded so far, by [`LoadState::key`].
     by_path: Map<PathBuf, FileId>,
     stdlib_loaded: Map<&'static str, FileId>,
     /// The includes currently being followed, for cycle reports.
@@ -309,7 +310,8 @@ impl LoadState<'_> {
             return;
         }
         let file = self.sources.add(display, text);
-        self.by_path.insert(path.clone(), file);
+        let key = self.key(&path);
+        self.by_path.insert(key.clone(), file);
         if let Some(at) = from {
             self.loaded.includes.insert(at, file);
         }
@@ -318,7 +320,7 @@ impl LoadState<'_> {
         let Some(ast) = syntax::parse(file, text, self.options.parse, self.sink) else {
             return;
         };
-        self.stack.push((path.clone(), from));
+        self.stack.push((key, from));
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         self.follow(&ast.items, &dir);
         self.stack.pop();
@@ -378,9 +380,24 @@ impl LoadState<'_> {
         }
     }
 
+    /// The key a file is known by: where it really is when the loader can tell (a link, or a
+    /// second path through `..`, is the file it leads to), else its normalized path.
+    fn key(&self, path: &Path) -> PathBuf {
+        self.loader
+            .real_path(path)
+            .unwrap_or_else(|| path.to_path_buf())
+    }
+
     fn include(&mut self, path: &ast::Str, dir: &Path, at: Span, origin: Origin) {
         let target = normalize(&dir.join(&path.value));
-        if let Some(position) = self.stack.iter().position(|(p, _)| *p == target) {
+        // `include "."` in the root's folder normalizes to nothing: it names that folder.
+        let target = if target.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            target
+        };
+        let key = self.key(&target);
+        if let Some(position) = self.stack.iter().position(|(p, _)| *p == key) {
             let mut diagnostic = Diagnostic::new(
                 codes::E0007,
                 at,
@@ -396,7 +413,7 @@ impl LoadState<'_> {
                 .push(diagnostic.with_help("remove one of these includes"));
             return;
         }
-        if let Some(file) = self.by_path.get(&target) {
+        if let Some(file) = self.by_path.get(&key) {
             self.loaded.includes.insert(at, *file);
             return;
         }

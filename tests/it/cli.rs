@@ -315,6 +315,31 @@ fn includes_may_not_escape_unless_allowed() {
         .code(0);
 }
 
+/// A file reached by two paths (itself and a link to it, or through `..`) is loaded once, as
+/// a file included twice is; `include "."` names a folder, and says so.
+#[cfg(unix)]
+#[test]
+fn a_file_included_through_a_link_is_loaded_once() {
+    let dir = temp_dir("include-alias");
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    std::fs::write(dir.join("c.tm"), "actor c \"C\"\n").unwrap();
+    std::os::unix::fs::symlink(dir.join("c.tm"), dir.join("alias.tm")).unwrap();
+    std::fs::write(
+        dir.join("main.tm"),
+        "include \"c.tm\"\ninclude \"alias.tm\"\ninclude \"sub/../c.tm\"\nprocess p \"P\"\nc -> p\n",
+    )
+    .unwrap();
+    let (code, stderr) = check(&dir.join("main.tm"));
+    assert_eq!(code, Some(0), "{stderr}");
+    std::fs::write(dir.join("dot.tm"), "include \".\"\n").unwrap();
+    let (code, stderr) = check(&dir.join("dot.tm"));
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("E0006") && stderr.contains("directory"),
+        "{stderr}"
+    );
+}
+
 /// A link inside the model's directory that points out of it is outside too: the check looks
 /// at where the file really is, not only at the path written in the include.
 #[cfg(unix)]
