@@ -354,18 +354,21 @@ fn check_shape(property: &Property, shape: Shape, sink: &mut Diagnostics) {
             );
         }
         (Shape::Text | Shape::Word, _) => {
-            sink.push(
-                Diagnostic::new(
-                    codes::E0011,
-                    value.span,
-                    format!("`{key}` takes one value, not {}", value.type_name()),
-                )
-                .label(if shape == Shape::Text {
-                    "expected a string"
-                } else {
-                    "expected a word"
-                }),
-            );
+            let (wanted, expected) = match shape {
+                Shape::Text => ("a string", "expected a string"),
+                _ => ("one word", "expected a word"),
+            };
+            let mut diagnostic = Diagnostic::new(
+                codes::E0011,
+                value.span,
+                format!("`{key}` takes {wanted}, not {}", value.type_name()),
+            )
+            .label(expected);
+            // `version 2`, `owner 42`: the text as a string.
+            if let (Shape::Text, ValueKind::Int(n)) = (shape, &value.kind) {
+                diagnostic = diagnostic.with_help(format!("write `{key} \"{n}\"`"));
+            }
+            sink.push(diagnostic);
         }
     }
 }

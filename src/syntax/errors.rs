@@ -106,6 +106,23 @@ fn found(text: &str, at: usize) -> String {
     format!("`{word}`")
 }
 
+/// Whether the text around `at` reads as an unquoted date (`2026-01-01`): digits, `-`, digits.
+fn looks_like_a_date(text: &str, at: usize) -> bool {
+    let bytes = text.as_bytes();
+    let start = bytes.get(..at).map_or(at, |b| {
+        b.iter()
+            .rposition(|c| !(c.is_ascii_digit() || *c == b'-'))
+            .map_or(0, |p| p + 1)
+    });
+    let word = bytes.get(start..).unwrap_or_default();
+    let word: Vec<u8> = word
+        .iter()
+        .take_while(|c| c.is_ascii_digit() || **c == b'-')
+        .copied()
+        .collect();
+    word.len() == 10 && word.get(4) == Some(&b'-') && word.get(7) == Some(&b'-')
+}
+
 /// A literal token pest expected, in words; `None` for tokens that only add noise.
 fn classify_token(token: &str) -> Option<&'static str> {
     Some(match token {
@@ -227,7 +244,13 @@ pub fn syntax_error(file: FileId, text: &str, offset: usize, error: &Error<Rule>
     expected.sort_unstable();
     expected.dedup();
     let found = found(text, at);
-    let message = if expected.is_empty() {
+    // Just after a `\` in a string: an escape the language does not have (`\x41`, `\q`).
+    let after_backslash = at > 0 && text.as_bytes().get(at - 1) == Some(&b'\\');
+    let unknown_escape = after_backslash && expected.contains(&"a string");
+    let message = if unknown_escape {
+        let letter = text.get(at..).and_then(|t| t.chars().next()).unwrap_or(' ');
+        format!("unknown escape `\\{letter}` in a string")
+    } else if expected.is_empty() {
         format!("unexpected {found}")
     } else {
         format!("expected {}, found {found}", join_words(&expected))
@@ -239,7 +262,11 @@ pub fn syntax_error(file: FileId, text: &str, offset: usize, error: &Error<Rule>
         .map(|p| p + 1)
         .unwrap_or(0);
     let line_before = text.get(line_start..at).unwrap_or("").trim();
-    if found.starts_with("U+") {
+    if unknown_escape {
+        diagnostic = diagnostic.with_help(
+            "the escapes are \\\" \\\\ \\n \\t \\r and \\u{XXXX}; write a backslash as \\\\",
+        );
+    } else if found.starts_with("U+") {
         diagnostic = diagnostic.with_help(if found.contains("quotation mark") {
             "write straight quotes: `\"` (a word processor or chat turns them curly)"
         } else if found.contains("dash") || found.contains("minus") {
@@ -247,6 +274,11 @@ pub fn syntax_error(file: FileId, text: &str, offset: usize, error: &Error<Rule>
         } else {
             "replace it with a plain space or remove it (pasted text often carries such characters)"
         });
+    } else if found.starts_with("`")
+        && expected.contains(&"an integer")
+        && looks_like_a_date(text, at)
+    {
+        diagnostic = diagnostic.with_help("write a date as a string: `until \"2027-06-30\"`");
     } else if found == "`\\`" {
         diagnostic = diagnostic.with_help("the escapes are \\\" \\\\ \\n \\t \\r and \\u{XXXX}");
     } else if expected.contains(&"`{`") && found == "end of line" {
