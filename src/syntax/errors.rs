@@ -281,7 +281,10 @@ pub fn syntax_error(file: FileId, text: &str, offset: usize, error: &Error<Rule>
         diagnostic = diagnostic.with_help("write a date as a string: `until \"2027-06-30\"`");
     } else if found == "`\\`" {
         diagnostic = diagnostic.with_help("the escapes are \\\" \\\\ \\n \\t \\r and \\u{XXXX}");
-    } else if expected.contains(&"`{`") && found == "end of line" {
+    } else if expected.contains(&"`{`") && found == "end of line"
+        || found == "`{`" && line_before.is_empty()
+    {
+        // The block's `{` left at the end of its line, or put at the start of the next.
         diagnostic =
             diagnostic.with_help("a block's `{` must be on the same line as its declaration");
     } else if !line_before.is_empty()

@@ -36,50 +36,38 @@ pub fn scan(
     // it: where a `}` is most likely missing when a bracket is left open at the end.
     let mut misclosed: Option<(usize, usize)> = None;
     let mut mismatched = false;
-    if let Some(at) = bytes.iter().position(|b| *b == 0) {
-        sink.push(
-            Diagnostic::new(
-                codes::E0015,
-                Span::new(file, at, at + 1),
-                "NUL byte in the file",
-            )
-            .label("a .tm file is text; this byte is not")
-            .with_help("remove the byte, or check that this is the file you meant"),
-        );
-        return None;
-    }
-    // A carriage return not followed by a line feed ends a line for the grammar's comments but
-    // not for its statements: a file with classic Mac line endings read as one long line, and
-    // a lone CR in a comment turned the rest of the line into code.
-    let lone_cr = bytes
+    // A NUL byte, or a carriage return not followed by a line feed, in one pass. A lone CR
+    // ends a line for the grammar's comments but not for its statements: a file with classic
+    // Mac line endings read as one long line, and a lone CR in a comment turned the rest of
+    // the line into code.
+    let odd = bytes
         .iter()
         .enumerate()
-        .find(|&(at, &b)| b == b'\r' && bytes.get(at + 1) != Some(&b'\n'));
-    if let Some((at, _)) = lone_cr {
-        sink.push(
-            Diagnostic::new(
-                codes::E0001,
-                Span::new(file, at, at + 1),
-                "a carriage return that is not part of a line break",
-            )
-            .label("a CR without the LF after it")
-            .with_help("lines end in LF or CRLF; convert the file's line endings (a lone CR is a classic Mac OS line ending)"),
-        );
-        return None;
+        .find(|&(at, &b)| b == 0 || (b == b'\r' && bytes.get(at + 1) != Some(&b'\n')));
+    match odd {
+        Some((at, 0)) => {
+            sink.push(nul_byte(file, at));
+            return None;
+        }
+        Some((at, _)) => {
+            sink.push(
+                Diagnostic::new(
+                    codes::E0001,
+                    Span::new(file, at, at + 1),
+                    "a carriage return that is not part of a line break",
+                )
+                .label("a CR without the LF after it")
+                .with_help("lines end in LF or CRLF; convert the file's line endings (a lone CR is a classic Mac OS line ending)"),
+            );
+            return None;
+        }
+        None => {}
     }
     let mut i = 0usize;
     while i < bytes.len() {
         match bytes.get(i..).unwrap_or_default() {
             [0, ..] => {
-                sink.push(
-                    Diagnostic::new(
-                        codes::E0015,
-                        Span::new(file, i, i + 1),
-                        "NUL byte in the file",
-                    )
-                    .label("a .tm file is text; this byte is not")
-                    .with_help("remove the byte, or check that this is the file you meant"),
-                );
+                sink.push(nul_byte(file, i));
                 return None;
             }
             [b'/', b'/', ..] => {
@@ -207,6 +195,16 @@ pub fn scan(
         return None;
     }
     ok.then_some(Scanned { cuts })
+}
+
+fn nul_byte(file: FileId, at: usize) -> Diagnostic {
+    Diagnostic::new(
+        codes::E0015,
+        Span::new(file, at, at + 1),
+        "NUL byte in the file",
+    )
+    .label("a .tm file is text; this byte is not")
+    .with_help("remove the byte, or check that this is the file you meant")
 }
 
 /// The error for a bracket still open at the end of the file. The parser would report it at

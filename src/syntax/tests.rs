@@ -302,6 +302,21 @@ fn control_characters_in_a_string_are_reported_where_they_are() {
     assert_eq!(file.items.len(), 1);
 }
 
+/// A `{` on the line after its declaration (Allman style) gets the help that says where it goes.
+#[test]
+fn a_brace_on_the_next_line_says_where_it_goes() {
+    let mut sink = Diagnostics::new();
+    let text = "process api \"API\"\n{\n  technology \"Go\"\n}\n";
+    assert!(parse(FileId(0), text, ParseLimits::default(), &mut sink).is_none());
+    let helps: Vec<String> = sink.iter().filter_map(|d| d.help.clone()).collect();
+    assert!(
+        helps
+            .iter()
+            .any(|h| h.contains("must be on the same line as its declaration")),
+        "{helps:?}"
+    );
+}
+
 /// Characters pasted text brings along, which look like a space, like nothing or like a quote,
 /// are named: "found ` `" would show a plain space.
 #[test]
