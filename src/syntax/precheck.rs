@@ -66,10 +66,6 @@ pub fn scan(
     let mut i = 0usize;
     while i < bytes.len() {
         match bytes.get(i..).unwrap_or_default() {
-            [0, ..] => {
-                sink.push(nul_byte(file, i));
-                return None;
-            }
             [b'/', b'/', ..] => {
                 i = find(bytes, i, b"\n").unwrap_or(bytes.len());
             }
@@ -300,7 +296,7 @@ fn indentation(bytes: &[u8], at: usize) -> &[u8] {
 fn special(byte: u8) -> bool {
     matches!(
         byte,
-        0 | b'/' | b'"' | b'{' | b'(' | b'[' | b'}' | b')' | b']' | b'\n'
+        b'/' | b'"' | b'{' | b'(' | b'[' | b'}' | b')' | b']' | b'\n'
     )
 }
 
