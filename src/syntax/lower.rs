@@ -343,7 +343,7 @@ impl Lowerer<'_> {
                 let block = inner.next();
                 let mut on = None;
                 let mut when = None;
-                let mut when_span = None;
+                let mut when_keyword = None;
                 let mut properties = Vec::new();
                 let mut on_keyword = None;
                 for child in block.into_iter().flat_map(|b| b.into_inner()) {
@@ -357,13 +357,15 @@ impl Lowerer<'_> {
                             .replace(keyword_span)
                             .flatten()
                             .map(|span| (span, "on", "write another rule for another role")),
-                        Rule::rule_when => when_span.replace(keyword_span).flatten().map(|span| {
-                            (
-                                span,
-                                "when",
-                                "join the conditions in one `when`: `when A and B`",
-                            )
-                        }),
+                        Rule::rule_when => {
+                            when_keyword.replace(keyword_span).flatten().map(|span| {
+                                (
+                                    span,
+                                    "when",
+                                    "join the conditions in one `when`: `when A and B`",
+                                )
+                            })
+                        }
                         _ => None,
                     };
                     if let Some((first, keyword, help)) = first {

@@ -29,8 +29,8 @@ pub fn scan(
     let max_depth = limits.max_depth;
     let bytes = text.as_bytes();
     let mut ok = true;
-    let mut depth = 0usize;
-    // Where each bracket still open was opened (at most `max_depth` of them).
+    // Where each bracket still open was opened (at most `max_depth` of them): its length is the
+    // nesting depth.
     let mut open: Vec<usize> = Vec::new();
     // The first block closed by a `}` on a line of its own indented unlike the line that opened
     // it: where a `}` is most likely missing when a bracket is left open at the end.
@@ -145,9 +145,8 @@ pub fn scan(
                 }
             }
             [b'{' | b'(' | b'[', ..] => {
-                depth += 1;
                 open.push(i);
-                if depth > max_depth {
+                if open.len() > max_depth {
                     sink.push(
                         Diagnostic::new(
                             codes::E0003,
@@ -162,7 +161,6 @@ pub fn scan(
                 i += 1;
             }
             [b'}' | b')' | b']', ..] => {
-                depth = depth.saturating_sub(1);
                 let opened = open.pop();
                 // `(` closed by `}` and the like: the parser reports that well, where it is.
                 mismatched |=
@@ -178,7 +176,7 @@ pub fn scan(
             }
             [b'\n', ..] => {
                 i += 1;
-                if depth == 0 && i >= next_cut && i < bytes.len() {
+                if open.is_empty() && i >= next_cut && i < bytes.len() {
                     cuts.push(i);
                     next_cut = i.saturating_add(chunk_len.unwrap_or(usize::MAX));
                 }
