@@ -351,7 +351,8 @@ fn run(text: &str) -> Table {
         "render html (streamed)",
         || {
             let mut out = Counter(0);
-            report::html_to(&report, &templates, None, None, &mut out).map(|()| out.0)
+            let options = report::HtmlOptions::default();
+            report::html_to(&report, &templates, &options, &mut out).map(|()| out.0)
         },
         written,
     ));

@@ -44,7 +44,11 @@ fuzz_target!(|data: &[u8]| {
         report::mermaid(report, None).expect("mermaid renders");
         report::sarif(report).expect("sarif renders");
         report::json(report).expect("json renders");
-        report::html(report, templates, None, None).expect("html renders");
+        // As a table, and with the threats as data.
+        for table_limit in [usize::MAX, 0] {
+            let options = report::HtmlOptions { table_limit, ..Default::default() };
+            report::html(report, templates, &options).expect("html renders");
+        }
         // Every boundary can be drawn alone.
         for element in &report.elements {
             if element.kind == tmc::vocab::ElementKind::Boundary {

@@ -12,7 +12,7 @@ use std::path::Path;
 use tmc::compile::Compilation;
 use tmc::diagnostics::to_json_values;
 use tmc::report::view::Report;
-use tmc::report::Templates;
+use tmc::report::{HtmlOptions, Templates};
 use tmc::vocab::ElementKind;
 
 /// The outputs written when `--emit` is not given.
@@ -263,7 +263,12 @@ pub fn render_all(
             }
             Emit::Html => {
                 let drawn = svg.for_html(report, templates, drawing);
-                tmc::report::html(report, templates, drawn, drawing.scope)
+                let options = HtmlOptions {
+                    svg: drawn,
+                    scope: drawing.scope,
+                    ..HtmlOptions::default()
+                };
+                tmc::report::html(report, templates, &options)
             }
         };
         let name = kind.file_name();

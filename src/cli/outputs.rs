@@ -12,7 +12,7 @@ use super::staging::Staging;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use tmc::report::view::Report;
-use tmc::report::{RenderError, Templates};
+use tmc::report::{HtmlOptions, RenderError, Templates};
 
 /// Writes the outputs `kinds` of `report` into `dir`; the paths written, in `kinds` order.
 pub fn write_outputs(
@@ -122,7 +122,14 @@ fn stream(
         Emit::Md => tmc::report::markdown_to(report, templates, drawing.scope, &mut out),
         Emit::Json => tmc::report::json_to(report, &mut out).map_err(RenderError::Io),
         Emit::Sarif => tmc::report::sarif_to(report, &mut out),
-        Emit::Html => tmc::report::html_to(report, templates, svg, drawing.scope, &mut out),
+        Emit::Html => {
+            let options = HtmlOptions {
+                svg,
+                scope: drawing.scope,
+                ..HtmlOptions::default()
+            };
+            tmc::report::html_to(report, templates, &options, &mut out)
+        }
         Emit::Dot | Emit::Svg => Ok(()),
     };
     match rendered {

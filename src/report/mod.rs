@@ -13,6 +13,7 @@ mod dot;
 pub mod escape;
 mod graph;
 mod html;
+mod html_data;
 pub mod index;
 mod json;
 mod json_format;
@@ -27,7 +28,9 @@ mod test_reports;
 pub mod view;
 
 pub use dot::dot;
-pub use html::{html, html_to};
+pub use html::{
+    html, html_to, HtmlOptions, PAGE_SIZE as HTML_PAGE_SIZE, TABLE_LIMIT as HTML_TABLE_LIMIT,
+};
 pub use index::{index_html, index_md, IndexEntry, Links};
 pub use json::{json, json_to};
 pub use markdown::{markdown, markdown_to};

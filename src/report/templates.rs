@@ -34,6 +34,8 @@ pub const THREAT_MODEL_HTML_PAGE: &str = "threat-model.page.html.tera";
 /// What stands in the page for its threat rows, and for its flow rows.
 pub const THREAT_ROWS_MARKER: &str = "\u{1}tmc-threat-rows\u{1}";
 pub const FLOW_ROWS_MARKER: &str = "\u{1}tmc-flow-rows\u{1}";
+/// What stands in the page for the threats' data, on a page that carries them as data.
+pub const THREAT_DATA_MARKER: &str = "\u{1}tmc-threat-data\u{1}";
 /// The row loops of the embedded `threat-model.html.tera`, as they open, and the variable
 /// that replaces each.
 const ROW_LOOPS: [(&str, &str); 2] = [

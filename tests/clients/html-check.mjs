@@ -2,19 +2,26 @@
 // Loads tmc's HTML pages (threat-model.html, index.html) in headless Chromium
 // (playwright-core) from file:// URLs and reports what a reader would see.
 //
-//   node tests/clients/html-check.mjs [--filter NAME=VALUE]... [--sort HEADER] PAGE.html...
+//   node tests/clients/html-check.mjs [--filter NAME=VALUE]... [--sort HEADER] [--rows] PAGE.html...
 //
 // For each page, one JSON line on stdout:
 //   { "page", "errors": [console errors, uncaught exceptions, requests that
 //     left the page's own file], "title", "h1", "scripts" (number of <script>
 //     elements), "filters_visible",
-//     "threats": null | { "rows", "visible", "filtered": { "NAME=VALUE": visible rows },
-//                         "sorted": null | { "header", "ascending": [...], "descending": [...] } },
+//     "threats": null | { "rows", "visible", "matching", "pages": null | "Page 1 of N",
+//                         "filtered": { "NAME=VALUE": matching threats },
+//                         "sorted": null | { "header", "ascending": [...], "descending": [...] },
+//                         "rows_html": null | [row markup...] },
 //     "models": null | { "rows", "links": [href...] } }
-// --filter selects VALUE in the page's `#filter-NAME` select, counts the
-// visible rows of `#threat-table`, and resets the filter. --sort clicks the
-// header whose text is HEADER twice and reports each row's
-// `data-value` of that column (or its text) after each click.
+// `matching` is the number of threats the filters let through (the count's
+// `data-matching`); on a page without pages it must equal the visible rows, and
+// on a page with pages (`#threat-pages`, a large model's) the visible rows are
+// the first page of them. --filter selects VALUE in the page's `#filter-NAME`
+// select, reports `matching`, and resets the filter. --sort clicks the header
+// whose text is HEADER twice and reports each shown row's `data-value` of that
+// column (or its text) after each click. --rows reports every threat's row, in
+// order, as markup without the whitespace between cells: all of them, clicking
+// Next until it is disabled when the page has pages.
 // Exit: 0 when every page was examined (the caller judges the report), 2 on a
 // setup problem (usage, no browser, playwright-core missing, time limit).
 //
@@ -39,6 +46,7 @@ function setupFail(msg) {
 const pages = [];
 const filters = [];
 let sortHeader = null;
+let wantRows = false;
 const args = process.argv.slice(2);
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
@@ -49,6 +57,8 @@ for (let i = 0; i < args.length; i++) {
   } else if (a === '--sort') {
     sortHeader = args[++i];
     if (!sortHeader) setupFail('--sort takes a header text');
+  } else if (a === '--rows') {
+    wantRows = true;
   } else if (a.startsWith('--')) setupFail(`unknown option ${a}`);
   else pages.push(resolve(a));
 }
@@ -138,11 +148,29 @@ async function examine(file) {
 
   const rows = page.locator('#threat-table tbody tr');
   if ((await page.locator('#threat-table').count()) > 0) {
-    const threats = { rows: await rows.count(), visible: await page.locator('#threat-table tbody tr:visible').count(), filtered: {}, sorted: null };
+    const paged = (await page.locator('#threat-pages').count()) > 0;
+    const matching = () =>
+      page.evaluate(() => {
+        const count = document.getElementById('threat-count');
+        const n = count && count.getAttribute('data-matching');
+        return n === null || n === undefined ? null : Number(n);
+      });
+    const visible = () => page.locator('#threat-table tbody tr:visible').count();
+    const threats = {
+      rows: await rows.count(),
+      visible: await visible(),
+      matching: await matching(),
+      pages: paged ? await page.locator('#threat-page').textContent() : null,
+      filtered: {},
+      sorted: null,
+      rows_html: null,
+    };
     for (const spec of filters) {
       const [name, value] = spec.split('=');
       await page.selectOption(`#filter-${name}`, value);
-      threats.filtered[spec] = await page.locator('#threat-table tbody tr:visible').count();
+      const [shown, matched] = [await visible(), await matching()];
+      if (!paged && shown !== matched) errors.push(`${spec}: ${shown} rows visible, but the count says ${matched}`);
+      threats.filtered[spec] = matched;
       await page.selectOption(`#filter-${name}`, '');
     }
     if (sortHeader !== null) {
@@ -165,6 +193,31 @@ async function examine(file) {
         await button.click();
         const descending = await keys();
         threats.sorted = { header: sortHeader, ascending, descending };
+        // Back to report order.
+        await page.reload({ waitUntil: 'load' });
+      }
+    }
+    if (wantRows) {
+      const shownRows = () =>
+        page.evaluate(() =>
+          Array.from(document.querySelectorAll('#threat-table tbody tr')).map((tr) => {
+            const copy = tr.cloneNode(true);
+            for (const node of Array.from(copy.childNodes)) {
+              if (node.nodeType === Node.TEXT_NODE && node.textContent.trim() === '') node.remove();
+            }
+            return copy.outerHTML;
+          }),
+        );
+      threats.rows_html = [];
+      if (paged) {
+        for (;;) {
+          threats.rows_html.push(...(await shownRows()));
+          const next = page.locator('#threat-pages button[data-page="next"]');
+          if (await next.isDisabled()) break;
+          await next.click();
+        }
+      } else {
+        threats.rows_html = await shownRows();
       }
     }
     report.threats = threats;

@@ -108,8 +108,9 @@ pub fn assert_html_pages(
     pages: &[&Path],
     filters: &[&str],
     sort: Option<&str>,
+    rows: bool,
 ) -> Option<Vec<serde_json::Value>> {
-    match check_html(pages, filters, sort) {
+    match check_html(pages, filters, sort, rows) {
         Ok(reports) => Some(reports),
         Err(e) => {
             unavailable_or_panic("HTML (node + Chromium)", e);
@@ -282,12 +283,13 @@ pub fn check_sarif(sarif: &str) -> Result<(), ClientError> {
 
 /// Runs `tests/clients/html-check.mjs` on the pages: `filters` are
 /// `NAME=VALUE` choices of the threat table's filter selects, `sort` a header
-/// to click twice. One JSON report per page (see the script); a page with
-/// errors is a rejection.
+/// to click twice, `rows` whether to report every threat row's markup. One JSON
+/// report per page (see the script); a page with errors is a rejection.
 pub fn check_html(
     pages: &[&Path],
     filters: &[&str],
     sort: Option<&str>,
+    rows: bool,
 ) -> Result<Vec<serde_json::Value>, ClientError> {
     assert!(!pages.is_empty(), "check_html: no pages given");
     browser_available(&["playwright-core"])?;
@@ -299,6 +301,9 @@ pub fn check_html(
     }
     if let Some(header) = sort {
         cmd.arg("--sort").arg(header);
+    }
+    if rows {
+        cmd.arg("--rows");
     }
     cmd.args(pages);
     let out =
@@ -781,11 +786,11 @@ sequenceDiagram
                 b"<!DOCTYPE html><title>x</title><img src=\"http://example.invalid/x.png\">",
             )
             .unwrap();
-        if let Some(reports) = assert_html_pages(&[&good], &[], None) {
+        if let Some(reports) = assert_html_pages(&[&good], &[], None, false) {
             assert_eq!(reports[0]["h1"], "Fine");
             assert_eq!(reports[0]["threats"], serde_json::Value::Null);
         }
-        if let Some(msg) = rejected("HTML", check_html(&[&logs, &fetches], &[], None)) {
+        if let Some(msg) = rejected("HTML", check_html(&[&logs, &fetches], &[], None, false)) {
             assert!(msg.contains("console error: broken"), "{msg}");
             assert!(msg.contains("example.invalid"), "{msg}");
         }

@@ -77,7 +77,7 @@ fn the_threat_table_filters_and_sorts_in_chromium() {
         "status=mitigated",
         "category=spoofing",
     ];
-    let Some(reports) = assert_html_pages(&[&page], &filters, Some("Severity")) else {
+    let Some(reports) = assert_html_pages(&[&page], &filters, Some("Severity"), false) else {
         return;
     };
     let r = &reports[0];
@@ -151,7 +151,7 @@ fn hostile_text_is_never_markup() {
         } else {
             assert!(html.contains("<svg") && !html.contains("mermaid-source\">"));
         }
-        let Some(reports) = assert_html_pages(&[&page], &["severity=critical"], None) else {
+        let Some(reports) = assert_html_pages(&[&page], &["severity=critical"], None, false) else {
             continue;
         };
         let r = &reports[0];
@@ -192,7 +192,7 @@ fn the_folder_index_loads_in_chromium() {
         &out.join("shop/threat-model.html"),
         &out.join("team a/billing/threat-model.html"),
     ];
-    let Some(reports) = assert_html_pages(&pages, &[], None) else {
+    let Some(reports) = assert_html_pages(&pages, &[], None, false) else {
         return;
     };
     let models = &reports[0]["models"];
@@ -272,4 +272,71 @@ fn a_failing_graphviz_leaves_the_mermaid_source_in_the_page() {
     assert_eq!(output.status.code(), Some(0), "{err}");
     assert!(err.contains("dfd.svg is left out"), "{err}");
     assert!(default.join("dfd.dot").is_file() && !default.join("dfd.svg").exists());
+}
+
+/// A page with more threats than its table holds carries them as data, and its script shows
+/// them a page at a time. Every row it makes is the row the table would have had, byte for
+/// byte as the browser sees it, hostile names included; filters count the same threats and
+/// sorting orders them the same way.
+#[test]
+fn a_page_of_data_shows_the_rows_of_the_table_a_page_at_a_time() {
+    for (name, model) in [
+        ("example", "examples/ai-nutrition-pro.tm"),
+        ("hostile", "tests/golden/hostile.tm"),
+    ] {
+        let (table_page, _, report) = build_page(model, &format!("html-paged-{name}"), true);
+        let options = tmc::report::HtmlOptions {
+            table_limit: 0,
+            ..Default::default()
+        };
+        let templates = tmc::report::Templates::embedded().unwrap_or_else(|e| panic!("{e}"));
+        let html =
+            tmc::report::html(&report, &templates, &options).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(html.matches("<tr id=\"threat-").count(), 0);
+        let opening = "<script type=\"application/json\" id=\"threat-data\">";
+        let data = html
+            .split_once(opening)
+            .and_then(|(_, rest)| rest.split_once("</script>"))
+            .map(|(data, _)| data)
+            .unwrap_or_else(|| panic!("no data in the page:\n{html}"));
+        assert!(!data.contains('<'), "{data}");
+        let value: serde_json::Value =
+            serde_json::from_str(data).unwrap_or_else(|e| panic!("{e}: {data}"));
+        let total = report.threats.len();
+        assert_eq!(value["threats"].as_array().map(Vec::len), Some(total));
+        let paged_page = table_page.with_file_name("paged.html");
+        std::fs::write(&paged_page, &html).unwrap_or_else(|e| panic!("{e}"));
+
+        let filters = ["severity=critical", "status=mitigated", "category=spoofing"];
+        let pages = [table_page.as_path(), paged_page.as_path()];
+        let Some(reports) = assert_html_pages(&pages, &filters, Some("Severity"), true) else {
+            return;
+        };
+        let (table, paged) = (&reports[0]["threats"], &reports[1]["threats"]);
+        let page_size = tmc::report::HTML_PAGE_SIZE;
+        assert_eq!(table["pages"], serde_json::Value::Null, "{table}");
+        assert_eq!(
+            paged["pages"],
+            format!("Page 1 of {}", total.div_ceil(page_size)),
+            "{paged}"
+        );
+        assert_eq!(paged["matching"], total, "{paged}");
+        assert_eq!(paged["visible"], total.min(page_size), "{paged}");
+        assert_eq!(table["filtered"], paged["filtered"], "{name}");
+        let rows = table["rows_html"].as_array().map_or(0, Vec::len);
+        assert_eq!(rows, total, "{name}: {table}");
+        assert_eq!(table["rows_html"], paged["rows_html"], "{name}");
+        // The first page of the sorted data is the top of the sorted table.
+        for order in ["ascending", "descending"] {
+            let all = table["sorted"][order]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            let first = all.get(..total.min(page_size)).unwrap_or_default();
+            assert_eq!(
+                paged["sorted"][order].as_array().map(Vec::as_slice),
+                Some(first)
+            );
+        }
+    }
 }

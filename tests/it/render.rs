@@ -1092,11 +1092,17 @@ fn the_embedded_html_page_and_its_fast_rows_agree() {
     )])
     .unwrap();
     let svg = "<svg width=\"1\"><text>drawn</text></svg>";
-    let mut rows = 0;
+    let (mut rows, mut data) = (0, 0);
     for (i, report) in every_page_shape().iter().enumerate() {
-        for drawn in [None, Some(svg)] {
-            let fast = report::html(report, &templates(), drawn, None).unwrap();
-            let slow = report::html(report, &tera, drawn, None).unwrap();
+        // As a table, and (with no threat listed as a row) as data.
+        for (drawn, table_limit) in [(None, usize::MAX), (Some(svg), usize::MAX), (None, 0)] {
+            let options = report::HtmlOptions {
+                svg: drawn,
+                scope: None,
+                table_limit,
+            };
+            let fast = report::html(report, &templates(), &options).unwrap();
+            let slow = report::html(report, &tera, &options).unwrap();
             if slow != fast {
                 let diff = similar::TextDiff::from_lines(&slow, &fast);
                 panic!(
@@ -1105,9 +1111,13 @@ fn the_embedded_html_page_and_its_fast_rows_agree() {
                 );
             }
             rows += fast.matches("<tr id=\"threat-").count();
+            data += fast
+                .matches("<script type=\"application/json\" id=\"threat-data\">")
+                .count();
         }
     }
     assert!(rows > 1000, "{rows} rows compared");
+    assert!(data > 3, "{data} pages with data compared");
 }
 
 #[test]

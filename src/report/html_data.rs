@@ -1,0 +1,243 @@
+//! Stage: report → `html` (large pages). The threats of a page with more of them than one table
+//! can hold, as the data its script shows a page at a time: one JSON value, the content of
+//! `<script type="application/json" id="threat-data">`.
+//!
+//! The value (read by the script in `threat-model.html.tera`; tables first, rows by index):
+//!
+//! ```text
+//! {"levels": [[word, name, rank]...],   Level::ALL; rank 1 (critical) .. 4 (low) sorts severity
+//!  "statuses": [[word, name]...],       Status::ALL, then the open status of a lapsed acceptance
+//!  "categories": [[word, name]...],     Category::ALL
+//!  "threats": [[title, id, component, flow, category, severity, likelihood, impact, status,
+//!               explanation, mitigations, reasons, references, rule]...],
+//!  "lists": [[text...]...], "rules": [id...]}
+//! ```
+//!
+//! `flow` is the flow's number or 0; `mitigations` is an index into `lists` when the threat
+//! shares its list, else the list itself; `reasons` and `references` are indexes into `lists`;
+//! `rule` is an index into `rules`, or null for a hand-written threat. Every text a row shows is
+//! given whole, as the row of a smaller page writes it.
+//!
+//! Invariant: the bytes hold no `<` (it is written `\u003c`, the same string to JSON), so no
+//! text from the model can end the script element or open a comment in it.
+
+use super::escape;
+use super::shared::PerLiteral;
+use super::summary::{status_name, SEVERITIES};
+use super::view::{MitigationList, Report};
+use crate::vocab::{Category, Level, Status};
+use crate::Map;
+use std::io::{self, Write};
+
+/// Hand the data to the writer in pieces of about this size (as the rows of a smaller page).
+const FLUSH_AT: usize = 1 << 20;
+
+/// Writes the data of `report`'s threats; `component` gives a threat's component (as the table
+/// shows it) and the number of its flow.
+pub(super) fn write<'a>(
+    report: &'a Report,
+    component: impl Fn(&'a super::view::ThreatView) -> (std::borrow::Cow<'a, str>, Option<usize>),
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let mut buffer: Vec<u8> = Vec::with_capacity(FLUSH_AT + FLUSH_AT / 4);
+    buffer.extend_from_slice(b"{\"levels\":[");
+    for (i, level) in Level::ALL.iter().enumerate() {
+        let rank = SEVERITIES
+            .iter()
+            .position(|s| s == level)
+            .map_or(0, |i| i + 1);
+        if i > 0 {
+            buffer.push(b',');
+        }
+        buffer.push(b'[');
+        string(&mut buffer, level.word());
+        buffer.push(b',');
+        string(&mut buffer, level.display());
+        buffer.push(b',');
+        number(&mut buffer, rank);
+        buffer.push(b']');
+    }
+    buffer.extend_from_slice(b"],\"statuses\":[");
+    for (i, status) in Status::ALL.iter().enumerate() {
+        pair(&mut buffer, i, status.word(), status.display());
+    }
+    pair(
+        &mut buffer,
+        Status::ALL.len(),
+        Status::Open.word(),
+        super::summary::OPEN_LAPSED,
+    );
+    buffer.extend_from_slice(b"],\"categories\":[");
+    for (i, category) in Category::ALL.iter().enumerate() {
+        pair(&mut buffer, i, category.word(), category.display());
+    }
+    buffer.extend_from_slice(b"],\"threats\":[");
+
+    let mut literals = PerLiteral::<Vec<u8>>::default();
+    let mut lists = Lists::default();
+    // Rule ids by first use: the order the data lists them in.
+    let mut rules: Map<&str, usize> = Map::default();
+    let mut rule_ids: Vec<&str> = Vec::new();
+    let mut rendered = Vec::new();
+    for (i, threat) in report.threats.iter().enumerate() {
+        if i > 0 {
+            buffer.push(b',');
+        }
+        let (component, flow) = component(threat);
+        buffer.push(b'[');
+        literals.json_string(&mut buffer, &threat.title);
+        buffer.push(b',');
+        string(&mut buffer, &threat.id);
+        buffer.push(b',');
+        string(&mut buffer, &component);
+        buffer.push(b',');
+        number(&mut buffer, flow.unwrap_or(0));
+        buffer.push(b',');
+        number(&mut buffer, index_of(Category::ALL, threat.category));
+        for level in [threat.severity, threat.likelihood, threat.impact] {
+            buffer.push(b',');
+            number(&mut buffer, index_of(Level::ALL, level));
+        }
+        buffer.push(b',');
+        let status = match status_name(threat) {
+            (_, true) if threat.status == Status::Open => Status::ALL.len(),
+            _ => index_of(Status::ALL, threat.status),
+        };
+        number(&mut buffer, status);
+        buffer.push(b',');
+        literals.json_string(&mut buffer, &threat.explanation);
+        buffer.push(b',');
+        match threat.mitigations.kept() {
+            Some(list) if std::sync::Arc::strong_count(list) >= 2 => {
+                let key = std::sync::Arc::as_ptr(list).cast::<u8>() as usize;
+                let at = lists.shared(key, || {
+                    let mut text = Vec::new();
+                    array(&mut text, &MitigationList::Kept(list));
+                    text
+                });
+                number(&mut buffer, at);
+            }
+            _ => array(&mut buffer, &threat.mitigations.as_list(&mut rendered)),
+        }
+        for texts in [&threat.severity_reasons, &threat.references] {
+            buffer.push(b',');
+            number(&mut buffer, lists.of(texts));
+        }
+        buffer.push(b',');
+        match threat.rule.as_deref().filter(|r| !r.is_empty()) {
+            Some(rule) => {
+                let at = *rules.entry(rule).or_insert_with(|| {
+                    rule_ids.push(rule);
+                    rule_ids.len() - 1
+                });
+                number(&mut buffer, at);
+            }
+            None => buffer.extend_from_slice(b"null"),
+        }
+        buffer.push(b']');
+        if buffer.len() >= FLUSH_AT {
+            write_guarded(&buffer, out)?;
+            buffer.clear();
+        }
+    }
+    buffer.extend_from_slice(b"],\"lists\":[");
+    for (i, list) in lists.texts.iter().enumerate() {
+        if i > 0 {
+            buffer.push(b',');
+        }
+        buffer.extend_from_slice(list);
+        if buffer.len() >= FLUSH_AT {
+            write_guarded(&buffer, out)?;
+            buffer.clear();
+        }
+    }
+    buffer.extend_from_slice(b"],\"rules\":[");
+    for (i, rule) in rule_ids.iter().enumerate() {
+        if i > 0 {
+            buffer.push(b',');
+        }
+        string(&mut buffer, rule);
+    }
+    buffer.extend_from_slice(b"]}");
+    write_guarded(&buffer, out)
+}
+
+/// The lists of texts the threats point into, each once.
+#[derive(Default)]
+struct Lists<'a> {
+    /// Each list as a JSON array.
+    texts: Vec<Vec<u8>>,
+    /// Shared mitigation lists, by address (as `shared::PerList` keys them).
+    by_address: Map<usize, usize>,
+    /// Other lists, by content.
+    by_content: Map<&'a [String], usize>,
+}
+
+impl<'a> Lists<'a> {
+    fn shared(&mut self, key: usize, make: impl FnOnce() -> Vec<u8>) -> usize {
+        let texts = &mut self.texts;
+        *self.by_address.entry(key).or_insert_with(|| {
+            texts.push(make());
+            texts.len() - 1
+        })
+    }
+
+    fn of(&mut self, list: &'a [String]) -> usize {
+        let texts = &mut self.texts;
+        *self.by_content.entry(list).or_insert_with(|| {
+            let mut text = Vec::new();
+            array(&mut text, &MitigationList::Rendered(list));
+            texts.push(text);
+            texts.len() - 1
+        })
+    }
+}
+
+fn index_of<T: PartialEq + Copy>(all: &[T], value: T) -> usize {
+    all.iter().position(|v| *v == value).unwrap_or(0)
+}
+
+fn number(out: &mut Vec<u8>, n: usize) {
+    out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+}
+
+fn string(out: &mut Vec<u8>, text: &str) {
+    out.push(b'"');
+    escape::json_into(out, text);
+    out.push(b'"');
+}
+
+/// `["word","name"]`, after a comma unless it is the first of its list.
+fn pair(out: &mut Vec<u8>, index: usize, word: &str, name: &str) {
+    if index > 0 {
+        out.push(b',');
+    }
+    out.push(b'[');
+    string(out, word);
+    out.push(b',');
+    string(out, name);
+    out.push(b']');
+}
+
+fn array(out: &mut Vec<u8>, list: &MitigationList<'_>) {
+    out.push(b'[');
+    for (i, text) in list.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        string(out, text);
+    }
+    out.push(b']');
+}
+
+/// Writes `bytes` with each `<` as `\u003c`: JSON's escape for it, which a `<` can only be
+/// inside a string.
+fn write_guarded(bytes: &[u8], out: &mut dyn Write) -> io::Result<()> {
+    let mut from = 0;
+    for at in memchr::memchr_iter(b'<', bytes) {
+        out.write_all(bytes.get(from..at).unwrap_or_default())?;
+        out.write_all(b"\\u003c")?;
+        from = at + 1;
+    }
+    out.write_all(bytes.get(from..).unwrap_or_default())
+}
