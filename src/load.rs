@@ -137,17 +137,20 @@ pub struct RootUnreadable {
     pub reason: String,
 }
 
-/// Removes `.` and resolves `..` without touching the disk.
+/// Removes `.` and resolves `..` without touching the disk: `a/../b` is `b`, `../../b` stays
+/// `../../b`, and `/..` is `/`.
 pub fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for component in path.components() {
         match component {
             Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
+            Component::ParentDir => match out.components().next_back() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
                 }
-            }
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                Some(Component::ParentDir | Component::CurDir) | None => out.push(".."),
+            },
             other => out.push(other.as_os_str()),
         }
     }
@@ -496,9 +499,11 @@ impl LoadState<'_> {
     }
 
     fn inside_root(&self, target: &Path) -> bool {
-        let lexical = !target.starts_with("..")
-            && (self.root_dir.as_os_str().is_empty() && target.is_relative()
-                || target.starts_with(&self.root_dir));
+        // Both are normalized, so a `..` can only lead them: below the root is the root's
+        // path and then no `..` (the root may be `../models`; `../../x` is not below `..`).
+        let lexical = target
+            .strip_prefix(&self.root_dir)
+            .is_ok_and(|rest| rest.is_relative() && !rest.starts_with(".."));
         if !lexical {
             return false;
         }
@@ -527,6 +532,20 @@ mod tests {
                 PathBuf::from("models/inner.tm"),
             ]
         );
+        let above = referenced_files(
+            Path::new("../../models/shop.tm"),
+            "include \"part.tm\"\nuse \"../../x.tm\"\n",
+            ParseLimits::default(),
+        );
+        assert_eq!(
+            above,
+            [
+                PathBuf::from("../../models/part.tm"),
+                PathBuf::from("../../../x.tm"),
+            ]
+        );
+        assert_eq!(normalize(Path::new("/a/../../b")), PathBuf::from("/b"));
+        assert_eq!(normalize(Path::new("./a/./../..")), PathBuf::from(".."));
         let broken = referenced_files(
             Path::new("x.tm"),
             "include \"a.tm\"\n}}}",

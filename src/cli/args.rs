@@ -103,7 +103,7 @@ pub struct CheckArgs {
 
 #[derive(Args, Debug)]
 pub struct FmtArgs {
-    /// The `.tm` files to format in place
+    /// The `.tm` files to format in place; a folder stands for every `.tm` file under it
     #[arg(
         value_name = "FILE",
         required_unless_present = "stdin",

@@ -3,9 +3,9 @@
 use super::args::FmtArgs;
 use super::check::color_choice;
 use super::{FAILED, OK, USAGE};
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::Path;
-use tmc::diagnostics::render_human;
+use tmc::diagnostics::{printable, render_human};
 use tmc::format::{format_file, FormatError};
 use tmc::source::SourceMap;
 use tmc::syntax::ParseLimits;
@@ -15,16 +15,31 @@ pub fn fmt(args: &FmtArgs) -> i32 {
         return fmt_stdin(args);
     }
     let mut status = OK;
-    for file in &args.files {
-        let code = fmt_path(file, args).err().unwrap_or(OK);
-        status = status.max(code);
+    for path in &args.files {
+        let files = if path.is_dir() {
+            match super::folder::tm_files(path) {
+                Ok(files) => files.into_iter().map(|file| path.join(file)).collect(),
+                Err(error) => {
+                    errln!("error: {}", printable(&error));
+                    status = status.max(USAGE);
+                    continue;
+                }
+            }
+        } else {
+            vec![path.clone()]
+        };
+        for file in &files {
+            let code = fmt_path(file, args).err().unwrap_or(OK);
+            status = status.max(code);
+        }
     }
     status
 }
 
 /// Formats one file in place (or checks it); `Err` is the exit code of a failure.
 fn fmt_path(path: &Path, args: &FmtArgs) -> Result<(), i32> {
-    let name = path.display().to_string();
+    // A file name from a pull request must not reach the terminal as escape sequences.
+    let name = printable(&path.display().to_string()).into_owned();
     let bytes = super::fs::read_at_most(path, args.max_file_size as u64).map_err(|error| {
         errln!("error: cannot read {name}: {error}");
         USAGE
@@ -44,14 +59,34 @@ fn fmt_path(path: &Path, args: &FmtArgs) -> Result<(), i32> {
         }
         return Err(FAILED);
     }
-    std::fs::write(path, &formatted).map_err(|error| {
-        errln!("error: cannot write {name}: {error}");
+    replace(path, &formatted).map_err(|error| {
+        errln!("error: cannot write {name}: {error}; the file is unchanged");
         USAGE
     })?;
     if args.verbose {
         errln!("{name}: formatted");
     }
     Ok(())
+}
+
+/// Replaces the file at `path` (the file a link points to, when it is one) with `text`,
+/// keeping its permissions. The text is written beside it and renamed over it, so a full disk
+/// or a kill leaves the original whole.
+fn replace(path: &Path, text: &str) -> std::io::Result<()> {
+    let real = std::fs::canonicalize(path)?;
+    let permissions = std::fs::metadata(&real)?.permissions();
+    let name = real.file_name().unwrap_or_default().to_string_lossy();
+    let temporary = real.with_file_name(format!(".{name}.tmc-fmt"));
+    let written = super::staging::create_new(&temporary).and_then(|mut file| {
+        file.write_all(text.as_bytes())?;
+        file.set_permissions(permissions)?;
+        file.sync_all()
+    });
+    let renamed = written.and_then(|()| std::fs::rename(&temporary, &real));
+    if renamed.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    renamed
 }
 
 fn fmt_stdin(args: &FmtArgs) -> i32 {

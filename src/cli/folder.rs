@@ -211,6 +211,13 @@ pub fn expand(
     Ok(out)
 }
 
+/// The `.tm` files under `folder`, as paths relative to it, in sorted order (see [`walk`]).
+pub fn tm_files(folder: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut files = Vec::new();
+    walk(folder, Path::new(""), &mut files)?;
+    Ok(files)
+}
+
 /// Appends the `.tm` files under `root.join(dir)` to `files`, as paths relative to `root`, in
 /// sorted order. Entries whose names start with `.` are skipped, and links to folders are not
 /// followed (so a link cannot make the walk loop).

@@ -1467,3 +1467,53 @@ fn build_sarif(model: &std::path::Path, out: &std::path::Path) -> std::process::
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     output
 }
+
+/// A model named by a path that climbs out of the working directory (`../models/main.tm`, as
+/// from a subfolder of the repository) reads the files beside it, and still no further.
+#[test]
+fn a_model_above_the_working_directory_reads_its_includes() {
+    let dir = scratch("dotdot");
+    let write = |path: &str, text: &str| {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().unwrap_or(&dir)).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(&path, text).unwrap_or_else(|e| panic!("{e}"));
+    };
+    write(
+        "models/main.tm",
+        "model \"M\"\ninclude \"part.tm\"\nprocess api \"API\"\nuser -> api \"call\"\n",
+    );
+    write("models/part.tm", "actor user \"User\"\n");
+    // What the old path handling read instead from the working directory.
+    write("cwd/sub/models/part.tm", "actor user \"IMPOSTOR\"\n");
+    write(
+        "models/outside.tm",
+        "model \"O\"\ninclude \"../secret.tm\"\n",
+    );
+    write("secret.tm", "actor s \"S\"\n");
+    for (cwd, root) in [("cwd", "../models"), ("cwd/sub", "../../models")] {
+        let out = dir.join(cwd).join("out");
+        let output = tmc()
+            .current_dir(dir.join(cwd))
+            .args(["build", &format!("{root}/main.tm"), "--emit", "json", "-o"])
+            .arg(&out)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        let json =
+            std::fs::read_to_string(out.join("threats.json")).unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            json.contains("\"User\"") && !json.contains("IMPOSTOR"),
+            "{json}"
+        );
+        // The folder as a whole too.
+        let output = tmc()
+            .current_dir(dir.join(cwd))
+            .args(["check", root])
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let text = stderr(&output);
+        assert_eq!(output.status.code(), Some(1), "{text}");
+        assert!(text.contains("E0008"), "{text}");
+        assert!(text.contains("main.tm: ok"), "{text}");
+    }
+}

@@ -312,6 +312,62 @@ fn fmt_rewrites_files_in_place_and_says_nothing() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("already formatted"));
 }
 
+/// A folder stands for the `.tm` files under it (hidden ones left out, as `check` and `build`
+/// do); a file is replaced whole, keeping its mode, and through a link the file linked to is.
+#[test]
+fn fmt_formats_folders_and_replaces_files_whole() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = temp_dir("folder");
+    let nested = dir.join("team/api.tm");
+    let hidden = dir.join(".cache/old.tm");
+    let other = dir.join("notes.txt");
+    for (path, text) in [(&nested, MESSY), (&hidden, MESSY), (&other, MESSY)] {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    std::fs::set_permissions(&nested, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let out = tmc().args(["fmt", "--check"]).arg(&dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let diff = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        diff.contains("team/api.tm") && !diff.contains("old.tm"),
+        "{diff}"
+    );
+    let link = dir.join("link.tm");
+    std::os::unix::fs::symlink(&nested, &link).unwrap();
+    let out = tmc().arg("fmt").arg(&link).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(link.symlink_metadata().unwrap().file_type().is_symlink());
+    assert_eq!(read(&nested), TIDY);
+    let mode = std::fs::metadata(&nested).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o640);
+    let out = tmc().arg("fmt").arg(&dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!((read(&hidden), read(&other)), (MESSY.into(), MESSY.into()));
+    let left: Vec<_> = std::fs::read_dir(nested.parent().unwrap())
+        .unwrap()
+        .collect();
+    assert_eq!(left.len(), 1, "a temporary file was left: {left:?}");
+}
+
+/// File names reach the terminal escaped, as in diagnostics.
+#[test]
+fn fmt_prints_file_names_escaped() {
+    let dir = temp_dir("escaped");
+    let file = dir.join("evil\u{1b}[31mred.tm");
+    std::fs::write(&file, MESSY).unwrap();
+    let out = tmc()
+        .args(["fmt", "--check", "--verbose"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    for stream in [&out.stdout, &out.stderr] {
+        let text = String::from_utf8_lossy(stream);
+        assert!(!text.contains('\u{1b}') && text.contains("evil"), "{text}");
+    }
+}
+
 #[test]
 fn fmt_check_prints_a_diff_and_fails_without_writing() {
     let dir = temp_dir("check");
