@@ -160,17 +160,32 @@ pub fn normalize(path: &Path) -> PathBuf {
 /// The files a `.tm` file names with `include "..."` and `use "..."` (at any depth), resolved
 /// against the file's directory and normalized, in source order; `path` is where the file is
 /// (relative paths give relative results). Built-in packs (`use stride`) are not files and are
-/// left out. A file that does not parse names nothing: its errors show when it is compiled.
+/// left out. Of a file that does not parse, the lines that start `include "` or `use "` are
+/// read: a model with a syntax error still names its parts (which are then not taken for
+/// models), and its errors show when it is compiled.
 pub fn referenced_files(path: &Path, text: &str, limits: ParseLimits) -> Vec<PathBuf> {
     let mut sources = SourceMap::new();
     let mut sink = Diagnostics::new();
     let file = sources.add(path.display().to_string(), text);
-    let Some(ast) = syntax::parse(file, text, limits, &mut sink) else {
-        return Vec::new();
-    };
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let mut out = Vec::new();
-    collect_references(&ast.items, &dir, &mut out);
+    match syntax::parse(file, text, limits, &mut sink) {
+        Some(ast) => collect_references(&ast.items, &dir, &mut out),
+        None => {
+            for line in text.lines() {
+                let line = line.trim_start();
+                let quoted = ["include", "use"]
+                    .iter()
+                    .find_map(|keyword| line.strip_prefix(keyword))
+                    .map(str::trim_start)
+                    .and_then(|rest| rest.strip_prefix('"'))
+                    .and_then(|rest| rest.split_once('"'));
+                if let Some((name, _)) = quoted.filter(|(name, _)| !name.contains('\\')) {
+                    out.push(normalize(&dir.join(name)));
+                }
+            }
+        }
+    }
     out
 }
 
@@ -547,10 +562,10 @@ mod tests {
         assert_eq!(normalize(Path::new("/a/../../b")), PathBuf::from("/b"));
         assert_eq!(normalize(Path::new("./a/./../..")), PathBuf::from(".."));
         let broken = referenced_files(
-            Path::new("x.tm"),
-            "include \"a.tm\"\n}}}",
+            Path::new("m/x.tm"),
+            "include \"a.tm\"\n  use  \"../r.tm\" // rules\nincluded \"no.tm\"\n}}}",
             ParseLimits::default(),
         );
-        assert!(broken.is_empty());
+        assert_eq!(broken, [PathBuf::from("m/a.tm"), PathBuf::from("r.tm")]);
     }
 }

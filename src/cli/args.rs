@@ -293,13 +293,13 @@ pub struct SharedOptions {
     /// The date acceptances are checked against (YYYY-MM-DD); default: today (UTC)
     #[arg(long, value_name = "DATE")]
     pub today: Option<String>,
-    /// How diagnostics are printed
+    /// How diagnostics are printed (and the changes, for `tmc diff`: Markdown or JSON)
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
     /// When to colour diagnostics
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
-    /// Treat warnings as errors
+    /// Treat warnings as errors (for `tmc diff`, the new version's)
     #[arg(long)]
     pub deny_warnings: bool,
     /// Print when each stage ended (milliseconds from the start) to standard error, with the

@@ -2,7 +2,7 @@
 //! between two versions of a model, as Markdown for a pull-request comment or as JSON.
 
 use super::args::{DiffArgs, Format};
-use super::check::{options, print_human, tally};
+use super::check::{fails, options, print_human, tally};
 use super::fs::FsLoader;
 use super::{FAILED, OK, USAGE};
 use std::path::Path;
@@ -142,6 +142,11 @@ pub fn diff(args: &DiffArgs) -> i32 {
     let [old_report, new_report] = reports.as_slice() else {
         return FAILED;
     };
+    // As for `check` and `build`; the old version's warnings are history, not this change's.
+    if fails(&new, &args.options) {
+        errln!("new version: failed ({}; --deny-warnings)", tally(&new));
+        return FAILED;
+    }
     // Elements the new version renamed (`formerly`): their threats are the same threats.
     let renamed: std::collections::BTreeMap<String, String> = (new.model.renamed.iter())
         .filter_map(|(old, index)| {

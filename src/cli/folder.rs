@@ -11,7 +11,7 @@ use super::build::{print_json, render_all, report_diagnostics};
 use super::check::{compile_in_folder, fails, shown, tally};
 use super::staging::Staging;
 use super::{FAILED, OK, USAGE};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use tmc::compile::Compilation;
 use tmc::load::referenced_files;
@@ -173,21 +173,15 @@ pub fn build(args: &BuildArgs, emits: &[Emit], templates: &Templates) -> i32 {
 }
 
 /// The root models under `folder`, relative to it, in sorted order; an error when there is no
-/// `.tm` file, or no root, under it.
+/// `.tm` file under it.
 pub fn roots_of(folder: &Path, options: &SharedOptions) -> Result<Vec<PathBuf>, String> {
     let mut files = Vec::new();
     walk(folder, Path::new(""), &mut files)?;
     if files.is_empty() {
         return Err(format!("there is no .tm file under {}", folder.display()));
     }
-    let roots = roots(folder, &files, options)?;
-    if roots.is_empty() {
-        return Err(format!(
-            "every .tm file under {} is included or used by another one (an include cycle?), so there is no root model",
-            folder.display()
-        ));
-    }
-    Ok(roots)
+    // Not empty: a file no root reaches is made one.
+    roots(folder, &files, options)
 }
 
 /// `paths` with each folder replaced by the root models under it (see [`roots_of`]), each with
@@ -248,7 +242,9 @@ fn walk(root: &Path, dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), String>
     Ok(())
 }
 
-/// The files (relative to `folder`) that no file in `files` includes or uses, in `files` order.
+/// The files (relative to `folder`) that no file in `files` includes or uses, in `files` order;
+/// and, of files in an include cycle that no such file reaches, the first in `files` order of
+/// each cycle (so compiling it reports the cycle, where leaving it out would skip it silently).
 fn roots(
     folder: &Path,
     files: &[PathBuf],
@@ -258,7 +254,7 @@ fn roots(
         max_depth: options.max_depth,
         ..ParseLimits::default()
     };
-    let mut named = BTreeSet::new();
+    let mut names: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
     for file in files {
         let path = folder.join(file);
         // A file over the limit is refused when it is compiled; its start is enough here.
@@ -266,13 +262,37 @@ fn roots(
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         // A file that is not UTF-8 names nothing; compiling it reports the problem.
         let text = String::from_utf8_lossy(&bytes);
-        named.extend(referenced_files(file, &text, limits));
+        names.insert(
+            tmc::load::normalize(file),
+            referenced_files(file, &text, limits),
+        );
     }
-    Ok(files
+    let named: BTreeSet<&PathBuf> = names.values().flatten().collect();
+    let mut roots: Vec<&PathBuf> = files
         .iter()
         .filter(|file| !named.contains(&tmc::load::normalize(file)))
-        .cloned()
-        .collect())
+        .collect();
+    let mut reached = BTreeSet::new();
+    let reach = |from: PathBuf, reached: &mut BTreeSet<PathBuf>| {
+        let mut stack = vec![from];
+        while let Some(file) = stack.pop() {
+            if let Some(next) = names.get(&file).filter(|_| reached.insert(file.clone())) {
+                stack.extend(next.iter().cloned());
+            }
+        }
+    };
+    for root in &roots {
+        reach(tmc::load::normalize(root), &mut reached);
+    }
+    for file in files {
+        let key = tmc::load::normalize(file);
+        if !reached.contains(&key) {
+            roots.push(file);
+            reach(key, &mut reached);
+        }
+    }
+    roots.sort_by_key(|root| files.iter().position(|file| file == *root));
+    Ok(roots.into_iter().cloned().collect())
 }
 
 /// A relative path with `/` between its parts, for the index and its links.

@@ -1156,7 +1156,7 @@ fn folder_build_usage_errors() {
         stderr(&output)
     );
 
-    // Files that only include each other: no root.
+    // Files that only include each other: the first is built, and the cycle reported.
     std::fs::create_dir_all(dir.join("cycle")).unwrap_or_else(|e| panic!("{e}"));
     std::fs::write(dir.join("cycle/a.tm"), "include \"b.tm\"\n").unwrap_or_else(|e| panic!("{e}"));
     std::fs::write(dir.join("cycle/b.tm"), "include \"a.tm\"\n").unwrap_or_else(|e| panic!("{e}"));
@@ -1166,9 +1166,9 @@ fn folder_build_usage_errors() {
         .arg(dir.join("cycle"))
         .output()
         .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(output.status.code(), Some(1));
     assert!(
-        stderr(&output).contains("no root model"),
+        stderr(&output).contains("E0007") && stderr(&output).contains("a.tm: failed"),
         "{}",
         stderr(&output)
     );
@@ -1516,4 +1516,52 @@ fn a_model_above_the_working_directory_reads_its_includes() {
         assert!(text.contains("E0008"), "{text}");
         assert!(text.contains("main.tm: ok"), "{text}");
     }
+}
+
+/// In a folder, models that include each other in a cycle are still checked (the cycle is
+/// reported, where it used to be skipped as "not a root"), and a model with a syntax error
+/// still names its parts, which are not taken for models of their own.
+#[test]
+fn a_folder_check_reports_include_cycles_and_keeps_parts_of_broken_models() {
+    let dir = scratch("folder-cycles").join("m");
+    let write = |path: &str, text: &str| {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().unwrap_or(&dir)).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(&path, text).unwrap_or_else(|e| panic!("{e}"));
+    };
+    write("a.tm", "model \"A\"\ninclude \"b.tm\"\nprocess pa \"A\"\n");
+    write("b.tm", "include \"a.tm\"\nprocess pb \"B\"\n");
+    write("c.tm", "model \"C\"\nprocess pc \"C\"\n");
+    let output = tmc()
+        .args(["check"])
+        .arg(&dir)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("E0007") && text.contains("c.tm: ok"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("b.tm: ok") && !text.contains("b.tm: failed"),
+        "{text}"
+    );
+
+    std::fs::remove_file(dir.join("a.tm")).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::remove_file(dir.join("b.tm")).unwrap_or_else(|e| panic!("{e}"));
+    write(
+        "main.tm",
+        "model \"M\"\ninclude \"part.tm\"\nprocess api \"API\" {\n",
+    );
+    write("part.tm", "actor user \"User\"\nuser -> api\n");
+    let output = tmc()
+        .args(["check"])
+        .arg(&dir)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(text.contains("main.tm: failed"), "{text}");
+    assert!(!text.contains("part.tm:"), "{text}");
 }

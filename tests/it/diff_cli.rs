@@ -605,3 +605,35 @@ fn the_gate_shows_the_reports_open_threats() {
         .collect();
     assert_eq!(shown, expected);
 }
+
+/// `--deny-warnings` fails a diff whose new version has warnings, as it fails `check` and
+/// `build`; the old version's warnings do not count.
+#[test]
+fn diff_deny_warnings_fails_on_the_new_versions_warnings() {
+    let dir = scratch("diff-deny-warnings");
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let before = std::fs::read_to_string("tests/diff/before.tm").unwrap_or_else(|e| panic!("{e}"));
+    let (clean, warned) = (dir.join("clean.tm"), dir.join("warned.tm"));
+    std::fs::write(&clean, &before).unwrap_or_else(|e| panic!("{e}"));
+    let twice = "process x \"X\" { technology \"a\"; technology \"b\" }\n";
+    std::fs::write(&warned, format!("{before}{twice}")).unwrap_or_else(|e| panic!("{e}"));
+    let (code, stdout, stderr) = run(tmc()
+        .arg("diff")
+        .arg(&clean)
+        .arg(&warned)
+        .arg("--deny-warnings"));
+    assert_eq!(code, Some(1), "{stdout}{stderr}");
+    assert!(
+        stderr.contains("W0002") && stderr.contains("new version: failed"),
+        "{stderr}"
+    );
+    assert!(stdout.is_empty(), "{stdout}");
+    let (code, _, stderr) = run(tmc()
+        .arg("diff")
+        .arg(&warned)
+        .arg(&clean)
+        .arg("--deny-warnings"));
+    assert_eq!(code, Some(0), "{stderr}");
+    let (code, _, stderr) = run(tmc().arg("diff").arg(&clean).arg(&warned));
+    assert_eq!(code, Some(0), "{stderr}");
+}
