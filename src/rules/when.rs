@@ -3,12 +3,12 @@
 //! needs a condition). Custom properties are `Any` and pass every check.
 
 use super::eval::{Compare, Cond};
-use super::path::{self, PathSite, Role, Ty};
+use super::path::{self, ElementField, Field, PathSite, Role, Ty};
 use super::value::{word_rank, Const, OrdKind};
 use crate::diagnostics::{codes, Diagnostic, Diagnostics};
 use crate::source::Span;
 use crate::syntax::ast::{BinaryOp, Expr, Value, ValueKind};
-use crate::vocab::{Classification, Level};
+use crate::vocab::{Classification, ElementKind, Level};
 
 /// Deeper expressions are refused rather than risk the stack (chains of `and`/`or` do not count).
 /// The parser already holds runs of `not`s, comparisons and parentheses to `--max-depth` each
@@ -24,7 +24,8 @@ pub fn compile(expr: &Expr, role: Role, sink: &mut Diagnostics) -> Option<Cond> 
         sink,
         failed: false,
     };
-    let (cond, _) = checker.expr(expr, 0, None);
+    let (cond, ty) = checker.expr(expr, 0, None);
+    checker.needs_condition(expr, ty, "`when` needs a condition", None);
     (!checker.failed).then_some(cond)
 }
 
@@ -110,6 +111,8 @@ impl Checker<'_> {
             }
             Expr::Binary(op @ (BinaryOp::And | BinaryOp::Or), _, _, _) => {
                 let mut operands = Vec::new();
+                let message = format!("`{}` joins conditions", op.symbol());
+                let mut previous = None;
                 // The chain's left spine may be long; walk it without recursion.
                 let mut stack = vec![expr];
                 while let Some(next) = stack.pop() {
@@ -118,7 +121,12 @@ impl Checker<'_> {
                             stack.push(rhs);
                             stack.push(lhs);
                         }
-                        other => operands.push(self.expr(other, depth + 1, None).0),
+                        other => {
+                            let (cond, ty) = self.expr(other, depth + 1, None);
+                            self.needs_condition(other, ty, &message, previous);
+                            operands.push(cond);
+                            previous = Some(other);
+                        }
                     }
                 }
                 let cond = if *op == BinaryOp::And {
@@ -143,6 +151,9 @@ impl Checker<'_> {
                     BinaryOp::Contains => Compare::Contains,
                     BinaryOp::And | BinaryOp::Or => Compare::Eq,
                 };
+                self.bare_role(lhs);
+                self.one_value(compare, (lhs, &lhs_cond, lhs_ty), (rhs, &rhs_cond, rhs_ty));
+                self.known_words(compare, (&lhs_cond, lhs_ty), rhs);
                 match compare {
                     Compare::Has => self.needs_list(lhs, lhs_ty, "`has` needs a list on its left"),
                     Compare::In => self.needs_list(rhs, rhs_ty, "`in` needs a list on its right"),
@@ -177,6 +188,190 @@ impl Checker<'_> {
                     Ty::Bool,
                 )
             }
+        }
+    }
+
+    /// Refuses an operand of `and`/`or` (or a whole `when`) that is not true or false: a bare
+    /// word is text, and text that is not empty counts as true, so the rule would fire always.
+    fn needs_condition(&mut self, operand: &Expr, ty: Ty, message: &str, previous: Option<&Expr>) {
+        if matches!(ty, Ty::Bool | Ty::Any) {
+            return;
+        }
+        let shown = show(operand);
+        let word = match operand {
+            Expr::Literal(value) => value.as_text(),
+            _ => None,
+        };
+        let help = match (word, previous) {
+            (Some(word), Some(Expr::Binary(BinaryOp::Eq, lhs, rhs, _))) => format!(
+                "to test several values, write `{} in [{}, {word}]`",
+                show(lhs),
+                show(rhs)
+            ),
+            (Some(word), _) if Role::from_word(word).is_some() => format!(
+                "`{word}` alone is the word \"{word}\"; compare one of its fields, for example `{word}.kind == process`"
+            ),
+            (Some(word), _) => match self.field_named(word) {
+                Some(path) => format!("a field is read through a name the rule binds: `{path}`"),
+                None => "a condition compares values (`==`, `has`, `in`, `<`, ...) or reads a true-or-false field".to_string(),
+            },
+            (None, _) => format!("compare it, for example `{shown} == none`"),
+        };
+        self.error(
+            Diagnostic::new(
+                codes::E0103,
+                operand.span(),
+                format!("{message}, but `{shown}` is {}", ty.describe()),
+            )
+            .label("not true or false")
+            .with_help(help),
+        );
+    }
+
+    /// `element.WORD`, or `source.WORD` / `flow.WORD`, when WORD is a field this rule can read.
+    fn field_named(&self, word: &str) -> Option<String> {
+        match self.role {
+            Role::Element => path::ELEMENT_FIELDS
+                .contains(&word)
+                .then(|| format!("element.{word}")),
+            _ if path::FLOW_FIELDS.contains(&word) => Some(format!("flow.{word}")),
+            _ if path::ELEMENT_FIELDS.contains(&word) => {
+                Some(format!("source.{word}` or `target.{word}"))
+            }
+            _ => None,
+        }
+    }
+
+    /// Refuses `target == api`: alone, a bound name is a word, never the element.
+    fn bare_role(&mut self, operand: &Expr) {
+        let Expr::Literal(value) = operand else {
+            return;
+        };
+        let Some(word) = value.as_text().filter(|w| Role::from_word(w).is_some()) else {
+            return;
+        };
+        if !matches!(value.kind, ValueKind::Ident(_)) {
+            return;
+        }
+        self.error(
+            Diagnostic::new(
+                codes::E0103,
+                operand.span(),
+                format!("`{word}` alone is the word \"{word}\", not the element"),
+            )
+            .label("compared as text")
+            .with_help(format!(
+                "compare one of its fields, for example `{word}.id == api` or `{word}.kind == process`"
+            )),
+        );
+    }
+
+    /// Refuses comparing a list with one value by `==`, `in` with a list on its left, and `has`
+    /// with a list on its right: each is never true (`==` a list is a list, not an item).
+    fn one_value(&mut self, compare: Compare, lhs: (&Expr, &Cond, Ty), rhs: (&Expr, &Cond, Ty)) {
+        let single = |ty: Ty| matches!(ty, Ty::Text | Ty::Word(_) | Ty::Int | Ty::Bool);
+        let is_path = |cond: &Cond| matches!(cond, Cond::Path(_));
+        let (message, list, value) = match compare {
+            Compare::Eq | Compare::Ne => {
+                let (list, value) = if lhs.2 == Ty::List && is_path(lhs.1) {
+                    (lhs.0, rhs)
+                } else if rhs.2 == Ty::List && is_path(rhs.1) {
+                    (rhs.0, lhs)
+                } else {
+                    return;
+                };
+                if !single(value.2) {
+                    return;
+                }
+                (
+                    format!(
+                        "`{}` compares one value, but `{}` is a list",
+                        if compare == Compare::Eq { "==" } else { "!=" },
+                        show(list)
+                    ),
+                    list,
+                    value.0,
+                )
+            }
+            Compare::In if lhs.2 == Ty::List && is_path(lhs.1) => (
+                format!("`in` tests one value, but `{}` is a list", show(lhs.0)),
+                lhs.0,
+                rhs.0,
+            ),
+            Compare::Has if rhs.2 == Ty::List && !matches!(rhs.1, Cond::Path(_)) => (
+                "`has` tests one value, but its right side is a list".to_string(),
+                lhs.0,
+                rhs.0,
+            ),
+            _ => return,
+        };
+        let items = match value {
+            Expr::Literal(Value {
+                kind: ValueKind::List(items),
+                ..
+            }) => items.iter().map(show_value).collect(),
+            other => vec![show(other)],
+        };
+        let tests: Vec<String> = items
+            .iter()
+            .map(|item| format!("{} has {item}", show(list)))
+            .collect();
+        let help = match (compare, tests.as_slice()) {
+            (Compare::Ne, [one]) => format!("write `not ({one})`"),
+            (_, [one]) => format!("write `{one}`"),
+            (Compare::In, _) => format!("write `{}`", tests.join(" or ")),
+            _ => format!(
+                "write `{}` (all of them) or `{}` (any)",
+                tests.join(" and "),
+                tests.join(" or ")
+            ),
+        };
+        self.error(
+            Diagnostic::new(codes::E0103, value.span(), message)
+                .label("never true")
+                .with_help(help),
+        );
+    }
+
+    /// Refuses a word that `kind` or a classification can never be (`source.kind == acter`,
+    /// `flow.max_classification in [confidental, restricted]`): the test would never be true.
+    fn known_words(&mut self, compare: Compare, lhs: (&Cond, Ty), rhs: &Expr) {
+        let Cond::Path(path) = lhs.0 else {
+            return;
+        };
+        let (what, words): (&str, Vec<&str>) = match (&path.field, lhs.1) {
+            (Field::Element(ElementField::Kind), _) => ("a kind of element", ElementKind::words()),
+            (_, Ty::Word(OrdKind::Classification)) => ("a classification", Classification::words()),
+            _ => return,
+        };
+        let candidates: Vec<&Value> = match (compare, rhs) {
+            (Compare::Eq | Compare::Ne, Expr::Literal(value)) => vec![value],
+            (
+                Compare::In,
+                Expr::Literal(Value {
+                    kind: ValueKind::List(items),
+                    ..
+                }),
+            ) => items.iter().collect(),
+            _ => return,
+        };
+        for value in candidates {
+            let Some(word) = value.as_text() else {
+                continue;
+            };
+            if words.contains(&word) {
+                continue;
+            }
+            self.error(
+                Diagnostic::new(
+                    codes::E0103,
+                    value.span,
+                    format!("`{word}` is not {what}, so `{}` is never it", path.text),
+                )
+                .label(format!("not {what}"))
+                .with_suggestion(word, words.iter().copied())
+                .or_help(format!("{what} is one of: {}", words.join(", "))),
+            );
         }
     }
 
