@@ -4,7 +4,7 @@
 //! pile a second error on the first.
 
 use super::eval::Cond;
-use super::path::Role;
+use super::path::{Role, SetProperties};
 use super::template::Template;
 use super::when;
 use super::RuleInfo;
@@ -94,6 +94,7 @@ fn is_builtin(pack: &str) -> bool {
 pub fn check_all(model: &Model, sink: &mut Diagnostics) -> Checked {
     let mut checked = Checked::default();
     let mut first: Map<&str, &RuleSource> = Map::default();
+    let set = SetProperties::of(model);
     let overridden: crate::Set<&str> = model
         .rules
         .iter()
@@ -105,7 +106,7 @@ pub fn check_all(model: &Model, sink: &mut Diagnostics) -> Checked {
         if is_builtin(&source.pack) && overridden.contains(id) {
             continue;
         }
-        let compiled = check(source, sink);
+        let compiled = check(source, &set, sink);
         if let Some(earlier) = first.get(id) {
             sink.push(
                 Diagnostic::new(
@@ -149,7 +150,11 @@ fn pack_name(pack: &str) -> String {
 const HEADER_KEYS: &[&str] = &["on", "when"];
 
 /// Checks one rule; `None` when it has errors.
-pub fn check(source: &RuleSource, sink: &mut Diagnostics) -> Option<CompiledRule> {
+pub fn check(
+    source: &RuleSource,
+    set: &SetProperties,
+    sink: &mut Diagnostics,
+) -> Option<CompiledRule> {
     let decl = &source.decl;
     let id = decl.id.text.as_str();
     let errors_before = sink.error_count();
@@ -210,13 +215,16 @@ pub fn check(source: &RuleSource, sink: &mut Diagnostics) -> Option<CompiledRule
 
     // Names in `when` and templates depend on the role; without one they cannot be checked.
     let (role, kinds, applies_to) = header?;
-    let when = decl.when.as_ref().map(|w| when::compile(w, role, sink));
-    let title = title_source.map(|(text, span)| Template::compile(&text, span, role, sink));
+    let when = decl
+        .when
+        .as_ref()
+        .map(|w| when::compile(w, role, set, sink));
+    let title = title_source.map(|(text, span)| Template::compile(&text, span, role, set, sink));
     let explanation =
-        explanation_source.map(|(text, span)| Template::compile(&text, span, role, sink));
+        explanation_source.map(|(text, span)| Template::compile(&text, span, role, set, sink));
     let mitigations: Vec<Option<Template>> = mitigation_sources
         .iter()
-        .map(|(text, span)| Template::compile(text, *span, role, sink))
+        .map(|(text, span)| Template::compile(text, *span, role, set, sink))
         .collect();
     if sink.error_count() > errors_before {
         return None;

@@ -278,12 +278,41 @@ impl PathSite {
     }
 }
 
+/// The custom properties a model sets somewhere, on elements and on flows: reading one of
+/// these is no mistake, however its name is spelt.
+#[derive(Debug, Default)]
+pub struct SetProperties {
+    element: crate::Set<String>,
+    flow: crate::Set<String>,
+}
+
+impl SetProperties {
+    pub fn of(model: &Model) -> SetProperties {
+        let names = |props: &crate::model::Properties| -> Vec<String> {
+            props.extra.keys().cloned().collect()
+        };
+        SetProperties {
+            element: model
+                .elements
+                .iter()
+                .flat_map(|e| names(&e.properties))
+                .collect(),
+            flow: model
+                .flows
+                .iter()
+                .flat_map(|f| names(&f.properties))
+                .collect(),
+        }
+    }
+}
+
 /// Checks a path against the rule's role and compiles it. A bare root (`target`) is allowed
 /// in templates only (the grammar never gives one to `when`).
 pub fn compile(
     segments: &[(&str, Span)],
     role: Role,
     site: PathSite,
+    set: &SetProperties,
     sink: &mut Diagnostics,
 ) -> Option<Path> {
     let text = segments
@@ -327,8 +356,8 @@ pub fn compile(
             [] => FlowField::Itself,
             [(name, span)] => {
                 let field = flow_field(name);
-                if matches!(field, FlowField::Custom(_)) {
-                    near_miss(name, *span, "a flow", FLOW_FIELDS, sink);
+                if matches!(field, FlowField::Custom(_)) && !set.flow.contains(*name) {
+                    unset_property(&text, name, *span, true, sink);
                 }
                 field
             }
@@ -355,8 +384,8 @@ pub fn compile(
         [] => ElementField::Itself,
         [(name, span)] => {
             let field = element_field(name);
-            if matches!(field, ElementField::Custom(_)) {
-                near_miss(name, *span, "an element", ELEMENT_FIELDS, sink);
+            if matches!(field, ElementField::Custom(_)) && !set.element.contains(*name) {
+                unset_property(&text, name, *span, false, sink);
             }
             field
         }
@@ -373,7 +402,15 @@ pub fn compile(
     })
 }
 
-fn near_miss(name: &str, span: Span, what: &str, known: &[&str], sink: &mut Diagnostics) {
+/// Warns about a custom property `name` that nothing in the model sets, when it is a field's
+/// name spelt one edit off (W0005) or a field of the other kind of thing (W0010, `flow.name`):
+/// then it is surely a mistake, and reads nothing.
+fn unset_property(text: &str, name: &str, span: Span, on_flow: bool, sink: &mut Diagnostics) {
+    let (what, known) = if on_flow {
+        ("a flow", FLOW_FIELDS)
+    } else {
+        ("an element", ELEMENT_FIELDS)
+    };
     if let Some(field) = known.iter().find(|field| one_edit_apart(name, field)) {
         sink.push(
             Diagnostic::new(
@@ -384,7 +421,34 @@ fn near_miss(name: &str, span: Span, what: &str, known: &[&str], sink: &mut Diag
             .label("read as a custom property, `none` when unset")
             .with_help(format!("did you mean `{field}`?")),
         );
+        return;
     }
+    let root = text.split('.').next().unwrap_or_default();
+    let help = match (on_flow, name) {
+        (_, "classification") => format!("did you mean `{root}.max_classification`?"),
+        (true, "name") => {
+            "a flow has a `label`; its ends are named `source.name` and `target.name`".to_string()
+        }
+        (true, "source" | "target") => {
+            format!("the flow's ends are bound as `{name}`: `{name}.name`, `{name}.id`")
+        }
+        (true, _) if ELEMENT_FIELDS.contains(&name) => format!(
+            "`{name}` is a field of elements: `source.{name}` or `target.{name}`"
+        ),
+        (false, _) if FLOW_FIELDS.contains(&name) => format!(
+            "`{name}` is a field of flows: `flow.{name}`, in a rule `on flow`, `on source` or `on target`"
+        ),
+        _ => return,
+    };
+    sink.push(
+        Diagnostic::new(
+            codes::W0010,
+            span,
+            format!("`{text}` reads nothing: `{name}` is not a field of {what}, and nothing in the model sets it"),
+        )
+        .label("a custom property no one sets, always `none`")
+        .with_help(help),
+    );
 }
 
 fn no_fields(

@@ -2,7 +2,7 @@
 //! `{{ path }}` holes over the same names as `when`. Checked and compiled once per rule, so an
 //! unknown name is an error at its place in the rule file, not when the rule fires.
 
-use super::path::{self, Path, PathSite, Role, Scope};
+use super::path::{self, Path, PathSite, Role, Scope, SetProperties};
 use crate::diagnostics::{codes, Diagnostic, Diagnostics};
 use crate::source::Span;
 use std::sync::Arc;
@@ -63,7 +63,13 @@ impl Locator {
 
 impl Template {
     /// Checks and compiles `text`, the value of the string literal at `span`.
-    pub fn compile(text: &str, span: Span, role: Role, sink: &mut Diagnostics) -> Option<Template> {
+    pub fn compile(
+        text: &str,
+        span: Span,
+        role: Role,
+        set: &SetProperties,
+        sink: &mut Diagnostics,
+    ) -> Option<Template> {
         let locate = Locator::new(text, span);
         let mut parts = Vec::new();
         let mut ok = true;
@@ -98,7 +104,7 @@ impl Template {
                         .iter()
                         .map(|(s, start)| (*s, locate.at(*start, start + s.len())))
                         .collect();
-                    match path::compile(&located, role, PathSite::Template, sink) {
+                    match path::compile(&located, role, PathSite::Template, set, sink) {
                         Some(path) => parts.push(Part::Path(path)),
                         None => ok = false,
                     }
@@ -209,7 +215,8 @@ mod tests {
 
     fn check(text: &str, role: Role) -> (Option<Template>, Diagnostics) {
         let mut sink = Diagnostics::new();
-        let template = Template::compile(text, span_of(text), role, &mut sink);
+        let set = SetProperties::default();
+        let template = Template::compile(text, span_of(text), role, &set, &mut sink);
         (template, sink)
     }
 

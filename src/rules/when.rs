@@ -3,7 +3,7 @@
 //! needs a condition). Custom properties are `Any` and pass every check.
 
 use super::eval::{Compare, Cond};
-use super::path::{self, ElementField, Field, PathSite, Role, Ty};
+use super::path::{self, ElementField, Field, PathSite, Role, SetProperties, Ty};
 use super::value::{word_rank, Const, OrdKind};
 use crate::diagnostics::{codes, Diagnostic, Diagnostics};
 use crate::source::Span;
@@ -18,9 +18,15 @@ use crate::vocab::{Classification, ElementKind, Level};
 const MAX_DEPTH: usize = 1000;
 
 /// Compiles `expr`; `None` when it has errors (already reported).
-pub fn compile(expr: &Expr, role: Role, sink: &mut Diagnostics) -> Option<Cond> {
+pub fn compile(
+    expr: &Expr,
+    role: Role,
+    set: &SetProperties,
+    sink: &mut Diagnostics,
+) -> Option<Cond> {
     let mut checker = Checker {
         role,
+        set,
         sink,
         failed: false,
     };
@@ -31,6 +37,7 @@ pub fn compile(expr: &Expr, role: Role, sink: &mut Diagnostics) -> Option<Cond> 
 
 struct Checker<'s> {
     role: Role,
+    set: &'s SetProperties,
     sink: &'s mut Diagnostics,
     failed: bool,
 }
@@ -66,7 +73,7 @@ impl Checker<'_> {
             Expr::Path(segments, _) => {
                 let segments: Vec<(&str, Span)> =
                     segments.iter().map(|s| (s.text.as_str(), s.span)).collect();
-                match path::compile(&segments, self.role, PathSite::When, self.sink) {
+                match path::compile(&segments, self.role, PathSite::When, self.set, self.sink) {
                     Some(path) => {
                         let ty = path.ty();
                         (Cond::Path(path), ty)
