@@ -7,7 +7,7 @@
 //
 // Conventions the rules read:
 //   tags [llm]          the element is, or directly serves, a language model
-//   fine_tuned true     (custom property) the model is trained or fine-tuned on data we supply
+//   fine_tuned true     (custom property; "true" and "yes" count too) the model is trained or fine-tuned on data we supply
 //   data [..]           on the flow to the model: what goes into its context window
 //
 // Controls for LLM systems: prompt_hardening, output_validation, content_filtering, usage_quota,
@@ -115,7 +115,7 @@ rule llm.model_artifact_supply_chain {
 rule llm.data_poisoning {
   category tampering
   on element external, process
-  when element.tags has llm and element.fine_tuned == true
+  when element.tags has llm and element.fine_tuned in [true, "true", "yes"]
   title "Poisoned training data plants behaviour in {{ element.name }}"
   explanation "{{ element.name }} is marked fine_tuned: it is trained or fine-tuned on data we supply. Whoever can get content into that data set (users, partners, a compromised pipeline) can plant biases, false facts or backdoor triggers that surface in later answers for everyone."
   mitigations [
@@ -134,7 +134,7 @@ rule llm.data_poisoning {
 rule llm.improper_output_handling {
   category elevation_of_privilege
   on source process
-  when target.tags has llm
+  when target.tags has llm and target.kind != store
   title "{{ source.name }} uses output from {{ target.name }} without validating it"
   explanation "The answer to data flow {{ flow.number }} comes back from the model {{ target.name }} to {{ source.name }}, which stores it or passes it on to other components and to people. Model output is unpredictable and can be steered by prompt injection; used as HTML, Markdown, SQL, commands, URLs or structured data without validation, it becomes cross-site scripting, injection or logic abuse downstream, with the privileges of {{ source.name }}."
   mitigations [

@@ -32,9 +32,9 @@
 rule spoofing.unauthenticated_source {
   category spoofing
   on target process, store
-  when flow.crosses_boundary and not (target.controls has authentication or flow.controls has authentication or flow.controls has mtls)
+  when flow.crosses_boundary and not (target.controls has authentication or target.controls has mtls or flow.controls has authentication or flow.controls has mtls)
   title "Anyone who reaches {{ target.name }} can pose as {{ source.name }}"
-  explanation "Data flow {{ flow.number }} from {{ source.name }} to {{ target.name }} crosses a trust boundary, and neither the flow nor {{ target.name }} declares authentication (or mtls). {{ target.name }} cannot tell {{ source.name }} from anyone else who can reach it from outside its boundary, so an attacker can send the same requests and get the same answers."
+  explanation "Data flow {{ flow.number }} from {{ source.name }} to {{ target.name }} crosses a trust boundary, and neither the flow nor {{ target.name }} declares authentication or mtls. {{ target.name }} cannot tell {{ source.name }} from anyone else who can reach it from outside its boundary, so an attacker can send the same requests and get the same answers."
   mitigations [
     "Authenticate every caller of {{ target.name }}: per-client API keys or OAuth 2.0 client credentials for systems, SSO with MFA for people, mTLS between services",
     "Reject unauthenticated requests before any processing, and record the authenticated identity with each request",
@@ -48,7 +48,7 @@ rule spoofing.unauthenticated_source {
 rule spoofing.unauthenticated_internal_call {
   category spoofing
   on target process, store
-  when source.kind == process and not flow.crosses_boundary and not (target.controls has authentication or flow.controls has authentication or flow.controls has mtls)
+  when source.kind == process and not flow.crosses_boundary and not (target.controls has authentication or target.controls has mtls or flow.controls has authentication or flow.controls has mtls)
   title "Any workload beside {{ source.name }} can call {{ target.name }} in its place"
   explanation "{{ source.name }} and {{ target.name }} are in the same trust boundary and data flow {{ flow.number }} declares no authentication or mtls, so {{ target.name }} trusts whatever reaches it over the internal network. A compromised or misconfigured neighbour can call {{ target.name }} directly, skipping every check that {{ source.name }} performs, and forge any identity headers that {{ source.name }} would normally set."
   mitigations [
@@ -130,7 +130,7 @@ rule spoofing.external_impersonation {
 rule spoofing.stolen_outbound_credentials {
   category spoofing
   on source process
-  when target.kind == external or target.controls has authentication or flow.controls has authentication or flow.controls has mtls
+  when target.kind == external or target.controls has authentication or target.controls has mtls or flow.controls has authentication or flow.controls has mtls
   title "Credentials that {{ source.name }} uses for {{ target.name }} are stolen and replayed"
   explanation "{{ source.name }} presents a secret (API key, password or client certificate) to use {{ target.name }}: either {{ target.name }} is an external service, which issues its own credentials, or the flow declares authentication. The secret lives in the configuration, environment or memory of {{ source.name }}; leaked through a repository, a log, an image layer or a compromise, it lets an attacker use {{ target.name }} as {{ source.name }} from anywhere the endpoint is reachable."
   mitigations [
@@ -169,7 +169,7 @@ rule tampering.unencrypted_channel {
   on flow
   when not flow.encrypted
   title "Attacker alters data in transit from {{ source.name }} to {{ target.name }}"
-  explanation "Data flow {{ flow.number }} is not declared encrypted: it has neither the tls nor the mtls control, and its protocol names none of HTTPS, TLS, SSH, SFTP or WSS. Anyone on the network path (a compromised host, a rogue access point, a misconfigured proxy) can change requests and responses without either end noticing."
+  explanation "Data flow {{ flow.number }} is not declared encrypted: it has neither the tls nor the mtls control, and its protocol names no encrypted channel (HTTPS, TLS, SSH, SFTP, WSS, SMTPS and the like). Anyone on the network path (a compromised host, a rogue access point, a misconfigured proxy) can change requests and responses without either end noticing."
   mitigations [
     "Carry the flow over TLS 1.2 or later (HTTPS, database TLS) and refuse plaintext connections",
     "Validate the peer certificate and hostname on the client side",

@@ -9,17 +9,64 @@ use petgraph::graph::NodeIndex;
 
 /// Controls that mean a channel is encrypted.
 const ENCRYPTING_CONTROLS: &[&str] = &["tls", "mtls"];
-/// Protocol words that mean a channel is encrypted (matched case-insensitively).
+/// Words of a protocol that name an encrypted channel (compared without case). The secure
+/// variants spelt with an `s` (`smtps`, `ldaps`) are [`PLAIN_WITH_S`]; a word that starts with
+/// `tls` or `ssl` counts too (`TLSv1.3`, `sslmode`).
 const ENCRYPTING_PROTOCOLS: &[&str] = &[
-    "https",
-    "tls",
+    "mtls",
     "ssh",
     "sftp",
-    "wss",
-    "ssl",
+    "scp",
+    "quic",
+    "h3",
+    "dtls",
+    "starttls",
     "ipsec",
     "wireguard",
 ];
+/// Protocols whose name with an `s` added is their TLS variant (`https`, `smtps`, `grpcs`).
+const PLAIN_WITH_S: &[&str] = &[
+    "http", "ftp", "smtp", "imap", "pop3", "ldap", "amqp", "mqtt", "grpc", "ws", "nntp", "irc",
+];
+/// Words that say a protocol is not encrypted after all: `HTTP (no TLS)`, `TLS disabled`.
+const NEGATIONS: &[&str] = &[
+    "no",
+    "not",
+    "without",
+    "plain",
+    "plaintext",
+    "cleartext",
+    "unencrypted",
+    "disabled",
+    "off",
+    "optional",
+];
+
+/// Whether a flow's protocol says its channel is encrypted: one of its words names an
+/// encrypted protocol (`HTTPS/REST`, `gRPC over TLS`, `SMTPS`, `HTTP/3`), and none says
+/// otherwise (`HTTP (no TLS)`).
+fn protocol_encrypted(protocol: &str) -> bool {
+    let words = || {
+        protocol
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|word| !word.is_empty())
+    };
+    let among = |word: &str, list: &[&str]| list.iter().any(|w| word.eq_ignore_ascii_case(w));
+    let starts = |word: &str, prefix: &str| {
+        word.get(..prefix.len())
+            .is_some_and(|start| start.eq_ignore_ascii_case(prefix))
+    };
+    let encrypting = |word: &str| {
+        among(word, ENCRYPTING_PROTOCOLS)
+            || starts(word, "tls")
+            || starts(word, "ssl")
+            || word.len() > 1
+                && word.ends_with(['s', 'S'])
+                && among(word.get(..word.len() - 1).unwrap_or_default(), PLAIN_WITH_S)
+    };
+    let http3 = contains_ignoring_case(protocol, "http/3");
+    (http3 || words().any(encrypting)) && !words().any(|word| among(word, NEGATIONS))
+}
 
 /// What the flows need to know of their endpoints, in small lists read in the flows' order: at
 /// 100,000 elements, visiting each flow's two elements where they lie missed the cache four
@@ -77,9 +124,7 @@ pub fn derive(model: &mut Model) {
             .controls
             .iter()
             .any(|c| ENCRYPTING_CONTROLS.contains(&c.as_str()))
-            || ENCRYPTING_PROTOCOLS
-                .iter()
-                .any(|word| contains_ignoring_case(protocol, word));
+            || protocol_encrypted(protocol);
         flow.max_classification = flow
             .data
             .iter()
@@ -143,5 +188,58 @@ pub fn hints(decls: &Decls, model: &Model, sink: &mut Diagnostics) {
                 .label("an LLM")
                 .with_help("add `use llm` to get threats for prompt injection, output handling and data sent to the model"),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::protocol_encrypted;
+
+    #[test]
+    fn a_protocol_is_encrypted_when_a_word_says_so_and_none_says_otherwise() {
+        for encrypted in [
+            "HTTPS",
+            "HTTPS/REST",
+            "gRPC over TLS",
+            "Native/TLS",
+            "TLSv1.3",
+            "SSL/TLS",
+            "PostgreSQL (sslmode=require)",
+            "SSH",
+            "SFTP",
+            "wss",
+            "SMTPS",
+            "LDAPS",
+            "FTPS",
+            "IMAPS",
+            "AMQPS",
+            "MQTTS",
+            "gRPCs",
+            "HTTP/3",
+            "QUIC",
+            "mTLS",
+            "SMTP with STARTTLS",
+            "IPsec tunnel",
+            "WireGuard",
+        ] {
+            assert!(protocol_encrypted(encrypted), "{encrypted}");
+        }
+        for plain in [
+            "",
+            "HTTP",
+            "HTTP (no TLS)",
+            "plain HTTP, TLS disabled",
+            "ODBC",
+            "SMTP",
+            "gRPC",
+            "FTP",
+            "Node RPC",
+            "TLS optional",
+            "s",
+            "WebSocket",
+            "Postgres without SSL",
+        ] {
+            assert!(!protocol_encrypted(plain), "{plain}");
+        }
     }
 }
