@@ -456,11 +456,11 @@ impl LoadState<'_> {
             let (label, help) = match &self.options.include_root {
                 None => (
                     "points outside the directory of the root file".to_string(),
-                    "a model may only read files below its own directory; pass `--allow-outside-includes` if you trust it".to_string(),
+                    "a model may only read files below its own directory; name the folder it may read with `--include-root DIR` (the folder of your models, as a folder build does), or pass `--allow-outside-includes` if you trust it".to_string(),
                 ),
                 Some(folder) => (
-                    format!("points outside {}, the folder being built", folder.display()),
-                    "a model in a folder may read any file in that folder; pass `--allow-outside-includes` if you trust it".to_string(),
+                    format!("points outside {}, the folder includes may read", folder.display()),
+                    "a model in a folder build may read any file in that folder (or under `--include-root DIR`); pass `--allow-outside-includes` if you trust it".to_string(),
                 ),
             };
             self.sink.push(

@@ -272,6 +272,11 @@ pub struct SharedOptions {
     /// Let `include` and `use` read files outside the root file's directory
     #[arg(long)]
     pub allow_outside_includes: bool,
+    /// Let `include` and `use` read any file under DIR (by default, the root file's directory;
+    /// for a folder given to `build` or `check`, that folder), as a model of a folder build
+    /// that includes `../shared/common.tm` needs when checked on its own
+    #[arg(long, value_name = "DIR")]
+    pub include_root: Option<PathBuf>,
     /// Deepest nesting of blocks, lists, parentheses, `not`s and includes (at most 1000)
     #[arg(long, value_name = "N", default_value_t = 64, value_parser = super::depth_limit())]
     pub max_depth: usize,

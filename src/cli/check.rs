@@ -27,7 +27,7 @@ pub fn options(shared: &SharedOptions) -> Result<Options, String> {
                 max_string_length: shared.max_string_length,
             },
             allow_outside_includes: shared.allow_outside_includes,
-            include_root: None,
+            include_root: shared.include_root.clone(),
             max_file_size: shared.max_file_size,
             max_files: shared.max_files,
         },
@@ -71,7 +71,8 @@ pub fn compile_in_folder(
     options: &Options,
     folder: Option<&Path>,
 ) -> Result<Compilation, i32> {
-    let Some(folder) = folder else {
+    // `--include-root` says it for every model.
+    let Some(folder) = folder.filter(|_| options.load.include_root.is_none()) else {
         return compile_file(file, options);
     };
     let mut options = options.clone();

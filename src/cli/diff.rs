@@ -5,7 +5,7 @@ use super::args::{DiffArgs, Format};
 use super::check::{fails, options, print_human, tally};
 use super::fs::FsLoader;
 use super::{FAILED, OK, USAGE};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use tmc::compile::{compile, Compilation, Options};
 use tmc::diagnostics::printable;
@@ -14,21 +14,30 @@ use tmc::load::Loader;
 /// Reads files as they were at a git revision: `git -C DIR show REV:./NAME` for the file NAME
 /// in folder DIR, so includes are taken from the same revision as the root, and a path works
 /// whether it is relative or absolute and wherever tmc runs (CI passes `$GITHUB_WORKSPACE/...`).
+/// A folder the working tree no longer has (the change moved or renamed it) is read by its
+/// path from the top of the repository instead.
 struct GitLoader {
     revision: String,
+    /// The repository's top folder, found from the root file's folder when first needed.
+    top: std::cell::OnceCell<Option<PathBuf>>,
+    /// The root file's folder, where the repository is looked for.
+    start: PathBuf,
 }
 
-impl Loader for GitLoader {
-    fn read(&self, path: &Path) -> Result<Vec<u8>, String> {
-        let folder = match path.parent() {
-            Some(folder) if !folder.as_os_str().is_empty() => folder,
-            _ => Path::new("."),
-        };
-        let name = path.file_name().unwrap_or_default().to_string_lossy();
+impl GitLoader {
+    fn new(revision: &str, root: &Path) -> GitLoader {
+        GitLoader {
+            revision: revision.to_string(),
+            top: std::cell::OnceCell::new(),
+            start: folder_of(root).to_path_buf(),
+        }
+    }
+
+    fn show(&self, folder: &Path, name: &str) -> Result<Vec<u8>, String> {
         let output = Command::new("git")
             .arg("-C")
             .arg(folder)
-            .args(["show", &format!("{}:./{name}", self.revision)])
+            .args(["show", &format!("{}:{name}", self.revision)])
             .output()
             .map_err(|e| format!("cannot run git: {e}"))?;
         if output.status.success() {
@@ -36,6 +45,48 @@ impl Loader for GitLoader {
         } else {
             Err(String::from_utf8_lossy(&output.stderr).trim().to_string())
         }
+    }
+
+    /// `path` from the top of the repository, worked out without the disk (its folder is
+    /// gone); `None` outside the repository.
+    fn path_in_repository(&self, path: &Path) -> Option<String> {
+        let top = self.top.get_or_init(|| {
+            let output = Command::new("git")
+                .arg("-C")
+                .arg(&self.start)
+                .args(["rev-parse", "--show-toplevel"])
+                .output()
+                .ok()
+                .filter(|output| output.status.success())?;
+            let text = String::from_utf8(output.stdout).ok()?;
+            Some(PathBuf::from(text.trim_end_matches(['\n', '\r'])))
+        });
+        let absolute = std::env::current_dir().ok()?.join(path);
+        let inside = tmc::load::normalize(&absolute);
+        let relative = inside.strip_prefix(top.as_ref()?).ok()?;
+        let parts: Vec<_> = relative.iter().map(|p| p.to_string_lossy()).collect();
+        Some(parts.join("/"))
+    }
+}
+
+fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(folder) if !folder.as_os_str().is_empty() => folder,
+        _ => Path::new("."),
+    }
+}
+
+impl Loader for GitLoader {
+    fn read(&self, path: &Path) -> Result<Vec<u8>, String> {
+        let folder = folder_of(path);
+        if !folder.is_dir() {
+            // `REV:PATH` without `./` is PATH from the top of the repository.
+            if let Some(name) = self.path_in_repository(path) {
+                return self.show(&self.start, &name);
+            }
+        }
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        self.show(folder, &format!("./{name}"))
     }
 }
 
@@ -71,9 +122,7 @@ pub fn diff(args: &DiffArgs) -> i32 {
             return USAGE;
         }
         (Some(revision), [file]) => {
-            let git = GitLoader {
-                revision: revision.clone(),
-            };
+            let git = GitLoader::new(revision, file);
             (
                 compile_side(
                     &format!("{revision}:{}", file.display()),

@@ -1281,7 +1281,7 @@ fn models_in_a_folder_share_files_within_it() {
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let err = stderr(&output);
     assert!(
-        err.contains("E0008") && err.contains("the folder being built"),
+        err.contains("E0008") && err.contains("the folder includes may read"),
         "{err}"
     );
 }

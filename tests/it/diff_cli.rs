@@ -637,3 +637,73 @@ fn diff_deny_warnings_fails_on_the_new_versions_warnings() {
     let (code, _, stderr) = run(tmc().arg("diff").arg(&clean).arg(&warned));
     assert_eq!(code, Some(0), "{stderr}");
 }
+
+/// A change that moves the folder of a model's includes (`git mv models/shared models/common`)
+/// still diffs: the old include is read from git by its path in the repository, though the
+/// working tree no longer has that folder. And a model of a folder build that includes a
+/// sibling folder's file is checked and diffed on its own with `--include-root`.
+#[test]
+fn diff_base_reads_moved_folders_and_sibling_includes() {
+    let dir = scratch("diff-git-moved");
+    let git = |args: &[&str]| {
+        let output = std::process::Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            output.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    };
+    let write = |path: &str, text: &str| {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().unwrap_or(&dir)).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(&path, text).unwrap_or_else(|e| panic!("{e}"));
+    };
+    write("models/shared/actors.tm", "actor customer \"Customer\"\n");
+    write(
+        "models/shop/shop.tm",
+        "model \"Shop\"\ninclude \"../shared/actors.tm\"\nprocess web \"Web\"\ncustomer -> web \"Buys\"\n",
+    );
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "v1"]);
+    // On its own, the model may not read its sibling folder; `--include-root` lets it.
+    let (code, _, stderr) = run(tmc()
+        .current_dir(&dir)
+        .args(["check", "models/shop/shop.tm"]));
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("E0008") && stderr.contains("--include-root"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = run(tmc().current_dir(&dir).args([
+        "check",
+        "--include-root",
+        "models",
+        "models/shop/shop.tm",
+    ]));
+    assert_eq!(code, Some(0), "{stderr}");
+
+    git(&["mv", "models/shared", "models/common"]);
+    let moved = std::fs::read_to_string(dir.join("models/shop/shop.tm"))
+        .unwrap_or_default()
+        .replace("../shared/", "../common/");
+    write("models/shop/shop.tm", &moved);
+    let (code, stdout, stderr) = run(tmc().current_dir(&dir).args([
+        "diff",
+        "--include-root",
+        "models",
+        "--base",
+        "HEAD",
+        "models/shop/shop.tm",
+    ]));
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stdout.contains("No threats were added, removed or changed"),
+        "{stdout}"
+    );
+}
