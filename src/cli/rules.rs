@@ -199,6 +199,16 @@ pub fn explain(args: &ExplainArgs) -> i32 {
     let rules = catalogue.rules();
     let Some((rule, sources)) = rules.iter().find(|(rule, _)| rule.id == args.rule) else {
         catalogue.report();
+        let declared = catalogue.compilations.iter().any(|compilation| {
+            (compilation.model.rules.iter()).any(|source| source.decl.id.text == args.rule)
+        });
+        if declared {
+            errln!(
+                "error: the rule `{}` has errors (shown above); fix them to explain it",
+                printable(&args.rule)
+            );
+            return FAILED;
+        }
         errln!("error: there is no rule `{}`", args.rule);
         match closest(&args.rule, rules.iter().map(|(r, _)| r.id.as_str())) {
             Some(best) => errln!("help: did you mean `{best}`?"),

@@ -210,6 +210,39 @@ pub fn check(
             "title \"Attacker spoofs {{ source.name }}\"",
         ));
     }
+    if let (Some(explanation), Some(description)) = (p.get("explanation"), p.get("description")) {
+        sink.push(
+            Diagnostic::new(
+                codes::W0002,
+                description.key.span,
+                "`description` is another name for `explanation`, which is set too",
+            )
+            .label("ignored")
+            .with_secondary(explanation.key.span, "this one is used")
+            .with_help("keep one of them"),
+        );
+    }
+    for (key, text, span) in text_property(&p, "title")
+        .map(|(text, span)| ("title", text, span))
+        .into_iter()
+        .chain(
+            p.list("mitigations")
+                .into_iter()
+                .map(|(text, span)| ("mitigations", text, span)),
+        )
+    {
+        if text.trim().is_empty() {
+            sink.push(
+                Diagnostic::new(codes::E0017, span, format!("an empty text in `{key}`"))
+                    .label("nothing to show")
+                    .with_help(if key == "title" {
+                        "write what goes wrong: `title \"Attacker spoofs {{ source.name }}\"`"
+                    } else {
+                        "remove the empty item, or write the mitigation"
+                    }),
+            );
+        }
+    }
     let explanation_source = text_property(&p, "explanation").or(text_property(&p, "description"));
     let mitigation_sources = p.list("mitigations");
 

@@ -43,9 +43,17 @@ struct Locator {
 impl Locator {
     fn new(text: &str, span: Span) -> Locator {
         let written = span.end().saturating_sub(span.start());
+        // Six more bytes written than read is a one-line `"""..."""`, or a `"..."` whose
+        // escapes took four bytes away: four one-byte escapes (which leave a `"`, a `\` or a
+        // control character) or a `\u{..}` (which leaves a character past ASCII, or takes
+        // five or more). Text with none of those was not escaped.
+        let unescaped = || {
+            text.bytes()
+                .all(|b| b.is_ascii() && !b.is_ascii_control() && b != b'"' && b != b'\\')
+        };
         let base = if written == text.len() + 2 {
             Some(span.start() + 1)
-        } else if written == text.len() + 6 {
+        } else if written == text.len() + 6 && unescaped() {
             Some(span.start() + 3)
         } else {
             None
@@ -218,6 +226,25 @@ mod tests {
         let set = SetProperties::default();
         let template = Template::compile(text, span_of(text), role, &set, &mut sink);
         (template, sink)
+    }
+
+    /// A `"..."` whose escapes took four bytes away is as long as a one-line `"""..."""`; the
+    /// caret must not be put two columns off in it.
+    #[test]
+    fn escaped_text_points_at_the_whole_string() {
+        let whole = |written: usize| Span::new(FileId(0), 10, 10 + written);
+        // `"Set \"a\" and \"b\" {{ x }}"`: 4 escapes.
+        let escaped = "Set \"a\" and \"b\" {{ x }}";
+        let locate = Locator::new(escaped, whole(escaped.len() + 6));
+        assert_eq!(locate.at(3, 5), whole(escaped.len() + 6));
+        // `"caf\u{e9} {{ x }}"`: one escape, four bytes shorter.
+        let accented = "caf\u{e9} {{ x }}";
+        let locate = Locator::new(accented, whole(accented.len() + 6));
+        assert_eq!(locate.at(0, 1), whole(accented.len() + 6));
+        // `"""plain {{ x }}"""`: exact.
+        let plain = "plain {{ x }}";
+        let locate = Locator::new(plain, whole(plain.len() + 6));
+        assert_eq!(locate.at(6, 8), Span::new(FileId(0), 19, 21));
     }
 
     #[test]

@@ -215,6 +215,24 @@ fn explain_prints_a_rule_with_its_location() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(output.status.code(), Some(2), "a usage error");
     assert!(stderr(&output).contains("did you mean `shop.dos.flood`?"));
+
+    // A rule the model declares with errors is not "no rule": its errors are the answer.
+    let dir = scratch("explain-broken");
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let model = dir.join("m.tm");
+    let text = "process api \"API\"\nrule custom.t {\n  category spoofing\n  on element process\n  title \"{{ element.nmae }} {{ source.name }}\"\n}\n";
+    std::fs::write(&model, text).unwrap_or_else(|e| panic!("{e}"));
+    let output = tmc()
+        .args(["explain", "custom.t", "--model"])
+        .arg(&model)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("E0105") && err.contains("the rule `custom.t` has errors"),
+        "{err}"
+    );
 }
 
 /// A model's rules are listed under the pack `model`, and what the model writes reaches the
