@@ -507,7 +507,17 @@ impl LoadState<'_> {
                         format!("cannot read `{}`: {reason}", path.value),
                     )
                     .label(format!("looked for {}", target.display()))
-                    .with_help("paths are relative to the file that names them"),
+                    .with_help(
+                        match STDLIB
+                            .iter()
+                            .find(|(pack, _)| path.value.trim_end_matches(".tm") == *pack)
+                        {
+                            Some((pack, _)) => {
+                                format!("the built-in pack is named without quotes: `use {pack}`")
+                            }
+                            None => "paths are relative to the file that names them".to_string(),
+                        },
+                    ),
                 );
             }
         }

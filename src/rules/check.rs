@@ -165,6 +165,24 @@ pub fn check(
         .partition(|p| props::RULE.iter().any(|(key, _)| *key == p.key.text));
     for property in &unknown {
         let key = property.key.text.as_str();
+        if HEADER_KEYS.contains(&key) {
+            // `on "target process"`, `when [..]`: the statement, written as a property.
+            let example = match property.value.as_text() {
+                Some(text) => format!("{key} {text}"),
+                None if key == "on" => "on target process, store".to_string(),
+                None => "when flow.crosses_boundary".to_string(),
+            };
+            sink.push(
+                Diagnostic::new(
+                    codes::E0101,
+                    property.value.span,
+                    format!("`{key}` is followed by words, not a string or a list"),
+                )
+                .label("not quoted, not in brackets")
+                .with_help(format!("write it without quotes or brackets: `{example}`")),
+            );
+            continue;
+        }
         let candidates = props::RULE
             .iter()
             .map(|(key, _)| *key)
@@ -353,7 +371,10 @@ fn missing(decl: &RuleDecl, key: &str, example: &str) -> Diagnostic {
 /// Checks `on ROLE KINDS`: the role, the kinds, and what the rule applies to in words.
 fn on(decl: &RuleDecl, sink: &mut Diagnostics) -> Option<(Role, Kinds, String)> {
     let Some(on) = &decl.on else {
-        sink.push(missing(decl, "on", "on target process, store"));
+        // `on "..."` was reported as written wrongly: it is not missing.
+        if !decl.properties.iter().any(|p| p.key.text == "on") {
+            sink.push(missing(decl, "on", "on target process, store"));
+        }
         return None;
     };
     let role_word = on.role.text.as_str();
