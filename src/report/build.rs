@@ -173,17 +173,7 @@ fn views(
             controls: element.properties.controls.clone(),
             stores: element.stores.iter().map(|d| ids.data(d)).collect(),
             internet_facing: element.internet_facing,
-            properties: element
-                .properties
-                .extra
-                .iter()
-                .map(|(k, v)| {
-                    (
-                        k.clone(),
-                        serde_json::to_value(v).unwrap_or(serde_json::Value::Null),
-                    )
-                })
-                .collect(),
+            properties: custom_properties(&element.properties),
             source_span: source_span(sources, element.span),
         })
         .collect();
@@ -212,16 +202,31 @@ fn views(
             target: ids.element(flow.target),
             label: flow.label.clone(),
             protocol: flow.protocol.clone(),
+            description: flow.properties.description.clone(),
             data: flow.data.iter().map(|d| ids.data(d)).collect(),
             controls: flow.properties.controls.clone(),
             tags: flow.properties.tags.clone(),
             reverse_of: flow.reverse_of.and_then(|r| ids.flow(r)),
             crosses_boundary: flow.crosses_boundary,
+            encrypted: flow.encrypted,
             max_classification: flow.max_classification,
+            properties: custom_properties(&flow.properties),
             source_span: source_span(sources, flow.span),
         })
         .collect();
     (elements, data, flows)
+}
+
+/// The keys the language does not know, as JSON values.
+fn custom_properties(
+    properties: &crate::model::Properties,
+) -> indexmap::IndexMap<String, serde_json::Value> {
+    (properties.extra.iter())
+        .map(|(key, value)| {
+            let value = serde_json::to_value(value).unwrap_or(serde_json::Value::Null);
+            (key.clone(), value)
+        })
+        .collect()
 }
 
 /// Each rule's shared id (by its address) and how many threats it gave.

@@ -148,6 +148,19 @@ impl<'a> Record<'a> {
         }
     }
 
+    /// The custom properties: `{}` without any (nearly always), else through `Serialize`.
+    fn properties(
+        &mut self,
+        properties: &indexmap::IndexMap<String, serde_json::Value>,
+    ) -> io::Result<()> {
+        if properties.is_empty() {
+            self.key(key!("properties")).extend_from_slice(b"{}");
+            Ok(())
+        } else {
+            self.serialized(key!("properties"), Some(properties))
+        }
+    }
+
     fn end(self) {
         self.out.push(b'}');
     }
@@ -170,11 +183,7 @@ fn write_element(out: &mut Vec<u8>, element: &ElementView) -> io::Result<()> {
     record.strings(key!("controls"), &element.controls);
     record.strings(key!("stores"), &element.stores);
     record.boolean(key!("internet_facing"), element.internet_facing);
-    if element.properties.is_empty() {
-        record.key(key!("properties")).extend_from_slice(b"{}");
-    } else {
-        record.serialized(key!("properties"), Some(&element.properties))?;
-    }
+    record.properties(&element.properties)?;
     source_span(record.key(key!("source_span")), &element.source_span);
     record.end();
     Ok(())
@@ -190,15 +199,18 @@ fn write_flow(out: &mut Vec<u8>, flow: &FlowView) -> io::Result<()> {
     record.string(key!("target"), &flow.target);
     record.optional(key!("label"), flow.label.as_deref());
     record.optional(key!("protocol"), flow.protocol.as_deref());
+    record.optional(key!("description"), flow.description.as_deref());
     record.strings(key!("data"), &flow.data);
     record.strings(key!("controls"), &flow.controls);
     record.strings(key!("tags"), &flow.tags);
     record.optional(key!("reverse_of"), flow.reverse_of.as_deref());
     record.boolean(key!("crosses_boundary"), flow.crosses_boundary);
+    record.boolean(key!("encrypted"), flow.encrypted);
     record.optional(
         key!("max_classification"),
         flow.max_classification.map(|c| c.word()),
     );
+    record.properties(&flow.properties)?;
     source_span(record.key(key!("source_span")), &flow.source_span);
     record.end();
     Ok(())

@@ -88,13 +88,18 @@ pub struct FlowView {
     pub target: Arc<str>,
     pub label: Option<String>,
     pub protocol: Option<String>,
+    pub description: Option<String>,
     pub data: Vec<Arc<str>>,
     pub controls: Vec<String>,
     pub tags: Vec<String>,
     /// Id of the flow declared with it by `<->`, if any.
     pub reverse_of: Option<Arc<str>>,
     pub crosses_boundary: bool,
+    /// Derived: a `tls`/`mtls` control, or a protocol that names an encrypted channel.
+    pub encrypted: bool,
     pub max_classification: Option<Classification>,
+    /// Keys the language does not know, kept verbatim for rules and for users.
+    pub properties: IndexMap<String, serde_json::Value>,
     pub source_span: SourceSpan,
 }
 

@@ -1583,3 +1583,29 @@ fn a_folder_check_reports_include_cycles_and_keeps_parts_of_broken_models() {
     assert!(text.contains("main.tm: failed"), "{text}");
     assert!(!text.contains("part.tm:"), "{text}");
 }
+
+/// A flow's description and custom properties reach threats.json (language.md: any other key
+/// is kept and listed under `properties`), with whether tmc judged the flow encrypted.
+#[test]
+fn a_flows_description_and_custom_properties_are_in_the_json() {
+    let dir = scratch("flow-properties");
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let model = dir.join("m.tm");
+    let text = "process u \"U\"\nprocess p \"P\"\nu -> p \"push\" { protocol \"SMTPS\"; description \"Nightly export\"; auth_method \"mTLS\"; retries 3 }\n";
+    std::fs::write(&model, text).unwrap_or_else(|e| panic!("{e}"));
+    let out = dir.join("out");
+    let output = tmc()
+        .args(["build", "--emit", "json", "-o"])
+        .arg(&out)
+        .arg(&model)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let json = std::fs::read_to_string(out.join("threats.json")).unwrap_or_else(|e| panic!("{e}"));
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}"));
+    let flow = &report["flows"][0];
+    assert_eq!(flow["description"], "Nightly export", "{flow}");
+    assert_eq!(flow["encrypted"], true, "{flow}");
+    assert_eq!(flow["properties"]["auth_method"], "mTLS", "{flow}");
+    assert_eq!(flow["properties"]["retries"], 3, "{flow}");
+}

@@ -57,12 +57,15 @@ fn flow(number: usize, source: &str, target: &str, label: Option<&str>, line: us
         target: target.into(),
         label: label.map(Into::into),
         protocol: None,
+        description: None,
         data: Vec::new(),
         controls: Vec::new(),
         tags: Vec::new(),
         reverse_of: None,
         crosses_boundary: false,
+        encrypted: false,
         max_classification: None,
+        properties: Default::default(),
         source_span: span(FILE, line, 1, 40),
     }
 }
