@@ -608,7 +608,8 @@ fn artifact_uri(file: &str) -> (String, bool) {
     while let Some(rest) = path.strip_prefix("./") {
         path = rest;
     }
-    let drive = path.as_bytes().get(1) == Some(&b':')
+    // `C:/x` (a Windows path, its `\\` made `/`); `c:model.tm` is a relative file name.
+    let drive = path.as_bytes().get(1..3) == Some(b":/")
         && path.as_bytes().first().is_some_and(u8::is_ascii_alphabetic);
     let encoded = percent_encode(path);
     if path.starts_with('/') {
@@ -616,7 +617,8 @@ fn artifact_uri(file: &str) -> (String, bool) {
     } else if drive {
         (format!("file:///{encoded}"), false)
     } else {
-        (encoded, true)
+        // A `:` in a relative reference would read as a scheme (`team:a.tm`): encoded.
+        (encoded.replace(':', "%3A"), true)
     }
 }
 
@@ -783,6 +785,8 @@ mod tests {
             ("file:///C:/x/a.tm".into(), false)
         );
         assert_eq!(artifact_uri("é.tm"), ("%C3%A9.tm".into(), true));
+        assert_eq!(artifact_uri("team:a.tm"), ("team%3Aa.tm".into(), true));
+        assert_eq!(artifact_uri("c:model.tm"), ("c%3Amodel.tm".into(), true));
     }
 
     #[test]
