@@ -61,6 +61,22 @@ rule spoofing.unauthenticated_internal_call {
   references ["CWE-306", "CWE-940", "CAPEC-179"]
 }
 
+rule spoofing.unauthenticated_internal_user {
+  category spoofing
+  on target process, store
+  when source.kind == actor and not flow.crosses_boundary and not (target.controls has authentication or target.controls has mtls or flow.controls has authentication or flow.controls has mtls)
+  title "Anyone on the network of {{ source.name }} can use {{ target.name }} as them"
+  explanation "{{ source.name }} reaches {{ target.name }} from inside its trust boundary, and neither data flow {{ flow.number }} nor {{ target.name }} declares authentication. {{ target.name }} cannot tell {{ source.name }} from any other person or host on that network: a visitor, a contractor or a compromised laptop can do what {{ source.name }} does, and nothing records who did it."
+  mitigations [
+    "Require sign-in to {{ target.name }} through the organisation's SSO with MFA, on the internal network too",
+    "Give each person their own account; no shared logins",
+    "Limit network access to {{ target.name }} to the people and devices that need it (an identity-aware proxy, VPN groups)",
+  ]
+  impact high
+  likelihood medium
+  references ["CWE-306", "CWE-287", "CAPEC-115"]
+}
+
 rule spoofing.process_impersonation {
   category spoofing
   on element process
