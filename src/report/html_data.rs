@@ -10,21 +10,23 @@
 //!  "categories": [[word, name]...],     Category::ALL
 //!  "threats": [[title, id, component, flow, category, severity, likelihood, impact, status,
 //!               explanation, mitigations, reasons, references, rule]...],
-//!  "lists": [[text...]...], "rules": [id...]}
+//!  "lists": [[text...]...], "pieces": [text...], "rules": [id...]}
 //! ```
 //!
-//! `flow` is the flow's number or 0; `mitigations` is an index into `lists` when the threat
-//! shares its list, else the list itself; `reasons` and `references` are indexes into `lists`;
-//! `rule` is an index into `rules`, or null for a hand-written threat. Every text a row shows is
-//! given whole, as the row of a smaller page writes it.
+//! `title` and `explanation` are lists of pieces, joined: a number is an index into `pieces`
+//! (the rules' own text, the same for every threat of a rule: most of a large page written
+//! once), a string is text from the model. `flow` is the flow's number or 0; `mitigations` is
+//! an index into `lists` when the threat shares its list, else the list itself; `reasons` and
+//! `references` are indexes into `lists`; `rule` is an index into `rules`, or null for a
+//! hand-written threat.
 //!
 //! Invariant: the bytes hold no `<` (it is written `\u003c`, the same string to JSON), so no
 //! text from the model can end the script element or open a comment in it.
 
 use super::escape;
-use super::shared::PerLiteral;
 use super::summary::{status_name, SEVERITIES};
-use super::view::{MitigationList, Report};
+use super::view::{MitigationList, Report, Text};
+use crate::rules::text::Origin;
 use crate::vocab::{Category, Level, Status};
 use crate::Map;
 use std::io::{self, Write};
@@ -73,7 +75,7 @@ pub(super) fn write<'a>(
     }
     buffer.extend_from_slice(b"],\"threats\":[");
 
-    let mut literals = PerLiteral::<Vec<u8>>::default();
+    let mut pieces = Pieces::default();
     let mut lists = Lists::default();
     // Rule ids by first use: the order the data lists them in.
     let mut rules: Map<&str, usize> = Map::default();
@@ -85,7 +87,7 @@ pub(super) fn write<'a>(
         }
         let (component, flow) = component(threat);
         buffer.push(b'[');
-        literals.json_string(&mut buffer, &threat.title);
+        pieces.write(&mut buffer, &threat.title);
         buffer.push(b',');
         string(&mut buffer, &threat.id);
         buffer.push(b',');
@@ -105,7 +107,7 @@ pub(super) fn write<'a>(
         };
         number(&mut buffer, status);
         buffer.push(b',');
-        literals.json_string(&mut buffer, &threat.explanation);
+        pieces.write(&mut buffer, &threat.explanation);
         buffer.push(b',');
         match threat.mitigations.kept() {
             Some(list) if std::sync::Arc::strong_count(list) >= 2 => {
@@ -151,6 +153,17 @@ pub(super) fn write<'a>(
             buffer.clear();
         }
     }
+    buffer.extend_from_slice(b"],\"pieces\":[");
+    for (i, piece) in pieces.texts.iter().enumerate() {
+        if i > 0 {
+            buffer.push(b',');
+        }
+        buffer.extend_from_slice(piece);
+        if buffer.len() >= FLUSH_AT {
+            write_guarded(&buffer, out)?;
+            buffer.clear();
+        }
+    }
     buffer.extend_from_slice(b"],\"rules\":[");
     for (i, rule) in rule_ids.iter().enumerate() {
         if i > 0 {
@@ -162,6 +175,47 @@ pub(super) fn write<'a>(
     write_guarded(&buffer, out)
 }
 
+/// The rules' own text in titles and explanations, each piece once.
+#[derive(Default)]
+struct Pieces {
+    /// Each piece as a JSON string.
+    texts: Vec<Vec<u8>>,
+    /// By the piece's address and length (the rules' templates outlive the writing).
+    by_address: Map<(usize, usize), usize>,
+}
+
+impl Pieces {
+    /// `text` as a list of pieces: the index of each of the rule's own, the model's as strings.
+    fn write(&mut self, out: &mut Vec<u8>, text: &Text) {
+        out.push(b'[');
+        let mut first = true;
+        text.pieces_marked(|piece, origin| {
+            if piece.is_empty() {
+                return;
+            }
+            if !first {
+                out.push(b',');
+            }
+            first = false;
+            match origin {
+                Origin::Template => {
+                    let texts = &mut self.texts;
+                    let key = (piece.as_ptr() as usize, piece.len());
+                    let at = *self.by_address.entry(key).or_insert_with(|| {
+                        let mut text = Vec::new();
+                        string(&mut text, piece);
+                        texts.push(text);
+                        texts.len() - 1
+                    });
+                    number(out, at);
+                }
+                Origin::Model => string(out, piece),
+            }
+        });
+        out.push(b']');
+    }
+}
+
 /// The lists of texts the threats point into, each once.
 #[derive(Default)]
 struct Lists<'a> {
@@ -169,7 +223,9 @@ struct Lists<'a> {
     texts: Vec<Vec<u8>>,
     /// Shared mitigation lists, by address (as `shared::PerList` keys them).
     by_address: Map<usize, usize>,
-    /// Other lists, by content.
+    /// Severity reasons and references, by the address of the list many threats share, and
+    /// by content (a list of its own may say what another says).
+    by_list: Map<usize, usize>,
     by_content: Map<&'a [String], usize>,
 }
 
@@ -182,14 +238,20 @@ impl<'a> Lists<'a> {
         })
     }
 
-    fn of(&mut self, list: &'a [String]) -> usize {
+    fn of(&mut self, list: &'a std::sync::Arc<[String]>) -> usize {
+        let address = std::sync::Arc::as_ptr(list).cast::<u8>() as usize;
+        if let Some(at) = self.by_list.get(&address) {
+            return *at;
+        }
         let texts = &mut self.texts;
-        *self.by_content.entry(list).or_insert_with(|| {
+        let at = *self.by_content.entry(list).or_insert_with(|| {
             let mut text = Vec::new();
             array(&mut text, &MitigationList::Rendered(list));
             texts.push(text);
             texts.len() - 1
-        })
+        });
+        self.by_list.insert(address, at);
+        at
     }
 }
 
