@@ -143,27 +143,9 @@ pub(super) fn write<'a>(
         }
     }
     buffer.extend_from_slice(b"],\"lists\":[");
-    for (i, list) in lists.texts.iter().enumerate() {
-        if i > 0 {
-            buffer.push(b',');
-        }
-        buffer.extend_from_slice(list);
-        if buffer.len() >= FLUSH_AT {
-            write_guarded(&buffer, out)?;
-            buffer.clear();
-        }
-    }
+    table(&mut buffer, &lists.texts, out)?;
     buffer.extend_from_slice(b"],\"pieces\":[");
-    for (i, piece) in pieces.texts.iter().enumerate() {
-        if i > 0 {
-            buffer.push(b',');
-        }
-        buffer.extend_from_slice(piece);
-        if buffer.len() >= FLUSH_AT {
-            write_guarded(&buffer, out)?;
-            buffer.clear();
-        }
-    }
+    table(&mut buffer, &pieces.texts, out)?;
     buffer.extend_from_slice(b"],\"rules\":[");
     for (i, rule) in rule_ids.iter().enumerate() {
         if i > 0 {
@@ -173,6 +155,21 @@ pub(super) fn write<'a>(
     }
     buffer.extend_from_slice(b"]}");
     write_guarded(&buffer, out)
+}
+
+/// Appends `items` (JSON values) with commas between them, handing full pieces to `out`.
+fn table(buffer: &mut Vec<u8>, items: &[Vec<u8>], out: &mut dyn Write) -> io::Result<()> {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            buffer.push(b',');
+        }
+        buffer.extend_from_slice(item);
+        if buffer.len() >= FLUSH_AT {
+            write_guarded(buffer, out)?;
+            buffer.clear();
+        }
+    }
+    Ok(())
 }
 
 /// The rules' own text in titles and explanations, each piece once.

@@ -1,7 +1,7 @@
 //! `tmc build`, `tmc rules` and `tmc explain` as a user runs them.
 
 use assert_cmd::Command;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 const SHOP: &str = "tests/golden/shop.tm";
 
@@ -927,16 +927,19 @@ fn diagram_scope_draws_one_boundary() {
     );
 }
 
+/// Writes `text` to `dir/path`, making the folders on the way.
+pub fn write_file(dir: &Path, path: &str, text: &str) {
+    let path = dir.join(path);
+    std::fs::create_dir_all(path.parent().unwrap_or(dir)).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&path, text).unwrap_or_else(|e| panic!("{e}"));
+}
+
 /// A folder of models as a team keeps them: two roots (`shop.tm`, `team a/billing.tm`), a rule
 /// pack one of them uses, a file the other includes, a hidden folder of drafts that does not
 /// even parse (skipped), and a file that is not a model. Returns the folder.
 pub fn site(name: &str) -> PathBuf {
     let dir = scratch(name).join("site");
-    let write = |path: &str, text: &str| {
-        let path = dir.join(path);
-        std::fs::create_dir_all(path.parent().unwrap_or(&dir)).unwrap_or_else(|e| panic!("{e}"));
-        std::fs::write(&path, text).unwrap_or_else(|e| panic!("{e}"));
-    };
+    let write = |path: &str, text: &str| write_file(&dir, path, text);
     let golden = |file: &str| {
         std::fs::read_to_string(format!("tests/golden/{file}")).unwrap_or_else(|e| panic!("{e}"))
     };
@@ -1491,11 +1494,7 @@ fn build_sarif(model: &std::path::Path, out: &std::path::Path) -> std::process::
 #[test]
 fn a_model_above_the_working_directory_reads_its_includes() {
     let dir = scratch("dotdot");
-    let write = |path: &str, text: &str| {
-        let path = dir.join(path);
-        std::fs::create_dir_all(path.parent().unwrap_or(&dir)).unwrap_or_else(|e| panic!("{e}"));
-        std::fs::write(&path, text).unwrap_or_else(|e| panic!("{e}"));
-    };
+    let write = |path: &str, text: &str| write_file(&dir, path, text);
     write(
         "models/main.tm",
         "model \"M\"\ninclude \"part.tm\"\nprocess api \"API\"\nuser -> api \"call\"\n",
@@ -1542,11 +1541,7 @@ fn a_model_above_the_working_directory_reads_its_includes() {
 #[test]
 fn a_folder_check_reports_include_cycles_and_keeps_parts_of_broken_models() {
     let dir = scratch("folder-cycles").join("m");
-    let write = |path: &str, text: &str| {
-        let path = dir.join(path);
-        std::fs::create_dir_all(path.parent().unwrap_or(&dir)).unwrap_or_else(|e| panic!("{e}"));
-        std::fs::write(&path, text).unwrap_or_else(|e| panic!("{e}"));
-    };
+    let write = |path: &str, text: &str| write_file(&dir, path, text);
     write("a.tm", "model \"A\"\ninclude \"b.tm\"\nprocess pa \"A\"\n");
     write("b.tm", "include \"a.tm\"\nprocess pb \"B\"\n");
     write("c.tm", "model \"C\"\nprocess pc \"C\"\n");

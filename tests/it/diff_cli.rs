@@ -1,6 +1,6 @@
 //! `tmc diff` and the `tmc check --fail-on` gate, end to end through the binary.
 
-use crate::build_cli::scratch;
+use crate::build_cli::{scratch, write_file};
 use assert_cmd::Command;
 use std::path::PathBuf;
 
@@ -247,23 +247,26 @@ fn diff_fails_on_threats_reopened_or_raised_to_a_severity() {
     assert_eq!(code, Some(0), "{stderr}");
 }
 
+/// Runs git in `dir` as a fixed user; panics when it fails.
+fn git_in(dir: &std::path::Path, args: &[&str]) {
+    let output = std::process::Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
 #[test]
 fn diff_against_a_git_revision() {
     let dir = scratch("diff-git");
     std::fs::create_dir_all(dir.join("models")).unwrap_or_else(|e| panic!("{e}"));
-    let git = |args: &[&str]| {
-        let output = std::process::Command::new("git")
-            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-            .args(args)
-            .current_dir(&dir)
-            .output()
-            .unwrap_or_else(|e| panic!("{e}"));
-        assert!(
-            output.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-    };
+    let git = |args: &[&str]| git_in(&dir, args);
     let before = std::fs::read_to_string("tests/diff/before.tm").unwrap_or_default();
     let after = std::fs::read_to_string("tests/diff/after.tm").unwrap_or_default();
     // The flows live in an included file, so the old version's include must come from git too.
@@ -645,24 +648,8 @@ fn diff_deny_warnings_fails_on_the_new_versions_warnings() {
 #[test]
 fn diff_base_reads_moved_folders_and_sibling_includes() {
     let dir = scratch("diff-git-moved");
-    let git = |args: &[&str]| {
-        let output = std::process::Command::new("git")
-            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-            .args(args)
-            .current_dir(&dir)
-            .output()
-            .unwrap_or_else(|e| panic!("{e}"));
-        assert!(
-            output.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-    };
-    let write = |path: &str, text: &str| {
-        let path = dir.join(path);
-        std::fs::create_dir_all(path.parent().unwrap_or(&dir)).unwrap_or_else(|e| panic!("{e}"));
-        std::fs::write(&path, text).unwrap_or_else(|e| panic!("{e}"));
-    };
+    let git = |args: &[&str]| git_in(&dir, args);
+    let write = |path: &str, text: &str| write_file(&dir, path, text);
     write("models/shared/actors.tm", "actor customer \"Customer\"\n");
     write(
         "models/shop/shop.tm",
