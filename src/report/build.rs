@@ -173,7 +173,7 @@ fn views(
             controls: element.properties.controls.clone(),
             stores: element.stores.iter().map(|d| ids.data(d)).collect(),
             internet_facing: element.internet_facing,
-            properties: custom_properties(&element.properties),
+            properties: custom_properties(&element.properties.extra),
             source_span: source_span(sources, element.span),
         })
         .collect();
@@ -186,6 +186,7 @@ fn views(
             classification: d.classification,
             description: d.description.clone(),
             tags: d.tags.clone(),
+            properties: custom_properties(&d.extra),
             source_span: source_span(sources, d.span),
         })
         .collect();
@@ -210,7 +211,7 @@ fn views(
             crosses_boundary: flow.crosses_boundary,
             encrypted: flow.encrypted,
             max_classification: flow.max_classification,
-            properties: custom_properties(&flow.properties),
+            properties: custom_properties(&flow.properties.extra),
             source_span: source_span(sources, flow.span),
         })
         .collect();
@@ -219,9 +220,9 @@ fn views(
 
 /// The keys the language does not know, as JSON values.
 fn custom_properties(
-    properties: &crate::model::Properties,
+    extra: &indexmap::IndexMap<String, crate::model::PropValue>,
 ) -> indexmap::IndexMap<String, serde_json::Value> {
-    (properties.extra.iter())
+    (extra.iter())
         .map(|(key, value)| {
             let value = serde_json::to_value(value).unwrap_or(serde_json::Value::Null);
             (key.clone(), value)

@@ -75,6 +75,8 @@ pub struct DataView {
     pub classification: Classification,
     pub description: Option<String>,
     pub tags: Vec<String>,
+    /// Keys the language does not know (`retention "30d"`), kept verbatim.
+    pub properties: IndexMap<String, serde_json::Value>,
     pub source_span: SourceSpan,
 }
 

@@ -214,6 +214,7 @@ pub fn nutrition_pro() -> Report {
             classification: Classification::Confidential,
             description: None,
             tags: Vec::new(),
+            properties: Default::default(),
             source_span: span(FILE, 30, 1, 50),
         },
         DataView {
@@ -222,6 +223,7 @@ pub fn nutrition_pro() -> Report {
             classification: Classification::Internal,
             description: None,
             tags: vec!["pii".into()],
+            properties: Default::default(),
             source_span: span(FILE, 31, 1, 50),
         },
     ];
