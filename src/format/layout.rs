@@ -96,7 +96,7 @@ fn first_atom<'n>(statement: &[&'n Node]) -> Option<&'n str> {
 
 /// Whether the line break after `statement` continues it (`rest` follows the line break).
 /// Only three things continue over a line break outside brackets: the kinds of a rule's `on`
-/// after a `,`, and a `when` expression before or after an operator.
+/// after a `,`, and a `when` expression before or after an infix operator, or after `not`.
 fn continues(statement: &[&Node], rest: &[Node], in_rule: bool) -> bool {
     let previous = statement.iter().rev().find(|node| is_significant(node));
     let next = rest.iter().find(|node| is_significant(node));
@@ -108,7 +108,9 @@ fn continues(statement: &[&Node], rest: &[Node], in_rule: bool) -> bool {
     }
     in_rule
         && first_atom(statement) == Some("when")
-        && (atom_in(previous.copied(), &WORD_OPERATORS) || atom_in(next, &WORD_OPERATORS))
+        && (atom_in(previous.copied(), &WORD_OPERATORS)
+            || atom_in(previous.copied(), &["not"])
+            || atom_in(next, &WORD_OPERATORS))
 }
 
 /// Whether a bracket's content prints on one line: no line break in it anywhere, and every
