@@ -375,7 +375,7 @@ impl LoadState<'_> {
                     Diagnostic::new(codes::E0009, span, format!("there is no built-in rule pack `{name}`"))
                         .label("unknown pack")
                         .with_suggestion(name, names.iter().copied())
-                        .with_help(format!(
+                        .or_help(format!(
                             "the built-in packs are {}; a pack of your own is `use \"path/to/rules.tm\"`",
                             names.join(", ")
                         )),

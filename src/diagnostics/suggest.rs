@@ -89,7 +89,8 @@ pub fn closest_within<'a>(
             // Only a prefix can still be suggested, and its distance is the difference.
             length_gap
         };
-        if distance > 0 && distance <= allowed || prefix {
+        // Distance 0 apart from the original is a difference of case only (`Stride`).
+        if (distance > 0 || candidate != wanted) && distance <= allowed || prefix {
             scored.push((distance, order, candidate));
         }
     }
@@ -105,6 +106,13 @@ pub fn one_edit_apart(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_difference_of_case_is_suggested_and_the_same_word_is_not() {
+        assert_eq!(closest("Stride", ["stride", "llm"]), Some("stride"));
+        assert_eq!(closest("API", ["api", "apis"]), Some("api"));
+        assert_eq!(closest("stride", ["stride"]), None);
+    }
 
     #[test]
     fn finds_typos_not_strangers() {

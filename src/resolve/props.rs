@@ -183,9 +183,9 @@ impl<'a> Props<'a> {
             match schema.iter().find(|(known, _)| *known == key) {
                 Some((_, shape)) => check_shape(property, *shape, sink),
                 None => {
-                    if let Some((known, _)) =
-                        schema.iter().find(|(known, _)| one_edit_apart(key, known))
-                    {
+                    if let Some((known, _)) = schema.iter().find(|(known, _)| {
+                        one_edit_apart(key, known) || key.eq_ignore_ascii_case(known)
+                    }) {
                         sink.push(
                             Diagnostic::new(
                                 codes::W0001,
