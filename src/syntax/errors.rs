@@ -281,6 +281,15 @@ pub fn syntax_error(file: FileId, text: &str, offset: usize, error: &Error<Rule>
         diagnostic = diagnostic.with_help("write a date as a string: `until \"2027-06-30\"`");
     } else if found == "`\\`" {
         diagnostic = diagnostic.with_help("the escapes are \\\" \\\\ \\n \\t \\r and \\u{XXXX}");
+    } else if (found == "`.`" || found == "`{`")
+        && line_before
+            .strip_prefix("rule ")
+            .is_some_and(|id| !id.trim().is_empty() && !id.trim().contains(char::is_whitespace))
+    {
+        // At the top level a rule id may hold dots; only inside a block is it read as a key.
+        diagnostic = diagnostic.with_help(
+            "a `rule` is declared at the top level of a file (or of a rule pack), not inside a block",
+        );
     } else if expected.contains(&"`{`") && found == "end of line"
         || found == "`{`" && line_before.is_empty()
     {
