@@ -281,6 +281,15 @@ pub fn syntax_error(file: FileId, text: &str, offset: usize, error: &Error<Rule>
         diagnostic = diagnostic.with_help("write a date as a string: `until \"2027-06-30\"`");
     } else if found == "`\\`" {
         diagnostic = diagnostic.with_help("the escapes are \\\" \\\\ \\n \\t \\r and \\u{XXXX}");
+    } else if (found == "`=`" || found == "`:`")
+        && !line_before.is_empty()
+        && (line_before.chars()).all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        // `technology = "Go"` (HCL) or `technology: "Go"` (YAML) after a key.
+        let key = line_before;
+        diagnostic = diagnostic.with_help(format!(
+            "a property is its key and its value, with nothing between them: `{key} \"...\"`"
+        ));
     } else if (found == "`.`" || found == "`{`")
         && line_before
             .strip_prefix("rule ")
