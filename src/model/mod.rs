@@ -55,6 +55,8 @@ pub struct ModelInfo {
     pub owner: Option<String>,
     /// The root file as the user named it.
     pub file: String,
+    /// Keys of the `model` block the language does not know, kept verbatim.
+    pub extra: IndexMap<String, PropValue>,
 }
 
 /// A declaration's [`PropertyValues`], boxed only when one is set: inline they were 216 bytes

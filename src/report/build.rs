@@ -94,6 +94,7 @@ fn build_with(
             version: model.info.version.clone(),
             owner: model.info.owner.clone(),
             file: model.info.file.clone(),
+            properties: custom_properties(&model.info.extra),
         },
         elements,
         data,

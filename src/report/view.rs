@@ -32,6 +32,8 @@ pub struct ModelInfo {
     pub owner: Option<String>,
     /// The root file, as given on the command line (relative paths stay relative).
     pub file: String,
+    /// Keys of the `model` block the language does not know (`team "payments"`), verbatim.
+    pub properties: IndexMap<String, serde_json::Value>,
 }
 
 /// A place in a `.tm` file, 1-based, for people and for SARIF.

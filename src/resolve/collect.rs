@@ -206,6 +206,7 @@ pub fn model_info(decls: &Decls, root_name: &str, sink: &mut Diagnostics) -> Mod
         info.description = p.text("description");
         info.version = p.text("version");
         info.owner = p.text("owner");
+        info.extra = p.extra();
     }
     info
 }

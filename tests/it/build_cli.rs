@@ -1579,14 +1579,15 @@ fn a_folder_check_reports_include_cycles_and_keeps_parts_of_broken_models() {
     assert!(!text.contains("part.tm:"), "{text}");
 }
 
-/// A flow's description and custom properties, and a data item's, reach threats.json (language.md: any other key
+/// A flow's description and custom properties, and those of a data item and of the model
+/// block, reach threats.json (language.md: any other key
 /// is kept and listed under `properties`), with whether tmc judged the flow encrypted.
 #[test]
 fn a_flows_description_and_custom_properties_are_in_the_json() {
     let dir = scratch("flow-properties");
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
     let model = dir.join("m.tm");
-    let text = "process u \"U\"\nprocess p \"P\"\ndata d \"D\" { retention \"30d\" }\nu -> p \"push\" { protocol \"SMTPS\"; description \"Nightly export\"; auth_method \"mTLS\"; retries 3 }\n";
+    let text = "model \"M\" { team \"payments\" }\nprocess u \"U\"\nprocess p \"P\"\ndata d \"D\" { retention \"30d\" }\nu -> p \"push\" { protocol \"SMTPS\"; description \"Nightly export\"; auth_method \"mTLS\"; retries 3 }\n";
     std::fs::write(&model, text).unwrap_or_else(|e| panic!("{e}"));
     let out = dir.join("out");
     let output = tmc()
@@ -1604,4 +1605,5 @@ fn a_flows_description_and_custom_properties_are_in_the_json() {
     assert_eq!(flow["properties"]["auth_method"], "mTLS", "{flow}");
     assert_eq!(flow["properties"]["retries"], 3, "{flow}");
     assert_eq!(report["data"][0]["properties"]["retention"], "30d");
+    assert_eq!(report["model"]["properties"]["team"], "payments");
 }

@@ -460,6 +460,7 @@ pub fn nutrition_pro() -> Report {
             version: Some("1.2".into()),
             owner: Some("platform-security@example.com".into()),
             file: FILE.into(),
+            properties: Default::default(),
         },
         elements,
         data,
