@@ -23,9 +23,9 @@
 //! Invariant: the bytes hold no `<` (it is written `\u003c`, the same string to JSON), so no
 //! text from the model can end the script element or open a comment in it.
 
-use super::escape;
+use super::json::{string, strings};
 use super::summary::{status_name, SEVERITIES};
-use super::view::{MitigationList, Report, Text};
+use super::view::{Report, Text};
 use crate::rules::text::Origin;
 use crate::vocab::{Category, Level, Status};
 use crate::Map;
@@ -114,12 +114,15 @@ pub(super) fn write<'a>(
                 let key = std::sync::Arc::as_ptr(list).cast::<u8>() as usize;
                 let at = lists.shared(key, || {
                     let mut text = Vec::new();
-                    array(&mut text, &MitigationList::Kept(list));
+                    strings(&mut text, list.iter().map(|m| &**m));
                     text
                 });
                 number(&mut buffer, at);
             }
-            _ => array(&mut buffer, &threat.mitigations.as_list(&mut rendered)),
+            _ => strings(
+                &mut buffer,
+                threat.mitigations.as_list(&mut rendered).iter(),
+            ),
         }
         for texts in [&threat.severity_reasons, &threat.references] {
             buffer.push(b',');
@@ -243,7 +246,7 @@ impl<'a> Lists<'a> {
         let texts = &mut self.texts;
         let at = *self.by_content.entry(list).or_insert_with(|| {
             let mut text = Vec::new();
-            array(&mut text, &MitigationList::Rendered(list));
+            strings(&mut text, list.iter().map(String::as_str));
             texts.push(text);
             texts.len() - 1
         });
@@ -260,12 +263,6 @@ fn number(out: &mut Vec<u8>, n: usize) {
     out.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
 }
 
-fn string(out: &mut Vec<u8>, text: &str) {
-    out.push(b'"');
-    escape::json_into(out, text);
-    out.push(b'"');
-}
-
 /// `["word","name"]`, after a comma unless it is the first of its list.
 fn pair(out: &mut Vec<u8>, index: usize, word: &str, name: &str) {
     if index > 0 {
@@ -275,17 +272,6 @@ fn pair(out: &mut Vec<u8>, index: usize, word: &str, name: &str) {
     string(out, word);
     out.push(b',');
     string(out, name);
-    out.push(b']');
-}
-
-fn array(out: &mut Vec<u8>, list: &MitigationList<'_>) {
-    out.push(b'[');
-    for (i, text) in list.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        string(out, text);
-    }
     out.push(b']');
 }
 

@@ -314,7 +314,8 @@ impl LastPlace {
     }
 }
 
-fn string(out: &mut Vec<u8>, text: &str) {
+/// `text` as a JSON string.
+pub(super) fn string(out: &mut Vec<u8>, text: &str) {
     out.push(b'"');
     escape::json_into(out, text);
     out.push(b'"');
@@ -327,7 +328,8 @@ fn optional(out: &mut Vec<u8>, text: Option<&str>) {
     }
 }
 
-fn strings<'a>(out: &mut Vec<u8>, texts: impl Iterator<Item = &'a str>) {
+/// `texts` as a JSON array of strings.
+pub(super) fn strings<'a>(out: &mut Vec<u8>, texts: impl Iterator<Item = &'a str>) {
     out.push(b'[');
     for (i, text) in texts.enumerate() {
         if i > 0 {

@@ -218,10 +218,9 @@ fn explain_prints_a_rule_with_its_location() {
 
     // A rule the model declares with errors is not "no rule": its errors are the answer.
     let dir = scratch("explain-broken");
-    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
-    let model = dir.join("m.tm");
     let text = "process api \"API\"\nrule custom.t {\n  category spoofing\n  on element process\n  title \"{{ element.nmae }} {{ source.name }}\"\n}\n";
-    std::fs::write(&model, text).unwrap_or_else(|e| panic!("{e}"));
+    write_file(&dir, "m.tm", text);
+    let model = dir.join("m.tm");
     let output = tmc()
         .args(["explain", "custom.t", "--model"])
         .arg(&model)
@@ -1585,10 +1584,9 @@ fn a_folder_check_reports_include_cycles_and_keeps_parts_of_broken_models() {
 #[test]
 fn a_flows_description_and_custom_properties_are_in_the_json() {
     let dir = scratch("flow-properties");
-    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
     let model = dir.join("m.tm");
     let text = "model \"M\" { team \"payments\" }\nprocess u \"U\"\nprocess p \"P\"\ndata d \"D\" { retention \"30d\" }\nu -> p \"push\" { protocol \"SMTPS\"; description \"Nightly export\"; auth_method \"mTLS\"; retries 3 }\n";
-    std::fs::write(&model, text).unwrap_or_else(|e| panic!("{e}"));
+    write_file(&dir, "m.tm", text);
     let out = dir.join("out");
     let output = tmc()
         .args(["build", "--emit", "json", "-o"])

@@ -614,12 +614,11 @@ fn the_gate_shows_the_reports_open_threats() {
 #[test]
 fn diff_deny_warnings_fails_on_the_new_versions_warnings() {
     let dir = scratch("diff-deny-warnings");
-    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
     let before = std::fs::read_to_string("tests/diff/before.tm").unwrap_or_else(|e| panic!("{e}"));
     let (clean, warned) = (dir.join("clean.tm"), dir.join("warned.tm"));
-    std::fs::write(&clean, &before).unwrap_or_else(|e| panic!("{e}"));
+    write_file(&dir, "clean.tm", &before);
     let twice = "process x \"X\" { technology \"a\"; technology \"b\" }\n";
-    std::fs::write(&warned, format!("{before}{twice}")).unwrap_or_else(|e| panic!("{e}"));
+    write_file(&dir, "warned.tm", &format!("{before}{twice}"));
     let (code, stdout, stderr) = run(tmc()
         .arg("diff")
         .arg(&clean)
