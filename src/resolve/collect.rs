@@ -232,7 +232,8 @@ pub fn elements(decls: &Decls, model: &mut Model, sink: &mut Diagnostics) {
         let (id, id_span) = declared_id(data.id.as_ref(), data.name.as_ref());
         if let Some(&earlier) = data_ids.get(&id) {
             if let Some(first) = model.data.get(earlier) {
-                sink.push(duplicate(&id, "data", id_span, first.span));
+                let derived = derived_from("data", data.id.as_ref(), data.name.as_ref());
+                sink.push(duplicate(&id, "data", id_span, first.span, derived));
             }
             continue;
         }
@@ -267,7 +268,8 @@ pub fn elements(decls: &Decls, model: &mut Model, sink: &mut Diagnostics) {
         let decl = entry.decl;
         let (id, id_span) = declared_id(decl.id.as_ref(), decl.name.as_ref());
         if let Some(first) = model.element_by_id(&id).and_then(|i| model.element(i)) {
-            sink.push(duplicate(&id, "element", id_span, first.name_span));
+            let derived = derived_from(decl.kind.word(), decl.id.as_ref(), decl.name.as_ref());
+            sink.push(duplicate(&id, "element", id_span, first.name_span, derived));
             index_of_decl.push(None);
             continue;
         }
@@ -378,7 +380,29 @@ fn article(kind: ElementKind) -> &'static str {
     }
 }
 
-pub fn duplicate(id: &str, what: &str, span: Span, first: Span) -> Diagnostic {
+/// E0005 for the second declaration of `id`. `derived_from` is the keyword and display name of
+/// a second declaration written without an id, whose id was made from its name: the help then
+/// says so, as `_` or `caf` in a message is a puzzle when the model never wrote it.
+pub fn duplicate(
+    id: &str,
+    what: &str,
+    span: Span,
+    first: Span,
+    derived_from: Option<(&str, &str)>,
+) -> Diagnostic {
+    let help = match derived_from {
+        Some((keyword, name)) if id == "_" => format!(
+            "an id is made from the ASCII letters and digits of a display name, and this one has \
+             none; write an id before the name: `{keyword} some_id {name:?}`"
+        ),
+        Some((keyword, name)) => format!(
+            "`{id}` is the id made from the display name {name:?}; give this one an id of its \
+             own: `{keyword} other_id {name:?}`"
+        ),
+        None => {
+            "ids are unique across the model; give one of them an explicit, different id".into()
+        }
+    };
     Diagnostic::new(
         codes::E0005,
         span,
@@ -386,7 +410,19 @@ pub fn duplicate(id: &str, what: &str, span: Span, first: Span) -> Diagnostic {
     )
     .label(format!("second {what} with this id"))
     .with_secondary(first, "first declared here")
-    .with_help("ids are unique across the model; give one of them an explicit, different id")
+    .with_help(help)
+}
+
+/// The keyword and display name of a declaration whose id is made from its name.
+pub fn derived_from<'a>(
+    keyword: &'a str,
+    id: Option<&ast::Ident>,
+    name: Option<&'a ast::Str>,
+) -> Option<(&'a str, &'a str)> {
+    match (id, name) {
+        (None, Some(name)) => Some((keyword, name.value.as_str())),
+        _ => None,
+    }
 }
 
 /// Resolves data ids named in a list; unknown ones are reported with the closest names.

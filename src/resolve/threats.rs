@@ -1,6 +1,6 @@
 //! Hand-written threats, decisions and rules: checked here, applied by the rules stage.
 
-use super::collect::{declared_id, duplicate, Decls};
+use super::collect::{declared_id, derived_from, duplicate, Decls};
 use super::flows::NameIndex;
 use super::props::{self, Props};
 use crate::diagnostics::{codes, Diagnostic, Diagnostics};
@@ -16,7 +16,8 @@ pub fn manual_threats(decls: &Decls, model: &mut Model, sink: &mut Diagnostics) 
     for decl in &decls.threats {
         let (id, id_span) = declared_id(decl.id.as_ref(), decl.name.as_ref());
         if let Some(first) = seen.get(&id) {
-            sink.push(duplicate(&id, "threat", id_span, *first));
+            let derived = derived_from("threat", decl.id.as_ref(), decl.name.as_ref());
+            sink.push(duplicate(&id, "threat", id_span, *first, derived));
             continue;
         }
         seen.insert(id.clone(), id_span);
