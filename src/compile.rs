@@ -56,7 +56,8 @@ pub fn compile(
     let mut sink = Diagnostics::new();
     let loaded = load::load(root, loader, options.load.clone(), &mut sources, &mut sink)?;
     timings::mark("load: read and parse");
-    let root_name = root.to_string_lossy().replace('\\', "/");
+    // As the loader names it (`./m.tm` is `m.tm`): the same model, the same report.
+    let root_name = load::normalize(root).to_string_lossy().replace('\\', "/");
     let model = Arc::new(resolve::resolve(&loaded, &root_name, &sources, &mut sink));
     // The syntax trees are not needed past resolve; a large model's are tens of megabytes.
     drop(loaded);

@@ -131,6 +131,46 @@ fn build_is_byte_identical_across_runs() {
     assert_eq!(read(&a), read(&b));
 }
 
+/// `./m.tm`, `dir/../m.tm` and `m.tm` are one model: its reports name it the same way.
+#[test]
+fn build_names_the_model_the_same_however_its_path_is_written() {
+    let outputs: Vec<Vec<Vec<u8>>> = [
+        "tests/golden/shop.tm",
+        "./tests/golden/shop.tm",
+        "tests/./golden/../golden/shop.tm",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, path)| {
+        let out = scratch(&format!("build-path-{i}"));
+        tmc()
+            .args([
+                "build",
+                path,
+                "--today",
+                "2026-06-01",
+                "--emit",
+                "md,json,sarif",
+                "-o",
+            ])
+            .arg(&out)
+            .assert()
+            .code(0);
+        ["threat-model.md", "threats.json", "threats.sarif"]
+            .iter()
+            .map(|name| std::fs::read(out.join(name)).unwrap_or_default())
+            .collect()
+    })
+    .collect();
+    let json = String::from_utf8_lossy(&outputs[0][1]).into_owned();
+    assert!(
+        json.contains("\"file\": \"tests/golden/shop.tm\""),
+        "{json}"
+    );
+    assert_eq!(outputs[0], outputs[1]);
+    assert_eq!(outputs[0], outputs[2]);
+}
+
 #[test]
 fn rules_lists_the_rules_of_a_models_packs() {
     let output = tmc()
