@@ -175,8 +175,7 @@ pub fn build(args: &BuildArgs, emits: &[Emit], templates: &Templates) -> i32 {
 /// The root models under `folder`, relative to it, in sorted order; an error when there is no
 /// `.tm` file under it.
 pub fn roots_of(folder: &Path, options: &SharedOptions) -> Result<Vec<PathBuf>, String> {
-    let mut files = Vec::new();
-    walk(folder, Path::new(""), &mut files)?;
+    let files = tm_files(folder)?;
     if files.is_empty() {
         return Err(format!("there is no .tm file under {}", folder.display()));
     }
@@ -205,17 +204,43 @@ pub fn expand(
     Ok(out)
 }
 
-/// The `.tm` files under `folder`, as paths relative to it, in sorted order (see [`walk`]).
+/// The `.tm` files under `folder`, as paths relative to it, in sorted order (see [`walk`]),
+/// each file once: a link to a file listed under its own name is left out.
 pub fn tm_files(folder: &Path) -> Result<Vec<PathBuf>, String> {
-    let mut files = Vec::new();
-    walk(folder, Path::new(""), &mut files)?;
-    Ok(files)
+    let real_folder = std::fs::canonicalize(folder)
+        .map_err(|e| format!("cannot read {}: {e}", folder.display()))?;
+    let mut found = Vec::new();
+    walk(folder, &real_folder, Path::new(""), &mut found)?;
+    let files: BTreeSet<&Path> = found
+        .iter()
+        .filter(|file| !file.is_link)
+        .map(|file| file.real.as_path())
+        .collect();
+    let mut links = BTreeSet::new();
+    Ok(found
+        .iter()
+        .filter(|file| {
+            !file.is_link || !files.contains(file.real.as_path()) && links.insert(&file.real)
+        })
+        .map(|file| file.relative.clone())
+        .collect())
 }
 
-/// Appends the `.tm` files under `root.join(dir)` to `files`, as paths relative to `root`, in
-/// sorted order. Entries whose names start with `.` are skipped, and links to folders are not
-/// followed (so a link cannot make the walk loop).
-fn walk(root: &Path, dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), String> {
+/// A `.tm` file found by [`walk`].
+struct Found {
+    /// Relative to the folder walked.
+    relative: PathBuf,
+    /// Where it really is, links followed.
+    real: PathBuf,
+    is_link: bool,
+}
+
+/// Appends the `.tm` files under `root.join(dir)` to `files`, in sorted order. Entries whose
+/// names start with `.` are skipped, and links to folders are not followed (so a link cannot
+/// make the walk loop). A link to a file outside the folder (`real_root`) is skipped with a
+/// warning: a pull request that adds `notes.tm -> /etc/passwd` must not get that file read into
+/// a CI log as a model's syntax errors, or rewritten by `tmc fmt`.
+fn walk(root: &Path, real_root: &Path, dir: &Path, files: &mut Vec<Found>) -> Result<(), String> {
     let here = root.join(dir);
     let entries =
         std::fs::read_dir(&here).map_err(|e| format!("cannot read {}: {e}", here.display()))?;
@@ -233,11 +258,29 @@ fn walk(root: &Path, dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), String>
             .file_type()
             .map_err(|e| format!("cannot read {}: {e}", entry.path().display()))?;
         if kind.is_dir() {
-            walk(root, &relative, files)?;
-        } else if Path::new(&name).extension().is_some_and(|e| e == "tm") && entry.path().is_file()
-        {
-            files.push(relative);
+            walk(root, real_root, &relative, files)?;
+            continue;
         }
+        if Path::new(&name).extension().is_none_or(|e| e != "tm") || !entry.path().is_file() {
+            continue;
+        }
+        let path = entry.path();
+        let real = std::fs::canonicalize(&path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let is_link = kind.is_symlink();
+        if is_link && !real.starts_with(real_root) {
+            errln!(
+                "warning: {} is a link to a file outside {}; it is left out (name the file itself to use it)",
+                shown(&path),
+                shown(root)
+            );
+            continue;
+        }
+        files.push(Found {
+            relative,
+            real,
+            is_link,
+        });
     }
     Ok(())
 }
@@ -252,7 +295,13 @@ fn roots(
 ) -> Result<Vec<PathBuf>, String> {
     let limits = ParseLimits {
         max_depth: options.max_depth,
-        ..ParseLimits::default()
+        max_string_length: options.max_string_length,
+    };
+    // Files are told apart by where they really are, as the loader does: `include
+    // "lnk/part.tm"` through a link, or `"../in/part.tm"`, names `in/part.tm`.
+    let key = |file: &Path| {
+        let path = folder.join(file);
+        std::fs::canonicalize(&path).unwrap_or_else(|_| tmc::load::normalize(&path))
     };
     let mut names: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
     for file in files {
@@ -262,15 +311,13 @@ fn roots(
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         // A file that is not UTF-8 names nothing; compiling it reports the problem.
         let text = String::from_utf8_lossy(&bytes);
-        names.insert(
-            tmc::load::normalize(file),
-            referenced_files(file, &text, limits),
-        );
+        let named = referenced_files(file, &text, limits);
+        names.insert(key(file), named.iter().map(|named| key(named)).collect());
     }
     let named: BTreeSet<&PathBuf> = names.values().flatten().collect();
     let mut roots: Vec<&PathBuf> = files
         .iter()
-        .filter(|file| !named.contains(&tmc::load::normalize(file)))
+        .filter(|file| !named.contains(&key(file)))
         .collect();
     let mut reached = BTreeSet::new();
     let reach = |from: PathBuf, reached: &mut BTreeSet<PathBuf>| {
@@ -282,10 +329,10 @@ fn roots(
         }
     };
     for root in &roots {
-        reach(tmc::load::normalize(root), &mut reached);
+        reach(key(root), &mut reached);
     }
     for file in files {
-        let key = tmc::load::normalize(file);
+        let key = key(file);
         if !reached.contains(&key) {
             roots.push(file);
             reach(key, &mut reached);

@@ -374,6 +374,72 @@ fn includes_may_not_escape_through_a_symlink() {
     assert_eq!(code, Some(0), "{stderr}");
 }
 
+/// A folder of models is read the way an include is: a link in it that points out of it is
+/// not a model (its lines would be printed as syntax errors), a link to a model in it is that
+/// model (built once), and a part included through a link or a `..` is a part, not a model.
+#[cfg(unix)]
+#[test]
+fn a_folder_follows_links_as_includes_do() {
+    let dir = temp_dir("folder-links");
+    let models = dir.join("models");
+    std::fs::create_dir_all(models.join("parts")).unwrap();
+    std::fs::write(dir.join("secret.env"), "AWS_SECRET=fake-s3cr3t\n").unwrap();
+    std::os::unix::fs::symlink(dir.join("secret.env"), models.join("notes.tm")).unwrap();
+    std::fs::write(
+        models.join("a.tm"),
+        "model \"A\"\nprocess p \"P\"\ninclude \"lnk/frag.tm\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        models.join("parts/frag.tm"),
+        "store s \"S\"\np -> s \"w\"\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(models.join("parts"), models.join("lnk")).unwrap();
+    std::fs::write(
+        models.join("b.tm"),
+        "model \"B\"\nprocess p \"P\"\ninclude \"../models/parts/frag.tm\"\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(models.join("a.tm"), models.join("alias.tm")).unwrap();
+
+    let (code, stderr) = check(&models);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(!stderr.contains("s3cr3t"), "{stderr}");
+    assert!(
+        stderr.contains("notes.tm is a link to a file outside"),
+        "{stderr}"
+    );
+    let checked: Vec<&str> = stderr.lines().filter(|l| l.contains(": ok")).collect();
+    assert_eq!(checked.len(), 2, "{stderr}");
+    assert!(
+        checked[0].contains("a.tm") && checked[1].contains("b.tm"),
+        "{stderr}"
+    );
+}
+
+/// Which files are models is decided with the limits the models are compiled with: a root
+/// with a string over the default length still names its parts.
+#[test]
+fn a_folder_finds_parts_with_the_string_limit_given() {
+    let dir = temp_dir("folder-long-string");
+    let long = "x".repeat(1_500_000);
+    std::fs::write(
+        dir.join("a.tm"),
+        format!("model \"A\" {{ description \"{long}\" }}\nprocess p \"P\"; include \"part.tm\"\n"),
+    )
+    .unwrap();
+    std::fs::write(dir.join("part.tm"), "store s \"S\"\np -> s \"w\"\n").unwrap();
+    let output = tmc()
+        .args(["check", "--max-string-length", "2000000"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("part.tm"), "{stderr}");
+}
+
 #[test]
 fn debug_model_prints_resolved_json() {
     let out = tmc()
