@@ -261,7 +261,7 @@ fn walk(root: &Path, real_root: &Path, dir: &Path, files: &mut Vec<Found>) -> Re
             walk(root, real_root, &relative, files)?;
             continue;
         }
-        if Path::new(&name).extension().is_none_or(|e| e != "tm") || !entry.path().is_file() {
+        if Path::new(&name).extension() != Some("tm".as_ref()) || !entry.path().is_file() {
             continue;
         }
         let path = entry.path();
