@@ -24,6 +24,9 @@ fn default_emits() -> Vec<Emit> {
     emits
 }
 
+/// The largest template `--templates` reads: far more than any report template needs.
+const MAX_TEMPLATE_BYTES: u64 = 16 << 20;
+
 /// Reads `--templates DIR`: every file in it but hidden ones (`.gitkeep`), by file name; folders
 /// in it are not read. A name that is not a template's is an error, as a typo
 /// (`threat-model.md`) would otherwise leave the embedded template in use without a word.
@@ -37,11 +40,29 @@ pub fn read_templates(dir: Option<&Path>) -> Result<Templates, String> {
     for entry in entries.flatten() {
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().into_owned();
-        if !name.starts_with('.') && !path.is_dir() {
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            files.push((name, text));
+        let is_template = Templates::NAMES.contains(&name.as_str());
+        if name.starts_with('.') || path.is_dir() && !is_template {
+            continue;
         }
+        if !is_template {
+            // Not read: `Templates` names the mistake and lists the templates.
+            files.push((name, String::new()));
+            continue;
+        }
+        if path.is_dir() {
+            return Err(format!("{} is a folder, not a template", path.display()));
+        }
+        // A pipe or a device in the folder must not stop the build or fill the memory.
+        let cannot_read = |reason: String| format!("cannot read {}: {reason}", path.display());
+        let bytes = super::fs::read_at_most(&path, MAX_TEMPLATE_BYTES).map_err(cannot_read)?;
+        if bytes.len() as u64 > MAX_TEMPLATE_BYTES {
+            return Err(cannot_read(format!(
+                "a template may have at most {MAX_TEMPLATE_BYTES} bytes"
+            )));
+        }
+        let text = String::from_utf8(bytes)
+            .map_err(|_| cannot_read("it is not UTF-8 text".to_string()))?;
+        files.push((name, text));
     }
     files.sort();
     Templates::with_overrides(files).map_err(|e| format!("{}: {e}", dir.display()))

@@ -595,6 +595,60 @@ fn templates_can_be_overridden_from_a_directory() {
     );
 }
 
+/// What is in the templates folder is checked by name before it is read: a pipe that nobody
+/// writes to must not stop the build, nor a binary file under another name give a UTF-8 error.
+#[cfg(unix)]
+#[test]
+fn a_templates_folder_is_read_by_name_and_never_waits() {
+    let dir = scratch("build-template-pipe");
+    let templates = dir.join("templates");
+    std::fs::create_dir_all(&templates).unwrap_or_else(|e| panic!("{e}"));
+    let build = || {
+        let output = (tmc().args(["build", SHOP, "--emit", "md", "--templates"]))
+            .arg(&templates)
+            .arg("-o")
+            .arg(dir.join("out"))
+            .timeout(std::time::Duration::from_secs(20))
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        (output.status.code(), stderr(&output))
+    };
+    std::fs::write(templates.join("README.bin"), [0xff, 0xfe, 0]).unwrap_or_else(|e| panic!("{e}"));
+    let (code, err) = build();
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("README.bin") && !err.contains("UTF-8"),
+        "{err}"
+    );
+    std::fs::remove_file(templates.join("README.bin")).unwrap_or_else(|e| panic!("{e}"));
+
+    let fifo = templates.join("dfd.dot.tera");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.is_ok_and(|status| status.success()));
+    let (code, err) = build();
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("dfd.dot.tera") && err.contains("not a regular file"),
+        "{err}"
+    );
+    std::fs::remove_file(&fifo).unwrap_or_else(|e| panic!("{e}"));
+
+    std::fs::write(&fifo, [b'a', 0xff]).unwrap_or_else(|e| panic!("{e}"));
+    let (code, err) = build();
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("dfd.dot.tera") && err.contains("not UTF-8"),
+        "{err}"
+    );
+    std::fs::remove_file(&fifo).unwrap_or_else(|e| panic!("{e}"));
+
+    std::fs::create_dir_all(templates.join("threat-model.md.tera"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (code, err) = build();
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("is a folder, not a template"), "{err}");
+}
+
 /// Overrides may extend one another in either direction (they are parsed as one set), a broken
 /// one is still named, and a misspelt file name in the directory is an error rather than
 /// silently ignored; hidden files are.
