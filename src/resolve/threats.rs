@@ -132,7 +132,11 @@ pub fn is_date(text: &str) -> bool {
     let [year, month, day] = parts.as_slice() else {
         return false;
     };
-    if year.len() != 4 || month.len() != 2 || day.len() != 2 {
+    // Digits only: `u32::from_str` also takes a leading `+` ("2026-+9-30"), and dates are
+    // compared as text, where `+` sorts before every digit.
+    let digits =
+        |part: &str, len: usize| part.len() == len && part.bytes().all(|b| b.is_ascii_digit());
+    if !digits(year, 4) || !digits(month, 2) || !digits(day, 2) {
         return false;
     }
     let (Ok(y), Ok(m), Ok(d)) = (
@@ -240,5 +244,9 @@ mod tests {
         assert!(!is_date("2027-13-01"));
         assert!(!is_date("27-06-30"));
         assert!(!is_date("next year"));
+        assert!(!is_date("2026-+9-30"));
+        assert!(!is_date("+999-01-01"));
+        assert!(!is_date("2026-09-+1"));
+        assert!(!is_date("2026-٠٩-30"));
     }
 }
