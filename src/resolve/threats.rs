@@ -3,7 +3,7 @@
 use super::collect::{declared_id, derived_from, duplicate, Decls};
 use super::flows::NameIndex;
 use super::props::{self, Props};
-use crate::diagnostics::{codes, Diagnostic, Diagnostics};
+use crate::diagnostics::{codes, one_edit_apart, Diagnostic, Diagnostics};
 use crate::model::{Decision, DecisionKind, ManualThreat, Model, RuleSource, Subject};
 use crate::source::Span;
 use crate::syntax::ast;
@@ -166,6 +166,7 @@ pub fn decisions(decls: &Decls, model: &mut Model, sink: &mut Diagnostics) {
             ast::DecisionKind::Accept => (DecisionKind::Accept, props::ACCEPT, "reason", "accept"),
         };
         let p = Props::check(&decl.properties, schema, &format_args!("`{what}`"), sink);
+        unread_properties(decl, schema, what, text_key, sink);
         let text = p.text(text_key);
         if text.as_deref().map_or(true, |t| t.trim().is_empty()) {
             sink.push(
@@ -218,6 +219,73 @@ pub fn decisions(decls: &Decls, model: &mut Model, sink: &mut Diagnostics) {
             until: until.filter(|u| is_date(u)),
             span: decl.span,
         });
+    }
+}
+
+/// Keys an acceptance might be given for when it ends: it ends on its `until`.
+const ENDING_WORDS: &[&str] = &[
+    "expires",
+    "expire",
+    "expiry",
+    "expiration",
+    "expires_on",
+    "expiry_date",
+    "valid_until",
+    "until_date",
+    "due",
+    "deadline",
+    "end",
+    "ends",
+    "end_date",
+    "review_by",
+    "revisit",
+];
+
+/// W0011 for each key of a decision that it does not have: a decision keeps nothing else, so
+/// `expires "2020-01-01"` on an acceptance would never lapse and `ticket "SEC-1"` would be lost,
+/// both without a word. (`until` on a mitigation is E0012; keys one edit from a known one are
+/// W0001 already.)
+fn unread_properties(
+    decl: &ast::Decision,
+    schema: props::Schema,
+    what: &str,
+    text_key: &str,
+    sink: &mut Diagnostics,
+) {
+    let is_accept = what == "accept";
+    for property in &decl.properties {
+        let key = property.key.text.as_str();
+        let near_known = schema.iter().any(|(known, _)| {
+            *known == key || one_edit_apart(key, known) || key.eq_ignore_ascii_case(known)
+        });
+        if near_known || key == "until" {
+            continue;
+        }
+        let keys = if is_accept {
+            "`reason` and `until`"
+        } else {
+            "`by`"
+        };
+        let lower = key.to_ascii_lowercase();
+        let is_ending = ENDING_WORDS.contains(&lower.as_str()) || one_edit_apart(&lower, "until");
+        let help = if is_ending && is_accept {
+            "an acceptance lapses on its `until` date: `until \"2027-06-30\"`".to_string()
+        } else if is_ending {
+            "a mitigation holds as long as its control does; for a risk taken for a while, \
+             `accept` it with an `until`"
+                .to_string()
+        } else {
+            format!("put it in the `{text_key}` text, which the reports show")
+        };
+        sink.push(
+            Diagnostic::new(
+                codes::W0011,
+                property.key.span,
+                format!("`{key}` is not read: `{what}` has only {keys}"),
+            )
+            .label("ignored")
+            .with_help(help),
+        );
     }
 }
 
