@@ -98,6 +98,25 @@ pub fn md(text: &str) -> String {
     out
 }
 
+/// [`md`] and the period that ends a sentence starting a line. A text of digits alone would
+/// make `443.` there, which Markdown reads as the start of a numbered list (the label lost to
+/// a list number): its period is escaped.
+pub fn md_sentence(text: &str) -> String {
+    let mut out = md(text);
+    out.push_str(sentence_end(text));
+    out
+}
+
+/// What ends the sentence `text` (see [`md_sentence`]).
+pub fn sentence_end(text: &str) -> &'static str {
+    // CommonMark: a list item starts with one to nine digits and `.` or `)`.
+    if (1..=9).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit()) {
+        "\\."
+    } else {
+        "."
+    }
+}
+
 /// Like [`md`], but line breaks become spaces (for headings, where `<br>` would show).
 pub fn md_line(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

@@ -323,6 +323,8 @@ type Filter = fn(&str) -> String;
 const FILTERS: &[(&str, Filter, &str)] = &[
     // Markdown inline text (table cells, paragraphs); line breaks become `<br>`.
     ("md", escape::md, "<br>"),
+    // Markdown inline text and the period ending its sentence (escaped after digits alone).
+    ("md_sentence", escape::md_sentence, " "),
     // Markdown inline text on one line (headings).
     ("md_line", escape::md_line, " "),
     // A Markdown code span.

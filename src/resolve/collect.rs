@@ -202,13 +202,25 @@ pub fn model_info(decls: &Decls, root_name: &str, sink: &mut Diagnostics) -> Mod
             );
         }
         let p = Props::check(&first.properties, props::MODEL, &"the model", sink);
-        info.name = first.name.value.clone();
+        // A blank name leaves the file's: an empty heading and index link cannot be clicked.
+        if !first.name.value.trim().is_empty() {
+            info.name = first.name.value.clone();
+        }
         info.description = p.text("description");
         info.version = p.text("version");
         info.owner = p.text("owner");
         info.extra = p.extra();
     }
     info
+}
+
+/// The name a declaration is shown by: its display name, or its id when it has none or a blank
+/// one (`process api ""` drew as `n0("")`, which Mermaid cannot parse, and as empty headings).
+fn shown_name(name: Option<&ast::Str>, id: &str) -> String {
+    match name {
+        Some(name) if !name.value.trim().is_empty() => name.value.clone(),
+        _ => id.to_string(),
+    }
 }
 
 /// The id a declaration has: written, or derived from its display name.
@@ -248,11 +260,7 @@ pub fn elements(decls: &Decls, model: &mut Model, sink: &mut Diagnostics) {
             .unwrap_or_default();
         data_ids.insert(id.clone(), model.data.len());
         model.data.push(Data {
-            name: data
-                .name
-                .as_ref()
-                .map(|n| n.value.clone())
-                .unwrap_or_else(|| id.clone()),
+            name: shown_name(data.name.as_ref(), &id),
             id,
             classification,
             description: p.text("description"),
@@ -304,11 +312,7 @@ pub fn elements(decls: &Decls, model: &mut Model, sink: &mut Diagnostics) {
         index_of_decl.push(Some(index));
         model.element_ids.insert(&id, index);
         model.elements.push(Element {
-            name: decl
-                .name
-                .as_ref()
-                .map(|n| n.value.clone())
-                .unwrap_or_else(|| id.clone()),
+            name: shown_name(decl.name.as_ref(), &id),
             id,
             kind: decl.kind,
             span: decl.span,

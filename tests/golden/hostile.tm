@@ -18,6 +18,10 @@ boundary inner "Inner ``zone`` & café" {
   process "API | Gateway \\ \"v2\"" { technology "Kong <3.0>"; controls [authentication] }
   store db "Data|base —\t🗄️" { stores [secret] }
 }
+// A blank name is no name: shown by the id (Mermaid cannot parse `n0("")`).
+boundary blank "" {
+  process nameless " "
+}
 data secret "Secrets \"&\" <keys>" { classification restricted }
 
 user -> "API | Gateway \\ \"v2\"" "Calls | with <html> & \"quotes\"\nand a newline" { protocol "HTTP/1.1 -> \"raw\""; data [secret] }
@@ -33,3 +37,5 @@ threat weird "Threat | with <tags> & \"quotes\"\nover lines" {
   mitigations ["Mitigation | one", "Mitigation <two>\nsecond line"]
 }
 mitigate "spoofing.*@api_gateway_v2" { by "Fixed | with <care> & \"quotes\"" }
+mirror -> nameless "" { protocol "" }
+partner -> db "443" { protocol "TCP" }

@@ -297,7 +297,8 @@ impl Page<'_, '_> {
             self.push("\n\n");
             if let Some(label) = truthy(flow.label) {
                 self.md(label);
-                self.push(". ");
+                self.push(escape::sentence_end(label));
+                self.push(" ");
             }
             if let Some(protocol) = truthy(flow.protocol) {
                 self.push("Protocol: ");
