@@ -23,12 +23,12 @@
 //! Invariant: the bytes hold no `<` (it is written `\u003c`, the same string to JSON), so no
 //! text from the model can end the script element or open a comment in it.
 
-use super::json::{string, strings};
 use super::summary::{status_name, SEVERITIES};
 use super::view::{Report, Text};
 use crate::rules::text::Origin;
 use crate::vocab::{Category, Level, Status};
 use crate::Map;
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 /// Hand the data to the writer in pieces of about this size (as the rows of a smaller page).
@@ -285,4 +285,52 @@ fn write_guarded(bytes: &[u8], out: &mut dyn Write) -> io::Result<()> {
         from = at + 1;
     }
     out.write_all(bytes.get(from..).unwrap_or_default())
+}
+
+/// `text` as a JSON string, as the page shows it (see [`as_shown`]).
+fn string(out: &mut Vec<u8>, text: &str) {
+    super::json::string(out, &as_shown(text));
+}
+
+/// `texts` as a JSON array of strings, as the page shows them.
+fn strings<'a>(out: &mut Vec<u8>, texts: impl Iterator<Item = &'a str>) {
+    let shown: Vec<Cow<'a, str>> = texts.map(as_shown).collect();
+    super::json::strings(out, shown.iter().map(|text| &**text));
+}
+
+/// `text` as the same text in a table row of the page shows: control characters become U+FFFD,
+/// as the HTML escape writes them, and a carriage return (with the line feed after it) a line
+/// feed, as an HTML parser reads one. A row made from the data is then the row the table would
+/// have had.
+fn as_shown(text: &str) -> Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let special = |at: usize, byte: u8| match byte {
+        b'\n' | b'\t' => false,
+        0x00..=0x1F | 0x7F => true,
+        0xC2 => bytes
+            .get(at + 1)
+            .is_some_and(|next| (0x80..=0x9F).contains(next)),
+        _ => false,
+    };
+    if !bytes
+        .iter()
+        .enumerate()
+        .any(|(at, &byte)| special(at, byte))
+    {
+        return Cow::Borrowed(text);
+    }
+    let mut shown = String::with_capacity(text.len() + 8);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                chars.next_if_eq(&'\n');
+                shown.push('\n');
+            }
+            '\n' | '\t' => shown.push(c),
+            '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' => shown.push('\u{FFFD}'),
+            _ => shown.push(c),
+        }
+    }
+    Cow::Owned(shown)
 }

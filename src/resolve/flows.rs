@@ -225,7 +225,11 @@ pub fn flows(decls: &Decls, model: &mut Model, sink: &mut Diagnostics) {
         });
         // Blank is none: `""` drew as `6. ` and `[]` on the diagrams' edges.
         let not_blank = |text: &String| !text.trim().is_empty();
-        let label = decl.label.as_ref().map(|l| l.value.clone()).filter(not_blank);
+        let label = decl
+            .label
+            .as_ref()
+            .map(|l| l.value.clone())
+            .filter(not_blank);
         let protocol = p.text("protocol").filter(not_blank);
         // Only a two-way flow needs a second copy of everything.
         let reverse = decl.bidirectional.then(|| {

@@ -21,6 +21,8 @@ boundary inner "Inner ``zone`` & café" {
 // A blank name is no name: shown by the id (Mermaid cannot parse `n0("")`).
 boundary blank "" {
   process nameless " "
+  // Control characters: U+FFFD on the HTML page, in its table and in rows made from its data.
+  process ctl "Ctl\u{1}A\u{d}B\u{d}\u{a}C\u{85}D\u{7f}E"
 }
 data secret "Secrets \"&\" <keys>" { classification restricted }
 
@@ -39,3 +41,4 @@ threat weird "Threat | with <tags> & \"quotes\"\nover lines" {
 mitigate "spoofing.*@api_gateway_v2" { by "Fixed | with <care> & \"quotes\"" }
 mirror -> nameless "" { protocol "" }
 partner -> db "443" { protocol "TCP" }
+nameless -> ctl "Controls"
