@@ -35,7 +35,8 @@ fn lines(text: &str) -> impl Iterator<Item = &str> {
 const MD_SPECIAL: &[u8; 12] = b"&<>\\|`*[]~_\xE2";
 /// [`MD_SPECIAL`] but `_` (a test keeps the two in step).
 const MD_SPECIAL_BUT_UNDERSCORE: &[u8; 11] = b"&<>\\|`*[]~\xE2";
-const MD_CODE_SPECIAL: &[u8; 2] = b"|`";
+/// 0xE2 starts U+2028 and U+2029, at which some Markdown parsers end a line.
+const MD_CODE_SPECIAL: &[u8; 3] = b"|`\xE2";
 /// 0xEF starts U+FFFE and U+FFFF, which XML forbids (Graphviz copies them into the SVG).
 const DOT_SPECIAL: &[u8; 4] = b"\\\"&\xEF";
 /// 0xE2 starts U+2028 and U+2029, line separators, which become `<br>` as line breaks do.
@@ -237,7 +238,8 @@ fn md_line_into(line: &str, out: &mut String, first: bool) {
 /// A Markdown code span holding `text` verbatim (as far as Markdown allows), for ids.
 ///
 /// The fence is one backtick longer than the longest run inside; `|` is escaped for tables (GFM
-/// removes that backslash even inside code spans); line breaks become spaces, as code spans would.
+/// removes that backslash even inside code spans); line breaks (U+2028 and U+2029 too) become
+/// spaces, as code spans would.
 pub fn md_code(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     md_code_to(&mut out, text);
@@ -256,7 +258,8 @@ pub(crate) fn md_code_to(out: &mut String, text: &str) {
     for c in text.chars() {
         match c {
             '|' => body.push_str("\\|"),
-            '\n' | '\r' => body.push(' '),
+            // A code span shows entities as written, so these become spaces as line breaks do.
+            '\n' | '\r' | '\u{2028}' | '\u{2029}' => body.push(' '),
             c if is_control(c) => body.push(REPLACEMENT),
             c => body.push(c),
         }
@@ -734,6 +737,7 @@ mod tests {
         assert_eq!(md_code("`a``"), "``` `a`` ```");
         assert_eq!(md_code("a|b\nc"), "`a\\|b c`");
         assert_eq!(md_code(""), "` `");
+        assert_eq!(md_code("a\u{2028}b\u{2029}c"), "`a b c`");
     }
 
     #[test]
