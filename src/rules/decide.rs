@@ -369,17 +369,28 @@ pub fn decide(
     let mut decided: Vec<u32> = vec![0; threats.len()];
     {
         let mut index = Index::new(model, threats);
+        // For the hints of decisions that match nothing, made for the first of them.
+        let mut known: Option<(bool, Vec<&str>)> = None;
         for (number, decision) in model.decisions.iter().enumerate() {
             let pattern = renamed(model, decision, sink);
             let found = index.find(&pattern);
             if found.is_empty() {
                 if !broken.explains(&pattern) {
-                    let diagnostic = no_match(decision, &pattern, threats, sink.hints());
+                    let (hand_written, fired) = known.get_or_insert_with(|| {
+                        (
+                            threats.iter().any(|t| t.rule.is_none()),
+                            fired_rules(threats),
+                        )
+                    });
+                    let known = (*hand_written, fired.as_slice());
+                    let diagnostic =
+                        no_match(model, decision, &pattern, threats, known, sink.hints());
                     sink.push(diagnostic);
                 }
                 continue;
             }
             let mut overlaps: Vec<(usize, &str, usize)> = Vec::new();
+            let mut decides_any = false;
             let this = u32::try_from(number + 1).unwrap_or(u32::MAX);
             for &threat in &found {
                 match decided
@@ -398,6 +409,7 @@ pub fn decide(
                     None => {
                         if let Some(slot) = decided.get_mut(threat) {
                             *slot = this;
+                            decides_any = true;
                         }
                     }
                 }
@@ -407,7 +419,8 @@ pub fn decide(
                     sink.push(twice(decision, first, id, more));
                 }
             }
-            if lapsed(decision, options) {
+            // An acceptance every threat of which an earlier decision took opens nothing again.
+            if decides_any && lapsed(decision, options) {
                 sink.push(
                     Diagnostic::new(
                         codes::W0003,
@@ -494,16 +507,87 @@ fn renamed(model: &Model, decision: &Decision, sink: &mut Diagnostics) -> String
     out
 }
 
+/// The ids of the rules that made threats, sorted: made once, for the first decision that
+/// matches nothing.
+fn fired_rules(threats: &[Threat]) -> Vec<&str> {
+    let mut fired: Vec<&str> = threats.iter().filter_map(|t| t.rule.as_deref()).collect();
+    fired.sort_unstable();
+    fired.dedup();
+    fired
+}
+
+/// What a pattern that matches nothing names that the model does not have: an element, or a
+/// rule that made no threat. Told before the closest ids, which compare whole ids and so favour
+/// short unrelated ones over the one that differs by a typo in the element. The suggestions
+/// come out of the run's hint budget, as the closest ids do.
+fn unknown_part(
+    model: &Model,
+    pattern: &str,
+    hand_written: bool,
+    fired: &[&str],
+    budget: &mut HintBudget,
+) -> Option<String> {
+    let Some((rule, subject)) = pattern.split_once('@') else {
+        // Likely a hand-written threat's id misspelt, unless it reads as a rule's.
+        if hand_written && !pattern.contains('.') {
+            return None;
+        }
+        let rule = if pattern.contains('*') {
+            pattern
+        } else {
+            "RULE"
+        };
+        return Some(format!(
+            "without `@` a pattern names hand-written threats only; a rule's threats are \
+             `RULE@ELEMENT` or `RULE@SOURCE>TARGET`: `\"{rule}@*\"` covers those on \
+             elements, `\"{rule}@*>*\"` those on flows"
+        ));
+    };
+    let mut suggest = |wanted: &str, candidates: &mut dyn Iterator<Item = &str>, count: usize| {
+        let cost = 1 + wanted.len().saturating_mul(count).saturating_mul(16);
+        if !budget.take(cost) {
+            return String::new();
+        }
+        crate::diagnostics::closest(wanted, candidates)
+            .map(|best| format!("; did you mean `{best}`?"))
+            .unwrap_or_default()
+    };
+    let ends = subject.split('#').next().unwrap_or_default();
+    for end in ends.split('>').filter(|end| !end.contains('*')) {
+        if model.element_by_id(end).is_none() {
+            let mut ids = model.elements.iter().map(|e| e.id.as_str());
+            let hint = suggest(end, &mut ids, model.elements.len());
+            return Some(format!("no element has the id `{end}`{hint}"));
+        }
+    }
+    if !rule.contains('*') && fired.binary_search(&rule).is_err() {
+        let hint = suggest(rule, &mut fired.iter().copied(), fired.len());
+        return Some(format!("no threat comes from a rule `{rule}`{hint}"));
+    }
+    None
+}
+
 fn no_match(
+    model: &Model,
     decision: &Decision,
     pattern: &str,
     threats: &[Threat],
+    (hand_written, fired): (bool, &[&str]),
     budget: &mut HintBudget,
 ) -> Diagnostic {
     let kind = match decision.kind {
         DecisionKind::Mitigate => "mitigate",
         DecisionKind::Accept => "accept",
     };
+    if let Some(help) = unknown_part(model, pattern, hand_written, fired, budget) {
+        return Diagnostic::new(
+            codes::E0106,
+            decision.pattern_span,
+            format!("`{kind} \"{}\"` matches no threat", decision.pattern),
+        )
+        .label("no threat has this id")
+        .with_help(help);
+    }
     // Every threat id is compared with the pattern; the run's hint budget keeps thousands of
     // unmatched decisions in a model with thousands of threats from taking quadratic time.
     let pattern_chars = pattern.chars().count();

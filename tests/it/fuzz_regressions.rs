@@ -98,7 +98,7 @@ fn count(compilation: &Compilation, code: &str) -> usize {
 #[test]
 fn many_unmatched_decisions_in_a_model_with_many_threats() {
     let text = fill(processes(1500), SIZE, |i| {
-        format!("mitigate \"zz{i}\" {{ by \"x\" }}\n")
+        format!("mitigate \"zz{i}*@p1\" {{ by \"x\" }}\n")
     });
     let decisions = text.matches("mitigate").count();
     let compilation = compile_in_time("unmatched decisions", text);
