@@ -120,6 +120,10 @@ pub const THREAT: Schema = &[
     ("mitigations", Shape::List),
     ("references", Shape::List),
 ];
+/// Statements that are only declared at the top level; as a key in a block, one is a misplaced
+/// statement, never a custom property.
+const STATEMENTS: &[&str] = &["mitigate", "accept", "threat", "rule", "include"];
+
 pub const MITIGATE: Schema = &[("by", Shape::Text)];
 pub const ACCEPT: Schema = &[("reason", Shape::Text), ("until", Shape::Text)];
 pub const RULE: Schema = &[
@@ -182,6 +186,21 @@ impl<'a> Props<'a> {
             }
             match schema.iter().find(|(known, _)| *known == key) {
                 Some((_, shape)) => check_shape(property, *shape, sink),
+                None if STATEMENTS.contains(&key) => {
+                    // `mitigate "*@api"` inside a boundary read as a custom property: the
+                    // decision would be kept as text on the boundary and never applied.
+                    sink.push(
+                        Diagnostic::new(
+                            codes::E0018,
+                            property.key.span,
+                            format!("`{key}` inside {what}"),
+                        )
+                        .label("read as a property, so it never applies")
+                        .with_help(format!(
+                            "`{key}` is declared at the top level of a file: move it after the closing `}}`"
+                        )),
+                    );
+                }
                 None => {
                     if let Some((known, _)) = schema.iter().find(|(known, _)| {
                         one_edit_apart(key, known) || key.eq_ignore_ascii_case(known)

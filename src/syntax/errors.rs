@@ -299,6 +299,13 @@ pub fn syntax_error(file: FileId, text: &str, offset: usize, error: &Error<Rule>
         diagnostic = diagnostic.with_help(
             "a `rule` is declared at the top level of a file (or of a rule pack), not inside a block",
         );
+    } else if let Some(keyword) = top_level_keyword_in_block(line_before, &found) {
+        // `accept "*@api" { ... }` or `threat t "T"` inside an element or boundary: read as a
+        // property, whose value cannot be followed by a block or a second string.
+        diagnostic = diagnostic.with_help(format!(
+            "`{keyword}` is declared at the top level of a file, not inside a block: move it \
+             after the closing `}}`"
+        ));
     } else if expected.contains(&"`{`") && found == "end of line"
         || found == "`{`" && line_before.is_empty()
     {
@@ -316,4 +323,18 @@ pub fn syntax_error(file: FileId, text: &str, offset: usize, error: &Error<Rule>
         );
     }
     diagnostic
+}
+
+/// The keyword of a top-level statement that `line_before` starts, when what was `found` after
+/// it shows it was read as a property (`key value` and then a block or another string).
+fn top_level_keyword_in_block(line_before: &str, found: &str) -> Option<&'static str> {
+    if found != "`{`" && found != "`\"`" {
+        return None;
+    }
+    let first = line_before.split_whitespace().next()?;
+    [
+        "mitigate", "accept", "threat", "data", "include", "use", "model",
+    ]
+    .into_iter()
+    .find(|keyword| *keyword == first)
 }
