@@ -416,7 +416,8 @@ pub fn decide(
             }
             for (earlier, id, more) in overlaps {
                 if let Some(first) = model.decisions.get(earlier) {
-                    sink.push(twice(decision, first, id, more));
+                    let first_lapsed = lapsed(first, options);
+                    sink.push(twice(decision, first, first_lapsed, id, more));
                 }
             }
             // An acceptance every threat of which an earlier decision took opens nothing again.
@@ -432,7 +433,7 @@ pub fn decide(
                         ),
                     )
                     .label("no longer accepted: the threat is open again")
-                    .with_help("review the risk, then mitigate it or renew the acceptance with a new `until`"),
+                    .with_help("review the risk, then replace this acceptance with a `mitigate`, or renew it with a new `until`"),
                 );
             }
         }
@@ -560,6 +561,12 @@ fn unknown_part(
             return Some(format!("no element has the id `{end}`{hint}"));
         }
     }
+    if let Some(first) = subject.strip_suffix("#1") {
+        return Some(format!(
+            "the first flow between two elements has no `#N`, the second is `#2`: \
+             `\"{rule}@{first}\"`"
+        ));
+    }
     if !rule.contains('*') && fired.binary_search(&rule).is_err() {
         let hint = suggest(rule, &mut fired.iter().copied(), fired.len());
         return Some(format!("no threat comes from a rule `{rule}`{hint}"));
@@ -636,7 +643,13 @@ fn no_match(
     }
 }
 
-fn twice(decision: &Decision, first: &Decision, id: &str, more: usize) -> Diagnostic {
+fn twice(
+    decision: &Decision,
+    first: &Decision,
+    first_lapsed: bool,
+    id: &str,
+    more: usize,
+) -> Diagnostic {
     let others = match more {
         0 => String::new(),
         1 => " (and 1 more threat)".to_string(),
@@ -649,7 +662,13 @@ fn twice(decision: &Decision, first: &Decision, id: &str, more: usize) -> Diagno
     )
     .label("this decision does not apply to it")
     .with_secondary(first.pattern_span, "decided here first")
-    .with_help("the first decision in source order wins; narrow one of the patterns")
+    .with_help(if first_lapsed {
+        // The threat is open, and a mitigation added later for it looks like it should apply.
+        "the first decision in source order wins, and that one is an acceptance that has \
+         lapsed: the threat stays open until it is removed or renewed"
+    } else {
+        "the first decision in source order wins; narrow one of the patterns"
+    })
 }
 
 #[cfg(test)]
