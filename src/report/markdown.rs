@@ -66,21 +66,30 @@ pub fn markdown_to(
     if !templates.is_overridden(THREAT_MODEL) {
         return page::write_page(&context, &tables, templates, out);
     }
-    let page = templates.render(THREAT_MODEL, &context)?;
+    // As written: the newline a page must end with is added after the last table is in place.
+    let page = templates.render_as_written(THREAT_MODEL, &context)?;
     match Marker::find(&page, tables.len()) {
         Some(markers) => {
             let mut rest = page.as_str();
             let mut buffer = String::new();
             let mut lists = Made::default();
+            let mut last_byte = None;
+            let mut write = |text: &str| {
+                last_byte = text.as_bytes().last().copied().or(last_byte);
+                out.write_all(text.as_bytes())
+            };
             for (marker, rows) in markers.into_iter().zip(tables) {
                 let (before, after) = rest.split_at(marker.start);
-                out.write_all(before.as_bytes())?;
+                write(before)?;
                 buffer.clear();
                 render_table(&rows, templates, &mut lists, &mut buffer)?;
-                out.write_all(buffer.as_bytes())?;
+                write(&buffer)?;
                 rest = after.get(marker.len..).unwrap_or_default();
             }
-            out.write_all(rest.as_bytes())?;
+            write(rest)?;
+            if last_byte != Some(b'\n') {
+                out.write_all(b"\n")?;
+            }
         }
         // A user's template that drops, repeats or reorders tables: render them in place.
         None => {
@@ -97,8 +106,9 @@ struct Marker {
     len: usize,
 }
 
-/// A table's stand-in while the page is rendered. User text cannot contain it: every escaping
-/// filter replaces control characters.
+/// A table's stand-in while the page is rendered. Escaped user text cannot contain it (every
+/// escaping filter replaces control characters); a template may print a model's text raw,
+/// so [`Marker::find`] takes the markers only when there are exactly as many as tables.
 fn marker(index: usize) -> String {
     format!("\u{1}tmc-table-{index}\u{1}")
 }
@@ -107,6 +117,10 @@ impl Marker {
     /// The markers' places relative to the end of the previous marker; `None` unless the page
     /// shows each of the `count` tables exactly once, in order.
     fn find(page: &str, count: usize) -> Option<Vec<Marker>> {
+        // One more (a model name holding a marker, printed raw) would take a table's place.
+        if page.matches("\u{1}tmc-table-").count() != count {
+            return None;
+        }
         let mut found = Vec::with_capacity(count);
         let mut offset = 0;
         for index in 0..count {

@@ -145,16 +145,25 @@ impl Templates {
         name: &str,
         context: &impl Serialize,
     ) -> Result<String, RenderError> {
-        let context =
-            tera::Context::from_serialize(context).map_err(|e| RenderError::template(name, &e))?;
-        let mut text = self
-            .tera()?
-            .render(name, &context)
-            .map_err(|e| RenderError::template(name, &e))?;
+        let mut text = self.render_as_written(name, context)?;
         if !text.ends_with('\n') {
             text.push('\n');
         }
         Ok(text)
+    }
+
+    /// [`Templates::render`] without the final newline added: for a page whose last part is
+    /// written by the caller.
+    pub(crate) fn render_as_written(
+        &self,
+        name: &str,
+        context: &impl Serialize,
+    ) -> Result<String, RenderError> {
+        let context =
+            tera::Context::from_serialize(context).map_err(|e| RenderError::template(name, &e))?;
+        self.tera()?
+            .render(name, &context)
+            .map_err(|e| RenderError::template(name, &e))
     }
 }
 

@@ -946,6 +946,26 @@ fn templates_can_be_overridden() {
     assert!(error.to_string().contains("dfd.dot.tera"), "{error}");
 }
 
+/// A user's page template may print a model's text raw; a name holding a table's stand-in
+/// must not take the table's place (the page is then rendered with the tables in line).
+#[test]
+fn a_model_name_cannot_take_a_tables_place() {
+    let mut report = nutrition_pro();
+    report.model.name = "\u{1}tmc-table-0\u{1}".into();
+    let page =
+        "Name: {{ model.name }}\n{% for flow in flows %}{{ flow.threats.table }}{% endfor %}\
+                {% for element in elements %}{{ element.threats.table }}{% endfor %}\
+                {% if manual.count > 0 %}{{ manual.table }}{% endif %}";
+    let templates =
+        Templates::with_overrides(vec![("threat-model.md.tera".into(), page.into())]).unwrap();
+    let md = report::markdown(&report, &templates, None).unwrap();
+    assert!(md.starts_with("Name: \u{1}tmc-table-0\u{1}\n"), "{md}");
+    let honest = nutrition_pro();
+    let expected = report::markdown(&honest, &templates, None).unwrap();
+    let md = md.replacen("\u{1}tmc-table-0\u{1}", &honest.model.name, 1);
+    assert_eq!(md, expected);
+}
+
 /// Reports that take every branch of `threat-model.md.tera`: empty and missing fields, one
 /// threat and many, other threats, lapsed and standing acceptances, a table of contents, and
 /// diagrams per boundary with one too large for Mermaid.
