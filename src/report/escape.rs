@@ -17,7 +17,10 @@
 //!   `href` and as a Markdown link destination.
 //!
 //! Control characters other than tab and line breaks have no meaning in any target and break
-//! XML-based renderings (Graphviz SVG), so every function turns them into U+FFFD.
+//! XML-based renderings (Graphviz SVG), so every function turns them into U+FFFD. So do the
+//! bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): a name
+//! with one would show a report's line in another order than it is written (GitHub flags such
+//! a file as "bidirectional Unicode text").
 
 const REPLACEMENT: char = '\u{FFFD}';
 
@@ -38,10 +41,12 @@ const MD_SPECIAL_BUT_UNDERSCORE: &[u8; 11] = b"&<>\\|`*[]~\xE2";
 /// 0xE2 starts U+2028 and U+2029, at which some Markdown parsers end a line.
 const MD_CODE_SPECIAL: &[u8; 3] = b"|`\xE2";
 /// 0xEF starts U+FFFE and U+FFFF, which XML forbids (Graphviz copies them into the SVG).
-const DOT_SPECIAL: &[u8; 4] = b"\\\"&\xEF";
+/// 0xE2 starts the bidirectional controls.
+const DOT_SPECIAL: &[u8; 5] = b"\\\"&\xEF\xE2";
 /// 0xE2 starts U+2028 and U+2029, line separators, which become `<br>` as line breaks do.
 const MERMAID_SPECIAL: &[u8; 14] = b"\"#;:<>&|`{}\\%\xE2";
-const HTML_SPECIAL: &[u8; 5] = b"&<>\"'";
+/// 0xE2 starts the bidirectional controls.
+const HTML_SPECIAL: &[u8; 6] = b"&<>\"'\xE2";
 
 /// No special byte: the text needs no escaping. Checked sixteen bytes at a time with no early
 /// exit inside a block, which the compiler turns into a few vector compares per special byte:
@@ -88,8 +93,18 @@ fn block_has_special<const N: usize>(block: &[u8; BLOCK], special: &[u8; N]) -> 
     u128::from_ne_bytes(hits) != 0
 }
 
+/// What becomes U+FFFD in every output: control characters but tab (line breaks are handled
+/// before this is asked) and the bidirectional controls.
 fn is_control(c: char) -> bool {
-    c.is_control() && c != '\t'
+    (c.is_control() && c != '\t') || crate::source::is_bidi_control(c)
+}
+
+/// Whether a bidirectional control (U+202A-U+202E, U+2066-U+2069) is encoded at `at`.
+pub(crate) fn bidi_control_at(bytes: &[u8], at: usize) -> bool {
+    matches!(
+        bytes.get(at..at + 3),
+        Some([0xE2, 0x80, 0xAA..=0xAE] | [0xE2, 0x81, 0xA6..=0xA9])
+    )
 }
 
 /// Inline Markdown text: a table cell, a heading, a paragraph. Line breaks become `<br>`.
@@ -385,7 +400,8 @@ pub fn html(text: &str) -> String {
 ///
 /// Sixteen bytes at a time, as [`is_plain`] checks them: a block with something in it is
 /// walked byte by byte, and the runs between escapes are copied whole. Every character it
-/// changes is ASCII or a C1 control (`0xC2 0x80..=0x9F`), so each run is whole characters.
+/// changes is ASCII, a C1 control (`0xC2 0x80..=0x9F`) or a bidirectional control (three bytes
+/// from `0xE2`), so each run is whole characters.
 /// A threat's explanation with one quote in it went through a character-at-a-time walk, a
 /// seventh of a 10,000-element `--emit html` build.
 pub(crate) fn html_to(out: &mut String, text: &str) {
@@ -429,6 +445,7 @@ fn html_walk(out: &mut String, text: &str, range: std::ops::Range<usize>, plain_
             {
                 (REPLACEMENT_UTF8, 2)
             }
+            0xE2 if bidi_control_at(bytes, at) => (REPLACEMENT_UTF8, 3),
             _ => continue,
         };
         out.push_str(text.get(*plain_from..at).unwrap_or_default());
@@ -690,6 +707,22 @@ mod tests {
         assert_eq!(md("snake_case _em_"), "snake_case \\_em\\_");
         assert_eq!(md("{{ x }} \"q\" 🚀 é"), "{{ x }} \"q\" 🚀 é");
         assert_eq!(md("a\u{1b}b"), "a\u{FFFD}b");
+    }
+
+    #[test]
+    fn bidirectional_controls_never_reach_an_output() {
+        // An override in a name, then an isolate, a pop and an embedding; 16 bytes before the
+        // last put it across the block boundary of the quick checks.
+        let text = "admin\u{202E}gpj.exe\u{2066}x\u{202C}1234567890abcde\u{202A}";
+        let shown = "admin\u{FFFD}gpj.exe\u{FFFD}x\u{FFFD}1234567890abcde\u{FFFD}";
+        assert_eq!(md(text), shown);
+        assert_eq!(md_code(text), format!("`{shown}`"));
+        assert_eq!(dot(text), shown);
+        assert_eq!(mermaid(text), shown);
+        assert_eq!(html(text), shown);
+        // Neighbours that are not controls stay: an en dash, a line separator's own handling.
+        assert_eq!(html("a\u{2013}b\u{2069}"), "a\u{2013}b\u{FFFD}");
+        assert_eq!(dot("\u{2065}\u{2070}\u{2029}"), "\u{2065}\u{2070}\u{2029}");
     }
 
     #[test]

@@ -298,7 +298,8 @@ fn strings<'a>(out: &mut Vec<u8>, texts: impl Iterator<Item = &'a str>) {
     super::json::strings(out, shown.iter().map(|text| &**text));
 }
 
-/// `text` as the same text in a table row of the page shows: control characters become U+FFFD,
+/// `text` as the same text in a table row of the page shows: control characters (bidirectional
+/// ones too) become U+FFFD,
 /// as the HTML escape writes them, and a carriage return (with the line feed after it) a line
 /// feed, as an HTML parser reads one. A row made from the data is then the row the table would
 /// have had.
@@ -310,6 +311,7 @@ fn as_shown(text: &str) -> Cow<'_, str> {
         0xC2 => bytes
             .get(at + 1)
             .is_some_and(|next| (0x80..=0x9F).contains(next)),
+        0xE2 => super::escape::bidi_control_at(bytes, at),
         _ => false,
     };
     if !bytes
@@ -329,6 +331,7 @@ fn as_shown(text: &str) -> Cow<'_, str> {
             }
             '\n' | '\t' => shown.push(c),
             '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' => shown.push('\u{FFFD}'),
+            c if crate::source::is_bidi_control(c) => shown.push('\u{FFFD}'),
             _ => shown.push(c),
         }
     }

@@ -41,4 +41,5 @@ threat weird "Threat | with <tags> & \"quotes\"\nover lines" {
 mitigate "spoofing.*@api_gateway_v2" { by "Fixed | with <care> & \"quotes\"" }
 mirror -> nameless "" { protocol "" }
 partner -> db "443" { protocol "TCP" }
-nameless -> ctl "Controls"
+// Bidirectional overrides would show a line in another order than it is written.
+nameless -> ctl "Controls \u{202E}fdp.exe\u{2066} end"
