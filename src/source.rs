@@ -236,6 +236,14 @@ pub(crate) fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
+/// Whether a bidirectional control (see [`is_bidi_control`]) is encoded at `at` of `bytes`.
+pub(crate) fn bidi_control_at(bytes: &[u8], at: usize) -> bool {
+    matches!(
+        bytes.get(at..at + 3),
+        Some([0xE2, 0x80, 0xAA..=0xAE] | [0xE2, 0x81, 0xA6..=0xA9])
+    )
+}
+
 /// What [`SourceMap::printable_files`] shows for `c`, followed by `next`: itself, or a
 /// character as long in bytes that does nothing to a terminal.
 fn shown(c: char, next: Option<char>) -> char {

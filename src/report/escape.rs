@@ -99,14 +99,6 @@ fn is_control(c: char) -> bool {
     (c.is_control() && c != '\t') || crate::source::is_bidi_control(c)
 }
 
-/// Whether a bidirectional control (U+202A-U+202E, U+2066-U+2069) is encoded at `at`.
-pub(crate) fn bidi_control_at(bytes: &[u8], at: usize) -> bool {
-    matches!(
-        bytes.get(at..at + 3),
-        Some([0xE2, 0x80, 0xAA..=0xAE] | [0xE2, 0x81, 0xA6..=0xA9])
-    )
-}
-
 /// Inline Markdown text: a table cell, a heading, a paragraph. Line breaks become `<br>`.
 pub fn md(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -445,7 +437,7 @@ fn html_walk(out: &mut String, text: &str, range: std::ops::Range<usize>, plain_
             {
                 (REPLACEMENT_UTF8, 2)
             }
-            0xE2 if bidi_control_at(bytes, at) => (REPLACEMENT_UTF8, 3),
+            0xE2 if crate::source::bidi_control_at(bytes, at) => (REPLACEMENT_UTF8, 3),
             _ => continue,
         };
         out.push_str(text.get(*plain_from..at).unwrap_or_default());

@@ -311,7 +311,7 @@ fn as_shown(text: &str) -> Cow<'_, str> {
         0xC2 => bytes
             .get(at + 1)
             .is_some_and(|next| (0x80..=0x9F).contains(next)),
-        0xE2 => super::escape::bidi_control_at(bytes, at),
+        0xE2 => crate::source::bidi_control_at(bytes, at),
         _ => false,
     };
     if !bytes

@@ -63,6 +63,7 @@ pub fn scan(
         }
         None => {}
     }
+    bidi_controls(file, bytes, sink);
     let mut i = 0usize;
     while i < bytes.len() {
         match bytes.get(i..).unwrap_or_default() {
@@ -189,6 +190,59 @@ pub fn scan(
         return None;
     }
     ok.then_some(Scanned { cuts })
+}
+
+/// At most this many W0012 warnings per file: one is enough to look, the rest would bury
+/// everything else.
+const MAX_BIDI_WARNINGS: usize = 8;
+
+/// W0012 for each bidirectional control in the file (the first [`MAX_BIDI_WARNINGS`]): in a
+/// string or a comment, one shows the text around it in another order than the compiler reads
+/// it, so a reviewer of a model (an `accept` in a pull request, say) sees something else than
+/// what is compiled ("Trojan Source").
+fn bidi_controls(file: FileId, bytes: &[u8], sink: &mut Diagnostics) {
+    let found: Vec<usize> = memchr::memchr_iter(0xE2, bytes)
+        .filter(|&at| crate::source::bidi_control_at(bytes, at))
+        .collect();
+    let count = found.len();
+    for (index, &at) in found.iter().take(MAX_BIDI_WARNINGS).enumerate() {
+        let c = std::str::from_utf8(bytes.get(at..at + 3).unwrap_or_default())
+            .ok()
+            .and_then(|text| text.chars().next())
+            .unwrap_or(char::REPLACEMENT_CHARACTER);
+        let code = u32::from(c);
+        let unlisted = match count - index - 1 {
+            more if index + 1 == MAX_BIDI_WARNINGS && more > 0 => {
+                format!("; {more} more in this file are not listed")
+            }
+            _ => String::new(),
+        };
+        let warning = Diagnostic::new(
+            codes::W0012,
+            Span::new(file, at, at + 3),
+            format!("bidirectional control character U+{code:04X} ({})", bidi_name(c)),
+        )
+        .label("the text around it is shown in another order than it is read")
+        .with_help(format!(
+            "remove it; if a string needs it, write the escape `\\u{{{code:X}}}` instead, which shows in the source (reports show it as U+FFFD){unlisted}"
+        ));
+        sink.push(warning);
+    }
+}
+
+/// The Unicode name of a bidirectional control.
+fn bidi_name(c: char) -> &'static str {
+    match c {
+        '\u{202A}' => "LEFT-TO-RIGHT EMBEDDING",
+        '\u{202B}' => "RIGHT-TO-LEFT EMBEDDING",
+        '\u{202C}' => "POP DIRECTIONAL FORMATTING",
+        '\u{202D}' => "LEFT-TO-RIGHT OVERRIDE",
+        '\u{202E}' => "RIGHT-TO-LEFT OVERRIDE",
+        '\u{2066}' => "LEFT-TO-RIGHT ISOLATE",
+        '\u{2067}' => "RIGHT-TO-LEFT ISOLATE",
+        '\u{2068}' => "FIRST STRONG ISOLATE",
+        _ => "POP DIRECTIONAL ISOLATE",
+    }
 }
 
 fn nul_byte(file: FileId, at: usize) -> Diagnostic {

@@ -479,3 +479,37 @@ fn a_long_chain_with_a_failing_operand_is_an_error_not_an_overflow() {
     ));
     assert_eq!(errors, ["E0003 more than 64 `not` in a row"]);
 }
+
+#[test]
+fn bidirectional_controls_are_warned_about_up_to_a_limit() {
+    let text = format!(
+        "actor a \"x{}\"\n// {}\n",
+        "\u{202E}".repeat(3),
+        "\u{2069}".repeat(7)
+    );
+    let mut sink = Diagnostics::new();
+    let file = parse(FileId(0), &text, ParseLimits::default(), &mut sink);
+    assert!(file.is_some(), "a warning does not stop the parse");
+    let warnings: Vec<_> = sink.iter().collect();
+    assert_eq!(warnings.len(), 8);
+    assert!(warnings.iter().all(|d| d.code.id == "W0012"));
+    assert_eq!(warnings[0].primary.span.start(), 10);
+    assert!(warnings[0]
+        .message
+        .contains("U+202E (RIGHT-TO-LEFT OVERRIDE)"));
+    assert!(warnings[7]
+        .message
+        .contains("U+2069 (POP DIRECTIONAL ISOLATE)"));
+    let last_help = warnings[7].help.as_deref().unwrap_or_default();
+    assert!(
+        last_help.ends_with("; 2 more in this file are not listed"),
+        "{last_help}"
+    );
+    assert!(!warnings[6]
+        .help
+        .as_deref()
+        .unwrap_or_default()
+        .contains("more"));
+    // Neighbours of the controls are not controls.
+    assert!(parse_err("actor a \"\u{2065}\u{2070}\u{2028}\u{200F}\"").is_empty());
+}
