@@ -261,10 +261,19 @@ fn walk(root: &Path, real_root: &Path, dir: &Path, files: &mut Vec<Found>) -> Re
             walk(root, real_root, &relative, files)?;
             continue;
         }
-        if Path::new(&name).extension() != Some("tm".as_ref()) || !entry.path().is_file() {
+        if Path::new(&name).extension() != Some("tm".as_ref()) {
             continue;
         }
         let path = entry.path();
+        // A pipe, a device or a link to nothing (or to a folder) is no model: left out, but said,
+        // as a file that vanished from the list would otherwise go unnoticed.
+        if !path.is_file() {
+            errln!(
+                "warning: {} is not a file (a pipe, a device, a link to a folder or to nothing); it is left out",
+                shown(&path)
+            );
+            continue;
+        }
         let real = std::fs::canonicalize(&path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         let is_link = kind.is_symlink();

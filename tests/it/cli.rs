@@ -402,12 +402,23 @@ fn a_folder_follows_links_as_includes_do() {
     )
     .unwrap();
     std::os::unix::fs::symlink(models.join("a.tm"), models.join("alias.tm")).unwrap();
+    // Neither a link to nothing nor a pipe is a model (reading the pipe would wait forever).
+    std::os::unix::fs::symlink(models.join("deleted.tm"), models.join("gone.tm")).unwrap();
+    let fifo = std::process::Command::new("mkfifo")
+        .arg(models.join("pipe.tm"))
+        .status()
+        .is_ok_and(|status| status.success());
 
     let (code, stderr) = check(&models);
     assert_eq!(code, Some(0), "{stderr}");
     assert!(!stderr.contains("s3cr3t"), "{stderr}");
     assert!(
         stderr.contains("notes.tm is a link to a file outside"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("gone.tm is not a file"), "{stderr}");
+    assert!(
+        !fifo || stderr.contains("pipe.tm is not a file"),
         "{stderr}"
     );
     let checked: Vec<&str> = stderr.lines().filter(|l| l.contains(": ok")).collect();
