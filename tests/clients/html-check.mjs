@@ -11,6 +11,8 @@
 //     "threats": null | { "rows", "visible", "matching", "pages": null | "Page 1 of N",
 //                         "filtered": { "NAME=VALUE": matching threats },
 //                         "sorted": null | { "header", "ascending": [...], "descending": [...] },
+//                         "revealed": null | { "number", "hidden_before", "shown", "in_view",
+//                                              "filter_after", "page" },
 //                         "rows_html": null | [row markup...] },
 //     "models": null | { "rows", "links": [href...] } }
 // `matching` is the number of threats the filters let through (the count's
@@ -21,7 +23,8 @@
 // whose text is HEADER twice and reports each shown row's `data-value` of that
 // column (or its text) after each click. --rows reports every threat's row, in
 // order, as markup without the whitespace between cells: all of them, clicking
-// Next until it is disabled when the page has pages.
+// Next until it is disabled when the page has pages. Every page with two threats or more
+// is also sent to `#threat-N` (N the last threat) while a status filter hides it ("revealed").
 // Exit: 0 when every page was examined (the caller judges the report), 2 on a
 // setup problem (usage, no browser, playwright-core missing, time limit).
 //
@@ -197,6 +200,46 @@ async function examine(file) {
         await page.reload({ waitUntil: 'load' });
       }
     }
+    // A link to the last threat, followed while a status filter hides it: the filters are
+    // cleared, the page holding it is shown and it is scrolled into view.
+    threats.revealed = await page.evaluate(async () => {
+      const select = document.getElementById('filter-status');
+      const count = document.getElementById('threat-count');
+      const total = Number(count && count.getAttribute('data-matching'));
+      if (!select || !(total > 1)) return null;
+      const island = document.getElementById('threat-data');
+      let status;
+      if (island) {
+        const data = JSON.parse(island.textContent);
+        status = data.statuses[data.threats[total - 1][8]][0];
+      } else {
+        status = document.getElementById(`threat-${total}`).getAttribute('data-status');
+      }
+      const other = Array.from(select.options).find((o) => o.value !== '' && o.value !== status);
+      if (!other) return null;
+      select.value = other.value;
+      select.dispatchEvent(new Event('change'));
+      const hidden = !document.getElementById(`threat-${total}`) ||
+        document.getElementById(`threat-${total}`).offsetParent === null;
+      const changed = new Promise((r) => window.addEventListener('hashchange', r, { once: true }));
+      window.location.hash = `#threat-${total}`;
+      await changed;
+      await new Promise((r) => setTimeout(r, 50));
+      const row = document.getElementById(`threat-${total}`);
+      // In view: the row overlaps the viewport (scrollIntoView can leave its top a subpixel
+      // above it).
+      const box = row ? row.getBoundingClientRect() : { top: -1, bottom: -1 };
+      return {
+        number: total,
+        hidden_before: hidden,
+        shown: !!row && row.offsetParent !== null,
+        in_view: box.bottom > 0 && box.top < window.innerHeight,
+        filter_after: select.value,
+        page: (document.getElementById('threat-page') || {}).textContent || null,
+      };
+    });
+    // Back to report order, unfiltered, on the first page.
+    await page.goto(url, { waitUntil: 'load', timeout: 30000 });
     if (wantRows) {
       const shownRows = () =>
         page.evaluate(() =>

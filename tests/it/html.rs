@@ -338,5 +338,20 @@ fn a_page_of_data_shows_the_rows_of_the_table_a_page_at_a_time() {
                 Some(first)
             );
         }
+        // A link to a threat a filter hides clears the filters and shows it, on its page.
+        for threats in [table, paged] {
+            let revealed = &threats["revealed"];
+            assert_eq!(revealed["number"], total, "{name}: {revealed}");
+            assert_eq!(revealed["hidden_before"], true, "{name}: {revealed}");
+            assert_eq!(revealed["shown"], true, "{name}: {revealed}");
+            assert_eq!(revealed["in_view"], true, "{name}: {revealed}");
+            assert_eq!(revealed["filter_after"], "", "{name}: {revealed}");
+        }
+        let pages = total.div_ceil(page_size);
+        assert_eq!(
+            paged["revealed"]["page"],
+            format!("Page {pages} of {pages}"),
+            "{name}"
+        );
     }
 }
