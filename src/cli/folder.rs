@@ -83,11 +83,14 @@ pub fn build(args: &BuildArgs, emits: &[Emit], templates: &Templates) -> i32 {
     // Render every file into memory, then write.
     let mut outputs: Vec<(PathBuf, String)> = Vec::new();
     let mut entries = Vec::with_capacity(models.len());
-    let sources: Vec<(String, String)> = models
+    let sources: Vec<(String, String, PathBuf)> = models
         .iter()
-        .map(|(root, _)| (slashes(root), slashes(&root.with_extension(""))))
+        .map(|(root, _)| {
+            let dir = root.with_extension("");
+            (slashes(root), slashes(&dir), dir)
+        })
         .collect();
-    for ((root, compilation), (source, dir)) in models.iter().zip(&sources) {
+    for ((root, compilation), (source, dir, dir_path)) in models.iter().zip(&sources) {
         let Some(report) = &compilation.report else {
             continue;
         };
@@ -104,7 +107,7 @@ pub fn build(args: &BuildArgs, emits: &[Emit], templates: &Templates) -> i32 {
                 return USAGE;
             }
         };
-        let out_dir = args.out.join(root.with_extension(""));
+        let out_dir = args.out.join(dir_path);
         super::build::warn_of_code_scanning_limit(emits, report, &out_dir);
         outputs.extend(
             rendered
@@ -115,6 +118,7 @@ pub fn build(args: &BuildArgs, emits: &[Emit], templates: &Templates) -> i32 {
             report,
             source,
             dir,
+            dir_path,
         });
     }
     let links = Links {

@@ -453,8 +453,14 @@ const REPLACEMENT_UTF8: &str = "\u{FFFD}";
 /// `_`, `~` and the `/` separators is percent-encoded, so no file name can end the link, start a
 /// query or a fragment, or be read as a scheme.
 pub fn url_path(path: &str) -> String {
+    url_path_bytes(path.as_bytes())
+}
+
+/// [`url_path`] of a path's bytes, which need not be UTF-8 (a file name on Unix): each byte
+/// outside the unreserved set is percent-encoded, so the link names the file it was made from.
+pub fn url_path_bytes(path: &[u8]) -> String {
     let mut out = String::with_capacity(path.len());
-    for byte in path.bytes() {
+    for &byte in path {
         if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~' | b'/') {
             out.push(char::from(byte));
         } else {
@@ -465,22 +471,22 @@ pub fn url_path(path: &str) -> String {
     out
 }
 
-/// The inside of a JSON string (quotes not included), byte for byte as `serde_json` writes it:
-/// `"` and `\` escaped, `\b \f \n \r \t` for those controls, `\u00xx` for the other ASCII
-/// controls, and everything else (non-ASCII included) as it is.
-///
-/// JSON and SARIF output is a great many strings, nearly all with nothing to escape: each is
-/// checked eight bytes at a time and then copied whole, where `serde_json` walks a byte at a time.
-#[inline]
 /// A vocabulary word (`Category::word`, a SARIF level and the like) as a JSON string: fixed
 /// ASCII that JSON never escapes (`the_words_are_the_serialized_names`), so it is copied
 /// without [`json_into`]'s scan.
+#[inline]
 pub(crate) fn json_word_into(out: &mut Vec<u8>, word: &'static str) {
     out.push(b'"');
     out.extend_from_slice(word.as_bytes());
     out.push(b'"');
 }
 
+/// The inside of a JSON string (quotes not included), byte for byte as `serde_json` writes it:
+/// `"` and `\` escaped, `\b \f \n \r \t` for those controls, `\u00xx` for the other ASCII
+/// controls, and everything else (non-ASCII included) as it is.
+///
+/// JSON and SARIF output is a great many strings, nearly all with nothing to escape: each is
+/// checked eight bytes at a time and then copied whole, where `serde_json` walks a byte at a time.
 pub fn json_into(out: &mut Vec<u8>, text: &str) {
     let bytes = text.as_bytes();
     if !has_json_special(bytes) {

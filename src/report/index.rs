@@ -22,6 +22,9 @@ pub struct IndexEntry<'a> {
     pub source: &'a str,
     /// The directory its outputs were written to, relative to the index, `/`-separated.
     pub dir: &'a str,
+    /// The same directory as a path: the link is made of its bytes, so it finds a directory
+    /// whose name is not UTF-8 (`dir` shows such a name with U+FFFD).
+    pub dir_path: &'a std::path::Path,
 }
 
 /// Which per-model reports exist, to choose what the index links to.
@@ -125,18 +128,18 @@ impl<'a> Context<'a> {
                     (_, true, _) => "threat-model.md",
                     _ => "",
                 };
-                let dir = entry.dir.trim_end_matches('/');
-                let target = if dir.is_empty() {
-                    report.to_string()
-                } else {
-                    format!("{dir}/{report}")
-                };
+                let mut target: Vec<u8> = Vec::new();
+                for part in entry.dir_path.iter() {
+                    target.extend_from_slice(part.as_encoded_bytes());
+                    target.push(b'/');
+                }
+                target.extend_from_slice(report.as_bytes());
                 ModelRow {
                     name: &entry.report.model.name,
                     description: entry.report.model.description.as_deref(),
                     source: entry.source,
                     dir: entry.dir,
-                    href: escape::url_path(&target),
+                    href: escape::url_path_bytes(&target),
                     counts,
                     open_by_severity: severity_counts(open),
                 }

@@ -429,6 +429,34 @@ fn a_folder_follows_links_as_includes_do() {
     );
 }
 
+/// A model whose file name is not UTF-8 (Linux allows any bytes) is linked from the index by
+/// its real name: the link leads to the folder its report was written to.
+#[test]
+fn a_folder_index_links_to_a_model_whose_name_is_not_utf8() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = temp_dir("folder-not-utf8");
+    let models = dir.join("models");
+    std::fs::create_dir_all(&models).unwrap();
+    let name = std::ffi::OsStr::from_bytes(b"caf\xE9.tm");
+    std::fs::write(models.join(name), "model \"Cafe\"\nprocess p \"P\"\n").unwrap();
+    let out = dir.join("out");
+    let output = tmc()
+        .args(["build", "--emit", "md"])
+        .arg(&models)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let index = std::fs::read_to_string(out.join("index.md")).unwrap();
+    assert!(index.contains("(caf%E9/threat-model.md)"), "{index}");
+    let report = out
+        .join(std::ffi::OsStr::from_bytes(b"caf\xE9"))
+        .join("threat-model.md");
+    assert!(report.is_file(), "{index}");
+}
+
 /// Which files are models is decided with the limits the models are compiled with: a root
 /// with a string over the default length still names its parts.
 #[test]
