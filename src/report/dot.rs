@@ -36,10 +36,12 @@ pub fn dot(
         return Ok(embedded(&title, &diagram));
     }
     let indent = |depth: usize| "  ".repeat(depth + 1);
+    let nexts = diagram.items.iter().skip(1).map(Some).chain([None]);
     let body = diagram
         .items
         .iter()
-        .map(|item| match item {
+        .zip(nexts)
+        .map(|(item, next)| match item {
             Item::Open {
                 boundary,
                 index,
@@ -49,6 +51,7 @@ pub fn dot(
                 cluster: format!("cluster_{index}"),
                 id: &boundary.id,
                 name: &boundary.name,
+                empty: matches!(next, Some(Item::Close { .. })),
             },
             Item::Node {
                 element,
@@ -110,6 +113,9 @@ enum BodyItem<'a> {
         cluster: String,
         id: &'a str,
         name: &'a str,
+        /// Nothing is drawn in it: it holds an invisible node, as Graphviz leaves out an empty
+        /// cluster (a declared boundary would vanish from the diagram).
+        empty: bool,
     },
     Node {
         indent: String,
@@ -151,7 +157,8 @@ fn embedded(title: &str, diagram: &Diagram<'_>) -> String {
             out.push_str("  ");
         }
     };
-    for item in &diagram.items {
+    let mut items = diagram.items.iter().peekable();
+    while let Some(item) = items.next() {
         match item {
             Item::Open {
                 boundary,
@@ -173,6 +180,13 @@ fn embedded(title: &str, diagram: &Diagram<'_>) -> String {
                 ] {
                     indent(&mut out, depth);
                     out.push_str(line);
+                }
+                if matches!(items.peek(), Some(Item::Close { .. })) {
+                    indent(&mut out, depth);
+                    let _ = writeln!(
+                        out,
+                        "  \"cluster_{index} (empty)\" [label=\"\", shape=point, style=invis];"
+                    );
                 }
             }
             Item::Node {

@@ -18,6 +18,8 @@ boundary inner "Inner ``zone`` & café" {
   process "API | Gateway \\ \"v2\"" { technology "Kong <3.0>"; controls [authentication] }
   store db "Data|base —\t🗄️" { stores [secret] }
 }
+// An empty boundary is still drawn (Graphviz leaves out an empty cluster; Mermaid draws a box).
+boundary vacant "Vacant <lot>" {}
 // A blank name is no name: shown by the id (Mermaid cannot parse `n0("")`).
 boundary blank "" {
   process nameless " "

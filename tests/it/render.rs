@@ -1032,6 +1032,12 @@ fn every_page_shape() -> Vec<Report> {
     let mut flowless = nutrition_pro();
     flowless.flows.clear();
 
+    // Boundaries with nothing in them (Graphviz leaves out an empty cluster).
+    let mut hollow = nutrition_pro();
+    hollow.elements.retain(|e| e.kind == ElementKind::Boundary);
+    hollow.flows.clear();
+    hollow.threats.clear();
+
     let mut empty = nutrition_pro();
     empty.elements.clear();
     empty.flows.clear();
@@ -1042,6 +1048,7 @@ fn every_page_shape() -> Vec<Report> {
         hostile(),
         bare,
         flowless,
+        hollow,
         empty,
         single,
         other,
