@@ -53,7 +53,7 @@ const HTML_SPECIAL: &[u8; 6] = b"&<>\"'\xE2";
 /// on a large report most cells are plain, and a table lookup per byte was a fifth of
 /// rendering the Markdown.
 #[inline]
-fn is_plain<const N: usize>(text: &str, special: &[u8; N]) -> bool {
+pub(crate) fn is_plain<const N: usize>(text: &str, special: &[u8; N]) -> bool {
     let bytes = text.as_bytes();
     let mut blocks = bytes.chunks_exact(BLOCK);
     for block in &mut blocks {
