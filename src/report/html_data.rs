@@ -294,14 +294,7 @@ fn string(out: &mut Vec<u8>, text: &str) {
 
 /// `texts` as a JSON array of strings, as the page shows them.
 fn strings<'a>(out: &mut Vec<u8>, texts: impl Iterator<Item = &'a str>) {
-    out.push(b'[');
-    for (i, text) in texts.enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        string(out, text);
-    }
-    out.push(b']');
+    super::json::strings_with(out, texts, string);
 }
 
 /// `text` as the same text in a table row of the page shows: control characters (bidirectional

@@ -330,6 +330,15 @@ fn optional(out: &mut Vec<u8>, text: Option<&str>) {
 
 /// `texts` as a JSON array of strings.
 pub(super) fn strings<'a>(out: &mut Vec<u8>, texts: impl Iterator<Item = &'a str>) {
+    strings_with(out, texts, string);
+}
+
+/// `texts` as a JSON array, each written by `string`.
+pub(super) fn strings_with<'a>(
+    out: &mut Vec<u8>,
+    texts: impl Iterator<Item = &'a str>,
+    string: impl Fn(&mut Vec<u8>, &str),
+) {
     out.push(b'[');
     for (i, text) in texts.enumerate() {
         if i > 0 {
