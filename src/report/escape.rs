@@ -451,14 +451,10 @@ const REPLACEMENT_UTF8: &str = "\u{FFFD}";
 
 /// A relative path (`/`-separated) as a URL path: every byte but ASCII letters, digits, `-`, `.`,
 /// `_`, `~` and the `/` separators is percent-encoded, so no file name can end the link, start a
-/// query or a fragment, or be read as a scheme.
-pub fn url_path(path: &str) -> String {
-    url_path_bytes(path.as_bytes())
-}
-
-/// [`url_path`] of a path's bytes, which need not be UTF-8 (a file name on Unix): each byte
-/// outside the unreserved set is percent-encoded, so the link names the file it was made from.
-pub fn url_path_bytes(path: &[u8]) -> String {
+/// query or a fragment, or be read as a scheme. Bytes, not text: a file name on Unix need not be
+/// UTF-8, and the link must name the file it was made from.
+pub fn url_path(path: impl AsRef<[u8]>) -> String {
+    let path = path.as_ref();
     let mut out = String::with_capacity(path.len());
     for &byte in path {
         if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~' | b'/') {

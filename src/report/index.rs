@@ -139,7 +139,7 @@ impl<'a> Context<'a> {
                     description: entry.report.model.description.as_deref(),
                     source: entry.source,
                     dir: entry.dir,
-                    href: escape::url_path_bytes(&target),
+                    href: escape::url_path(&target),
                     counts,
                     open_by_severity: severity_counts(open),
                 }

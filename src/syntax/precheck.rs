@@ -201,11 +201,11 @@ const MAX_BIDI_WARNINGS: usize = 8;
 /// it, so a reviewer of a model (an `accept` in a pull request, say) sees something else than
 /// what is compiled ("Trojan Source").
 fn bidi_controls(file: FileId, bytes: &[u8], sink: &mut Diagnostics) {
-    let found: Vec<usize> = memchr::memchr_iter(0xE2, bytes)
-        .filter(|&at| crate::source::bidi_control_at(bytes, at))
-        .collect();
-    let count = found.len();
-    for (index, &at) in found.iter().take(MAX_BIDI_WARNINGS).enumerate() {
+    let mut found =
+        memchr::memchr_iter(0xE2, bytes).filter(|&at| crate::source::bidi_control_at(bytes, at));
+    let listed: Vec<usize> = found.by_ref().take(MAX_BIDI_WARNINGS).collect();
+    let count = listed.len() + found.count();
+    for (index, &at) in listed.iter().enumerate() {
         let c = std::str::from_utf8(bytes.get(at..at + 3).unwrap_or_default())
             .ok()
             .and_then(|text| text.chars().next())
