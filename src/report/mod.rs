@@ -22,6 +22,7 @@ mod mermaid;
 mod sarif;
 mod shared;
 mod summary;
+mod template_checks;
 mod templates;
 #[cfg(test)]
 mod test_reports;

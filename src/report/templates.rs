@@ -8,6 +8,7 @@
 //! the HTML templates (`*.html.tera`, with [`escape::html`]) and off for the others.
 
 use super::escape;
+use super::template_checks;
 use super::RenderError;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -189,6 +190,9 @@ fn parse(files: Vec<(String, String)>) -> Result<(Tera, Vec<&'static str>), Rend
             }
         }
     }
+    for (name, text) in &sources {
+        template_checks::refuse_deep_text(name, text)?;
+    }
     let mut tera = Tera::default();
     // Everything the HTML templates print is escaped unless marked `safe`.
     tera.autoescape_on(vec![HTML_SUFFIX]);
@@ -211,7 +215,8 @@ fn parse(files: Vec<(String, String)>) -> Result<(Tera, Vec<&'static str>), Rend
     }
     overridden.sort_by_key(|name| Templates::NAMES.iter().position(|known| known == name));
     overridden.dedup();
-    refuse_cycles(&tera)?;
+    template_checks::refuse_cycles(&tera)?;
+    template_checks::refuse_deep_rendering(&tera)?;
     Ok((tera, overridden))
 }
 
@@ -233,97 +238,6 @@ fn name_the_broken(sources: &[(String, String)], error: &tera::Error) -> RenderE
         _ => "templates",
     };
     RenderError::template(name, error)
-}
-
-/// Refuses templates that include or import themselves, directly or through others: Tera
-/// follows `{% include %}` and `{% import %}` without a limit, so rendering one would recurse
-/// until the stack overflowed. (Tera refuses circular `{% extends %}` itself. A macro that
-/// calls itself without end cannot be told from one that ends, and is left to the author.)
-fn refuse_cycles(tera: &Tera) -> Result<(), RenderError> {
-    let mut names: Vec<&str> = tera.get_template_names().collect();
-    names.sort_unstable();
-    let uses = |name: &str| -> Vec<String> {
-        let Ok(template) = tera.get_template(name) else {
-            return Vec::new();
-        };
-        let mut used = Vec::new();
-        let macros = template.macros.values().map(|m| &m.body);
-        for body in std::iter::once(&template.ast).chain(macros) {
-            included(body, &mut used);
-        }
-        used.extend(
-            template
-                .imported_macro_files
-                .iter()
-                .map(|(file, _)| file.clone()),
-        );
-        // Macros come from a hash map: sorted, the same cycle is named on every run.
-        used.sort_unstable();
-        used.dedup();
-        used
-    };
-    // Depth-first from each template, with the path walked so far: a use of a template on
-    // the path closes a cycle.
-    let mut done: Vec<&str> = Vec::new();
-    for start in &names {
-        let mut path: Vec<(String, Vec<String>)> = vec![(start.to_string(), uses(start))];
-        while let Some((_, next)) = path.last_mut() {
-            let Some(used) = next.pop() else {
-                if let Some((name, _)) = path.pop() {
-                    done.extend(names.iter().find(|known| **known == name));
-                }
-                continue;
-            };
-            if let Some(at) = path.iter().position(|(name, _)| *name == used) {
-                let chain: Vec<&str> = (path.iter().skip(at))
-                    .map(|(name, _)| name.as_str())
-                    .chain(std::iter::once(used.as_str()))
-                    .collect();
-                return Err(RenderError::Template {
-                    name: used.clone(),
-                    message: format!(
-                        "includes or imports itself ({}), which would never end",
-                        chain.join(" -> ")
-                    ),
-                });
-            }
-            if !done.contains(&used.as_str()) {
-                let further = uses(&used);
-                path.push((used, further));
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Appends the templates that `body` includes (at any depth of its blocks) to `used`.
-fn included(body: &[tera::ast::Node], used: &mut Vec<String>) {
-    use tera::ast::Node;
-    for node in body {
-        match node {
-            Node::Include(_, names, _) => used.extend(names.iter().cloned()),
-            Node::MacroDefinition(_, definition, _) => included(&definition.body, used),
-            Node::FilterSection(_, section, _) => included(&section.body, used),
-            Node::Block(_, block, _) => included(&block.body, used),
-            Node::Forloop(_, forloop, _) => {
-                included(&forloop.body, used);
-                included(forloop.empty_body.as_deref().unwrap_or_default(), used);
-            }
-            Node::If(branches, _) => {
-                for (_, _, body) in &branches.conditions {
-                    included(body, used);
-                }
-                included(
-                    branches
-                        .otherwise
-                        .as_ref()
-                        .map_or(&[][..], |(_, body)| body),
-                    used,
-                );
-            }
-            _ => {}
-        }
-    }
 }
 
 type Filter = fn(&str) -> String;

@@ -318,3 +318,151 @@ fn templates_that_include_or_import_themselves_are_refused_before_rendering() {
         assert!(!out.exists(), "{name}: nothing is written");
     }
 }
+
+/// Builds the example's Markdown with `threat-model.md.tera` replaced by `template`: the exit
+/// code, standard error, and the report when one was written.
+fn build_with_template(name: &str, template: &str) -> (Option<i32>, String, Option<String>) {
+    let dir = scratch_dir(&format!("template-{name}"));
+    let templates = dir.join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(templates.join("threat-model.md.tera"), template).unwrap();
+    let out = dir.join("out");
+    let (code, stderr) = run_briefly(
+        &[
+            "build",
+            "examples/ai-nutrition-pro.tm",
+            "--templates",
+            &templates.to_string_lossy(),
+            "-o",
+            &out.to_string_lossy(),
+            "--emit",
+            "md",
+        ],
+        None,
+    );
+    let report = std::fs::read_to_string(out.join("threat-model.md")).ok();
+    (code, stderr, report)
+}
+
+/// A chain of `count` macros, each calling the next, called once: `count` levels deep.
+fn macro_chain(count: usize) -> String {
+    let mut template: String = (0..count)
+        .map(|i| {
+            format!(
+                "{{% macro m{i}() %}}{{{{ self::m{}() }}}}{{% endmacro %}}",
+                i + 1
+            )
+        })
+        .collect();
+    template.push_str(&format!("{{% macro m{count}() %}}bottom{{% endmacro %}}"));
+    template.push_str("{{ self::m0() }}\n");
+    template
+}
+
+#[test]
+fn templates_within_the_depth_limit_render_in_a_debug_build_too() {
+    let cases = [
+        (
+            "ifs",
+            format!(
+                "{}deep{}\n",
+                "{% if true %}".repeat(1000),
+                "{% endif %}".repeat(1000)
+            ),
+            "deep",
+        ),
+        ("macros", macro_chain(990), "bottom"),
+        (
+            "parentheses",
+            format!("{{{{ {}7{} }}}}\n", "(".repeat(999), ")".repeat(999)),
+            "7",
+        ),
+    ];
+    for (name, template, expected) in cases {
+        let (code, stderr, report) = build_with_template(name, &template);
+        assert_eq!(code, Some(0), "{name}: {stderr}");
+        assert_eq!(
+            report.as_deref(),
+            Some(format!("{expected}\n").as_str()),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn templates_past_the_depth_limit_or_recursive_are_refused_before_rendering() {
+    let recursive_import = (
+        "index.md.tera",
+        "{% macro f(n) %}{{ self::f(n=n+1) }}{% endmacro f %}",
+    );
+    let cases = [
+        (
+            "ifs",
+            format!(
+                "{}deep{}\n",
+                "{% if true %}".repeat(1001),
+                "{% endif %}".repeat(1001)
+            ),
+            "blocks nested more than 1000 levels deep",
+        ),
+        ("macros", macro_chain(1100), "more than 1000 levels"),
+        (
+            "long-tag",
+            format!("{{{{ {} }}}}\n", vec!["1"; 10_000].join("+")),
+            "a tag of 20005 bytes, longer than the 16384",
+        ),
+        (
+            "operators",
+            format!("{{{{ {} }}}}\n", vec!["1"; 2_000].join("+")),
+            "more than 1000 levels",
+        ),
+        (
+            "self",
+            "{% macro f(n) %}{% if n < 3 %}{{ self::f(n=n+1) }}{% endif %}{% endmacro %}{{ self::f(n=0) }}\n"
+                .to_string(),
+            "macro `f` calls itself (f -> f)",
+        ),
+        (
+            "mutual",
+            "{% macro a() %}{{ self::b() }}{% endmacro %}{% macro b() %}{{ self::a() }}{% endmacro %}x\n"
+                .to_string(),
+            "macro `a` calls itself (a -> b -> a)",
+        ),
+    ];
+    for (name, template, expected) in cases {
+        let (code, stderr, report) = build_with_template(name, &template);
+        assert_eq!(code, Some(2), "{name}: {stderr}");
+        assert!(stderr.contains(expected), "{name}: {stderr}");
+        assert_eq!(report, None, "{name}: nothing is written");
+    }
+    // The macro that calls itself is in a template the page imports.
+    let dir = scratch_dir("template-imported-recursion");
+    let templates = dir.join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(templates.join(recursive_import.0), recursive_import.1).unwrap();
+    std::fs::write(
+        templates.join("threat-model.md.tera"),
+        "{% import \"index.md.tera\" as s %}{{ s::f(n=0) }}\n",
+    )
+    .unwrap();
+    let out = dir.join("out");
+    let (code, stderr) = run_briefly(
+        &[
+            "build",
+            "examples/ai-nutrition-pro.tm",
+            "--templates",
+            &templates.to_string_lossy(),
+            "-o",
+            &out.to_string_lossy(),
+            "--emit",
+            "md",
+        ],
+        None,
+    );
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("template `index.md.tera`: macro `f` calls itself"),
+        "{stderr}"
+    );
+    assert!(!out.exists());
+}
