@@ -8,11 +8,12 @@ use super::args::{BuildArgs, Drawing, Emit, Format, SharedOptions};
 use super::check::{compile_one, fails, print_human, tally};
 use super::graphviz;
 use super::{FAILED, OK, USAGE};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use tmc::compile::Compilation;
-use tmc::diagnostics::to_json_values;
+use tmc::diagnostics::{printable, to_json_values};
 use tmc::report::view::Report;
 use tmc::report::{HtmlOptions, Templates};
+use tmc::source::{FileId, SourceMap};
 use tmc::vocab::ElementKind;
 
 /// The outputs written when `--emit` is not given.
@@ -171,6 +172,15 @@ pub fn build(args: &BuildArgs) -> i32 {
         errln!("error: {message}");
         return USAGE;
     }
+    let finals: Vec<PathBuf> = (emits.iter())
+        .map(|kind| args.out.join(kind.file_name()))
+        .collect();
+    if let Err(message) =
+        check_not_sources(finals.iter().map(PathBuf::as_path), &[&compilation.sources])
+    {
+        errln!("error: {message}; nothing written");
+        return USAGE;
+    }
     let written = match super::outputs::write_outputs(
         &emits,
         report,
@@ -214,6 +224,49 @@ pub fn warn_of_code_scanning_limit(emits: &[Emit], report: &Report, dir: &Path) 
             path.display()
         );
     }
+}
+
+/// Checks, before anything is written, that no path in `files` names a file a model was read
+/// from (`tmc build threats.json -o .`, or a model that includes `dfd.dot`): the build would
+/// replace the model with its own report. Paths are compared by their real folder and name, so
+/// `./m.tm`, `m.tm` and `sub/../m.tm` are one file.
+pub fn check_not_sources<'a>(
+    files: impl IntoIterator<Item = &'a Path>,
+    sources: &[&SourceMap],
+) -> Result<(), String> {
+    let read: std::collections::BTreeMap<PathBuf, &str> = (sources.iter())
+        .flat_map(|map| (0..map.len()).map(|i| map.name(FileId(i as u32))))
+        .filter(|name| !name.starts_with("<stdlib/"))
+        .filter_map(|name| Some((real_entry(Path::new(name))?, name)))
+        .collect();
+    for file in files {
+        if let Some(source) = real_entry(file).and_then(|entry| read.get(&entry)) {
+            return Err(format!(
+                "cannot write {}: the model was read from it ({}); write into another directory \
+                 with -o",
+                printable(&file.display().to_string()),
+                printable(source)
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `path` as its real folder and its name: the directory entry it names, symbolic links to
+/// the folder followed, not one to the file (renaming onto the name replaces that link, not
+/// what it points to). Folders the build would create (`-o new/..`) are not links: the part
+/// of the path that does not exist yet is resolved as written.
+fn real_entry(path: &Path) -> Option<PathBuf> {
+    let name = path.file_name()?;
+    let folder = match path.parent() {
+        Some(folder) if !folder.as_os_str().is_empty() => folder,
+        _ => Path::new("."),
+    };
+    let folder = std::env::current_dir().ok()?.join(folder);
+    let (existing, real) = (folder.ancestors())
+        .find_map(|existing| Some((existing, std::fs::canonicalize(existing).ok()?)))?;
+    let missing = folder.strip_prefix(existing).ok()?;
+    Some(tmc::load::normalize(&real.join(missing)).join(name))
 }
 
 /// Checks, before anything is written, that every path in `files` can be written as a file:

@@ -143,7 +143,17 @@ pub fn build(args: &BuildArgs, emits: &[Emit], templates: &Templates) -> i32 {
             }
         }
     }
-    let checked = super::build::check_destinations(outputs.iter().map(|(path, _)| path.as_path()));
+    let sources: Vec<&tmc::source::SourceMap> = models
+        .iter()
+        .map(|(_, compilation)| &compilation.sources)
+        .collect();
+    let checked = super::build::check_destinations(outputs.iter().map(|(path, _)| path.as_path()))
+        .and_then(|()| {
+            super::build::check_not_sources(
+                outputs.iter().map(|(path, _)| path.as_path()),
+                &sources,
+            )
+        });
     if let Err(message) = checked {
         errln!("error: {message}; nothing written");
         return USAGE;

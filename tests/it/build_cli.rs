@@ -1699,3 +1699,51 @@ fn a_flows_description_and_custom_properties_are_in_the_json() {
     assert_eq!(report["data"][0]["properties"]["retention"], "30d");
     assert_eq!(report["model"]["properties"]["team"], "payments");
 }
+
+/// A build whose outputs would land on a file the model was read from refuses, however the
+/// output folder is spelled, and leaves the model as it was.
+#[test]
+fn build_never_writes_over_the_models_own_files() {
+    let dir = scratch("build-over-sources");
+    std::fs::create_dir_all(dir.join("folder")).unwrap_or_else(|e| panic!("{e}"));
+    let model = "actor a \"A\"\nprocess p \"P\"\na -> p\n";
+    let files = [
+        ("threats.json", model.to_string()),
+        ("dfd.dot", model.replace("\"A\"", "\"Included\"")),
+        ("m.tm", "include \"dfd.dot\"\n".to_string()),
+        ("folder/m.tm", "include \"m/dfd.dot\"\n".to_string()),
+        ("folder/m/dfd.dot", model.to_string()),
+    ];
+    for (name, text) in &files {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap_or(&dir)).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(path, text).unwrap_or_else(|e| panic!("{e}"));
+    }
+    for (args, written_over) in [
+        (&["build", "threats.json", "-o", "."][..], "threats.json"),
+        (&["build", "m.tm", "-o", "new/.."][..], "dfd.dot"),
+        (
+            &["build", "./m.tm", "-o", "../build-over-sources"][..],
+            "dfd.dot",
+        ),
+        (&["build", "folder", "-o", "folder"][..], "dfd.dot"),
+    ] {
+        let output = tmc()
+            .current_dir(&dir)
+            .args(args)
+            .args(["--emit", "md,dot,json"])
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let said = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {said}");
+        assert!(
+            said.contains("the model was read from it") && said.contains(written_over),
+            "{args:?}: {said}"
+        );
+        for (name, text) in &files {
+            let now = std::fs::read_to_string(dir.join(name)).unwrap_or_default();
+            assert_eq!(&now, text, "{args:?}: {name} is as it was");
+        }
+        assert!(!dir.join("new").exists() && !dir.join("threat-model.md").exists());
+    }
+}
