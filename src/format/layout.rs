@@ -250,7 +250,7 @@ fn segment(nodes: &[Node], in_rule: bool, has_head: bool) -> Segments<'_> {
 }
 
 /// One item of a list spread over lines: block comments before it, the value, and comments
-/// after it (printed after its comma).
+/// after it on its line (printed after its comma).
 #[derive(Debug)]
 struct Item<'n> {
     leading: Vec<&'n Node>,
@@ -275,6 +275,10 @@ fn list_entries(nodes: &[Node]) -> (Vec<&Node>, Vec<ListEntry<'_>>) {
     let mut ended_on_line = false;
     let mut comments_on_line = false;
     let mut blank = false;
+    // The current item (still waiting for its comma) is no longer on this line, and whether a
+    // blank line followed it.
+    let mut item_line_ended = false;
+    let mut blank_after_item = false;
     for (index, node) in nodes.iter().enumerate() {
         match node {
             Node::Comma => {
@@ -289,12 +293,23 @@ fn list_entries(nodes: &[Node]) -> (Vec<&Node>, Vec<ListEntry<'_>>) {
                 comments_on_line = false;
                 if current.is_none() {
                     blank |= *empty_line;
+                } else {
+                    item_line_ended = true;
+                    blank_after_item |= *empty_line;
                 }
             }
             Node::Comment { .. } => {
                 if let Some(item) = current.as_mut() {
-                    item.trailing.push(node);
-                    continue;
+                    if !item_line_ended {
+                        item.trailing.push(node);
+                        continue;
+                    }
+                }
+                // A comment on a line after an item that has not had its comma yet: the item
+                // ends here (it is printed with its comma) and the comment goes on its own line.
+                if let Some(item) = current.take() {
+                    entries.push(ListEntry::Item(item));
+                    blank |= std::mem::take(&mut blank_after_item);
                 }
                 let rest = nodes.get(index + 1..).unwrap_or_default();
                 let value_follows = rest
@@ -330,6 +345,8 @@ fn list_entries(nodes: &[Node]) -> (Vec<&Node>, Vec<ListEntry<'_>>) {
                     entries.push(ListEntry::Item(item));
                 }
                 start_list_entry(&mut entries, &mut blank);
+                item_line_ended = false;
+                blank_after_item = false;
                 current = Some(Item {
                     leading: std::mem::take(&mut leading),
                     value: node,

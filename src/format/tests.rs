@@ -175,6 +175,35 @@ fn a_line_comment_before_a_comma_does_not_swallow_it() {
 }
 
 #[test]
+fn a_comment_on_its_own_line_in_a_list_stays_on_its_own_line() {
+    // After the last item, which has no comma: the comment does not join the item's line.
+    assert_eq!(
+        fmt("actor a {\n  tags [\n    x,\n    y\n    // trailing\n  ]\n}\n"),
+        "actor a {\n  tags [\n    x,\n    y,\n    // trailing\n  ]\n}\n"
+    );
+    // Between an item and its comma on a later line.
+    assert_eq!(
+        fmt("data x \"X\" {\n  tags [\n d\n // c\n , e\n]\n}"),
+        "data x \"X\" {\n  tags [\n    d,\n    // c\n    e,\n  ]\n}\n"
+    );
+    // Block comments, a blank line before the comment, a comment after the item on its line.
+    assert_eq!(
+        fmt("data x \"X\" {\n  tags [ a /* same line */\n\n  /* own */\n  /* lines\n */\n  , b\n  /* last */\n  ]\n}"),
+        "data x \"X\" {\n  tags [\n    a, /* same line */\n\n    /* own */\n    /* lines\n */\n    b,\n    /* last */\n  ]\n}\n"
+    );
+    // Before the first item: already on its own line.
+    assert_eq!(
+        fmt("data x \"X\" {\n  tags [\n  // first\n  /* block */\n  a\n  ]\n}"),
+        "data x \"X\" {\n  tags [\n    // first\n    /* block */\n    a,\n  ]\n}\n"
+    );
+    // A nested list as the item.
+    assert_eq!(
+        fmt("model \"M\" { x [\n[a, b]\n// c\n] }"),
+        "model \"M\" {\n  x [\n    [a, b],\n    // c\n  ]\n}\n"
+    );
+}
+
+#[test]
 fn nested_lists() {
     assert_eq!(
         fmt("model \"M\" { x [[a,b],[c]] }"),
