@@ -524,19 +524,27 @@ impl LoadState<'_> {
     }
 
     fn inside_root(&self, target: &Path) -> bool {
-        // Both are normalized, so a `..` can only lead them: below the root is the root's
-        // path and then no `..` (the root may be `../models`; `../../x` is not below `..`).
-        let lexical = target
-            .strip_prefix(&self.root_dir)
-            .is_ok_and(|rest| rest.is_relative() && !rest.starts_with(".."));
-        if !lexical {
-            return false;
+        // Where both really are decides, whichever way each was written (`--include-root
+        // /abs/models` for `models/shop.tm`, `../../models` from inside it), and a link inside
+        // the tree that points out of it is outside.
+        if let (Some(root), Some(real)) = (&self.real_root_dir, self.loader.real_path(target)) {
+            return real.starts_with(root);
         }
-        // A link inside the tree may still point out of it.
-        match (&self.real_root_dir, self.loader.real_path(target)) {
-            (Some(root), Some(real)) => real.starts_with(root),
-            _ => true,
-        }
+        // Otherwise (files in memory, or in git), by the paths: both normalized, so a `..` can
+        // only lead them, and below the root is the root's path and then no `..` (the root may
+        // be `../models`; `../../x` is not below `..`). One absolute and one relative are
+        // compared from the working directory.
+        let (root, target) = if self.root_dir.is_absolute() == target.is_absolute() {
+            (self.root_dir.clone(), target.to_path_buf())
+        } else {
+            let absolute = |path: &Path| {
+                normalize(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
+            };
+            (absolute(&self.root_dir), absolute(target))
+        };
+        target
+            .strip_prefix(&root)
+            .is_ok_and(|rest| rest.is_relative() && !rest.starts_with(".."))
     }
 }
 

@@ -673,6 +673,29 @@ fn diff_base_reads_moved_folders_and_sibling_includes() {
         "models/shop/shop.tm",
     ]));
     assert_eq!(code, Some(0), "{stderr}");
+    // However the folder and the model are written: absolute and relative, from elsewhere.
+    let absolute = dir.join("models").to_string_lossy().into_owned();
+    let spellings = [
+        (dir.clone(), absolute.as_str(), "models/shop/shop.tm"),
+        (dir.join("models/shop"), "../../models", "shop.tm"),
+        (dir.join("models/shop"), "..", "./shop.tm"),
+    ];
+    for (cwd, root, model) in spellings {
+        let (code, _, stderr) =
+            run(tmc()
+                .current_dir(&cwd)
+                .args(["check", "--include-root", root, model]));
+        assert_eq!(code, Some(0), "{root} {model}: {stderr}");
+    }
+    let (code, _, stderr) = run(tmc().current_dir(&dir).args([
+        "diff",
+        "--include-root",
+        &absolute,
+        "--base",
+        "HEAD",
+        "models/shop/shop.tm",
+    ]));
+    assert_eq!(code, Some(0), "git, absolute root: {stderr}");
 
     git(&["mv", "models/shared", "models/common"]);
     let moved = std::fs::read_to_string(dir.join("models/shop/shop.tm"))
