@@ -199,6 +199,28 @@ impl<'a> Layout<'a> {
                 _ => return Err(RenderError::UnknownScope(id.to_string())),
             },
         };
+        Ok(self.diagram_from(&starts, scope.is_some()))
+    }
+
+    /// The elements outside every boundary, with the flows that touch them (and those flows'
+    /// other ends, drawn outside): what the diagrams drawn per top-level boundary leave out.
+    /// `None` when every element is in a boundary.
+    pub fn outside_boundaries(&'a self) -> Option<Diagram<'a>> {
+        let elements = &self.report.elements;
+        let loose: Vec<usize> = (self.roots.iter().copied())
+            .filter(|&i| {
+                elements
+                    .get(i)
+                    .is_some_and(|e| e.kind != ElementKind::Boundary)
+            })
+            .collect();
+        (!loose.is_empty()).then(|| self.diagram_from(&loose, true))
+    }
+
+    /// The diagram of the elements `starts` (and everything in those that are boundaries);
+    /// `scoped`: only the flows touching them, else every flow and every element.
+    fn diagram_from(&'a self, starts: &[usize], scoped: bool) -> Diagram<'a> {
+        let elements = &self.report.elements;
 
         let mut items = Vec::new();
         // A flag per element (cheaper than hashing, even for one small boundary), and the list.
@@ -246,8 +268,8 @@ impl<'a> Layout<'a> {
         }
 
         let is_drawn = |i: usize| drawn.get(i).copied().unwrap_or(false);
-        let flows: Vec<&FlowView> = match scope {
-            None => {
+        let flows: Vec<&FlowView> = match scoped {
+            false => {
                 // Elements caught in a nesting cycle are unreachable from the roots: draw them anyway.
                 for (i, element) in elements.iter().enumerate() {
                     if element.kind != ElementKind::Boundary && !is_drawn(i) {
@@ -262,7 +284,7 @@ impl<'a> Layout<'a> {
                 }
                 self.report.flows.iter().collect()
             }
-            Some(_) => {
+            true => {
                 let mut touching: Vec<usize> = drawn_list
                     .iter()
                     .filter_map(|&i| self.incident.get(i))
@@ -305,11 +327,11 @@ impl<'a> Layout<'a> {
             }
         }
         self.drawn.set(drawn);
-        Ok(Diagram {
+        Diagram {
             items,
             edges: edges(&flows, &self.risky_flows),
             index: &self.index,
-        })
+        }
     }
 }
 

@@ -170,6 +170,9 @@ struct Tool {
 struct Diagram {
     /// `None` for the whole model; the boundary's name when the model is drawn per boundary.
     title: Option<String>,
+    /// The diagram of the elements outside every boundary, when the model is drawn per
+    /// boundary (it has no title).
+    outside: bool,
     /// Mermaid source, or `None` when it is too large for Mermaid (then `note` says so).
     mermaid: Option<String>,
     note: Option<String>,
@@ -687,6 +690,7 @@ fn data_names(data: &Map<&str, &DataView>, ids: &[std::sync::Arc<str>]) -> Vec<S
 fn diagrams(report: &Report, scope: Option<&str>) -> Result<Vec<Diagram>, RenderError> {
     let note = |note: String| Diagram {
         title: None,
+        outside: false,
         mermaid: None,
         note: Some(note),
     };
@@ -697,6 +701,7 @@ fn diagrams(report: &Report, scope: Option<&str>) -> Result<Vec<Diagram>, Render
     if let Some(whole) = drawable(&layout.diagram(scope)?) {
         return Ok(vec![Diagram {
             title: None,
+            outside: false,
             mermaid: Some(whole),
             note: None,
         }]);
@@ -720,9 +725,22 @@ fn diagrams(report: &Report, scope: Option<&str>) -> Result<Vec<Diagram>, Render
         let source = drawable(&layout.diagram(Some(&boundary.id))?);
         diagrams.push(Diagram {
             title: Some(boundary.name.clone()),
+            outside: false,
             note: source
                 .is_none()
                 .then(|| too_large("This boundary's diagram")),
+            mermaid: source,
+        });
+    }
+    // The elements outside every boundary, and the flows between them, are in none of those.
+    if let Some(outside) = layout.outside_boundaries().filter(|_| !diagrams.is_empty()) {
+        let source = drawable(&outside);
+        diagrams.push(Diagram {
+            title: None,
+            outside: true,
+            note: source
+                .is_none()
+                .then(|| too_large("The diagram of the elements outside every boundary")),
             mermaid: source,
         });
     }

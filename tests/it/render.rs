@@ -1026,6 +1026,16 @@ fn every_page_shape() -> Vec<Report> {
         e.name = "x".repeat(6000);
     }
     lone.elements[0].name = String::new();
+    // Elements outside every zone, drawn in a diagram of their own.
+    lone.elements.extend([
+        element("drifter", "Drifter", ElementKind::External, &[], 4),
+        element("hermit", "Hermit", ElementKind::Actor, &[], 5),
+    ]);
+    let number = lone.flows.len() + 1;
+    lone.flows.extend([
+        flow(number, "drifter", "hermit", Some("waves"), 6),
+        flow(number + 1, "drifter", "svc_1_0", None, 7),
+    ]);
     let mut listed = large(2, 12);
     listed.threats[0].flow = Some("nowhere>gone".into());
 
@@ -1093,6 +1103,7 @@ fn the_embedded_templates_and_their_fast_paths_agree() {
         "The model declares no data flows.",
         "The model declares no elements to draw.",
         "### Trust boundary: Zone 1\n",
+        "### Outside every trust boundary\n",
         " 1 open threat is high or critical.",
         "No threats were found on elements alone.",
         "No rule fired.",
@@ -1262,6 +1273,52 @@ fn a_diagram_of_more_than_500_arrows_is_drawn_per_boundary() {
     let (arrows, noted) = blocks(&large(2, 300));
     assert_eq!(arrows.len(), 2, "one block per boundary: {arrows:?}");
     assert!(arrows.iter().all(|&n| n <= 500) && !noted, "{arrows:?}");
+}
+
+/// Drawn per boundary, the elements outside every boundary get a diagram of their own with
+/// the flows that touch them: none of the boundaries' diagrams holds a flow between two of
+/// them.
+#[test]
+fn a_diagram_drawn_per_boundary_keeps_the_elements_outside_every_boundary() {
+    let mut report = large(2, 300);
+    report.elements.extend([
+        element("drifter", "Drifter", ElementKind::External, &[], 4),
+        element("hermit", "Hermit", ElementKind::Actor, &[], 5),
+    ]);
+    let number = report.flows.len() + 1;
+    report.flows.extend([
+        flow(number, "drifter", "hermit", Some("waves"), 6),
+        flow(number + 1, "drifter", "svc_1_0", None, 7),
+    ]);
+    let md = report::markdown(&report, &templates(), None).unwrap();
+    let headings: Vec<&str> = md.lines().filter(|l| l.starts_with("### ")).collect();
+    assert_eq!(
+        headings.get(..3),
+        Some(
+            &[
+                "### Trust boundary: Zone 0",
+                "### Trust boundary: Zone 1",
+                "### Outside every trust boundary"
+            ][..]
+        ),
+        "{headings:?}"
+    );
+    let outside = md
+        .split("### Outside every trust boundary\n\n```mermaid\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .unwrap_or_default();
+    assert!(
+        outside.contains("[\"Drifter\"]")
+            && outside.contains("[\"Hermit\"]")
+            && outside.contains("\"Service 1.0\"")
+            && outside.contains(&format!("\"{number}. waves\""))
+            && outside.matches("-->").count() == 2,
+        "{outside}"
+    );
+    // Every element in one boundary: no such diagram.
+    let md = report::markdown(&large(2, 300), &templates(), None).unwrap();
+    assert!(!md.contains("Outside every trust boundary"));
 }
 
 /// `--diagram-scope` draws the Markdown's diagram of that boundary alone; the report's threats

@@ -245,6 +245,8 @@ impl Page<'_, '_> {
                 self.push("### Trust boundary: ");
                 self.md_line(title);
                 self.push("\n\n");
+            } else if diagram.outside {
+                self.push("### Outside every trust boundary\n\n");
             }
             match truthy(diagram.mermaid.as_deref()) {
                 Some(mermaid) => {
