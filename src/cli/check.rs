@@ -92,7 +92,7 @@ pub fn print_human(compilation: &Compilation, shared: &SharedOptions) {
         &compilation.diagnostics,
         color_choice(shared.color),
     );
-    err!("{text}");
+    super::console::stderr_as_is(&text);
 }
 
 /// A path for a message: a file in a folder of models may have any name, and control characters

@@ -5,7 +5,8 @@
 //! is remembered and every later one is skipped; [`finish`] flushes stdout and turns a failure
 //! into exit code 2: silently for a broken pipe (the reader went away on purpose, as with
 //! `| head`), with `error: cannot write to standard output: ...` for any other error.
-//! `err!`/`errln!` write to stderr; a failed write there is ignored: there is nowhere to report it.
+//! `errln!` writes to stderr, control characters shown as `\u{1b}`; a failed write there is
+//! ignored: there is nowhere to report it.
 
 use std::fmt::Arguments;
 use std::io::{ErrorKind, Write};
@@ -20,11 +21,6 @@ macro_rules! out {
 macro_rules! outln {
     () => { $crate::cli::console::stdout(format_args!("\n")) };
     ($($arg:tt)*) => { $crate::cli::console::stdout(format_args!("{}\n", format_args!($($arg)*))) };
-}
-
-/// `eprint!`, without the panic.
-macro_rules! err {
-    ($($arg:tt)*) => { $crate::cli::console::stderr(format_args!($($arg)*)) };
 }
 
 /// `eprintln!`, without the panic.
@@ -44,8 +40,21 @@ pub fn stdout(text: Arguments<'_>) {
     }
 }
 
+/// Writes a message to stderr with its control characters shown, not acted on (`\u{1b}`):
+/// messages name paths and models, which may hold escape sequences that would recolour or
+/// retitle the terminal or a CI log. Line breaks and tabs are kept.
 pub fn stderr(text: Arguments<'_>) {
-    let _ = std::io::stderr().lock().write_fmt(text);
+    let text = match text.as_str() {
+        Some(text) => std::borrow::Cow::Borrowed(text),
+        None => std::borrow::Cow::Owned(text.to_string()),
+    };
+    stderr_as_is(&tmc::diagnostics::printable_lines(&text));
+}
+
+/// Writes `text` to stderr unchanged: for diagnostics rendered with their own colours, whose
+/// text has already been made printable.
+pub fn stderr_as_is(text: &str) {
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 
 /// Records a failed write to stdout made elsewhere (clap's help and version).

@@ -5,7 +5,7 @@ use super::check::color_choice;
 use super::{FAILED, OK, USAGE};
 use std::io::{Read, Write};
 use std::path::Path;
-use tmc::diagnostics::{printable, render_human};
+use tmc::diagnostics::{printable, printable_lines, render_human};
 use tmc::format::{format_file, FormatError};
 use tmc::source::SourceMap;
 use tmc::syntax::ParseLimits;
@@ -143,10 +143,11 @@ fn format_text(name: &str, text: &str, args: &FmtArgs) -> Result<String, i32> {
     match format_file(file, text, limits) {
         Ok(formatted) => Ok(formatted),
         Err(FormatError::Syntax(diagnostics)) => {
-            err!(
-                "{}",
-                render_human(&sources, &diagnostics, color_choice(args.color))
-            );
+            super::console::stderr_as_is(&render_human(
+                &sources,
+                &diagnostics,
+                color_choice(args.color),
+            ));
             errln!("{name}: not formatted: the file has syntax errors");
             Err(FAILED)
         }
@@ -160,12 +161,15 @@ fn format_text(name: &str, text: &str, args: &FmtArgs) -> Result<String, i32> {
 /// A unified diff from the file as it is to the file as it would be formatted. The diff is
 /// for people: when a huge file changes on almost every line, the exact diff would take
 /// quadratic time, so after a second it settles for a coarser one (same exit code either way).
+/// Control characters in the file (an escape sequence in a comment) are shown as `\u{1b}`, not
+/// sent to the terminal or the CI log that shows the diff.
 fn diff(name: &str, original: &str, formatted: &str) -> String {
-    similar::TextDiff::configure()
+    let diff = similar::TextDiff::configure()
         .timeout(std::time::Duration::from_secs(1))
         .diff_lines(original, formatted)
         .unified_diff()
         .context_radius(3)
         .header(&format!("{name}.orig"), name)
-        .to_string()
+        .to_string();
+    printable_lines(&diff).into_owned()
 }

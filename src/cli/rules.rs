@@ -44,14 +44,11 @@ impl Catalogue {
         let mut failed = false;
         for compilation in &self.compilations {
             if !compilation.diagnostics.is_empty() {
-                err!(
-                    "{}",
-                    render_human(
-                        &compilation.sources,
-                        &compilation.diagnostics,
-                        ColorChoice::Never
-                    )
-                );
+                super::console::stderr_as_is(&render_human(
+                    &compilation.sources,
+                    &compilation.diagnostics,
+                    ColorChoice::Never,
+                ));
             }
             failed |= compilation.has_errors();
         }

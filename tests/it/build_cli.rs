@@ -1747,3 +1747,43 @@ fn build_never_writes_over_the_models_own_files() {
         assert!(!dir.join("new").exists() && !dir.join("threat-model.md").exists());
     }
 }
+
+/// Escape sequences in a file's name or in its comments are shown (`\u{1b}`), never sent to
+/// the terminal or the CI log: by `build`'s messages and by the diff of `fmt --check`.
+#[test]
+fn messages_and_format_diffs_show_control_characters_instead_of_sending_them() {
+    let dir = scratch("control-characters");
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let name = "e\u{1b}[31mvil.tm";
+    std::fs::write(dir.join(name), "actor a \"A\"\n").unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(
+        dir.join("comment.tm"),
+        "actor  a \"A\" // \u{1b}]0;owned\u{7} \u{202e}\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let build = tmc()
+        .current_dir(&dir)
+        .args(["build", name, "-o", "out\u{1b}[2J", "--emit", "md"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let check = tmc()
+        .current_dir(&dir)
+        .args(["fmt", "--check", "comment.tm"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(build.status.code(), Some(0), "{}", stderr(&build));
+    assert_eq!(check.status.code(), Some(1), "{}", stderr(&check));
+    let said = stderr(&build);
+    let diff = String::from_utf8_lossy(&check.stdout).into_owned();
+    assert!(
+        said.contains("e\\u{1b}[31mvil.tm: ok") && said.contains("out\\u{1b}[2J/threat-model.md"),
+        "{said}"
+    );
+    assert!(
+        diff.contains("+actor a \"A\" // \\u{1b}]0;owned\\u{7} \\u{202e}\n"),
+        "{diff}"
+    );
+    for text in [&said, &diff] {
+        assert!(!text.contains(['\u{1b}', '\u{7}', '\u{202e}']), "{text:?}");
+    }
+}
