@@ -31,6 +31,22 @@ pub fn manual_threats(decls: &Decls, model: &mut Model, sink: &mut Diagnostics) 
         let severity = p.word("severity", Level::from_word, &Level::words(), sink);
         let likelihood = p.word("likelihood", Level::from_word, &Level::words(), sink);
         let impact = p.word("impact", Level::from_word, &Level::words(), sink);
+        for key in ["mitigations", "references"] {
+            for (_, span) in p
+                .list(key)
+                .iter()
+                .filter(|(text, _)| text.trim().is_empty())
+            {
+                sink.push(
+                    Diagnostic::new(codes::E0017, *span, format!("an empty text in `{key}`"))
+                        .label("nothing to show")
+                        .with_help(format!(
+                            "remove the empty item, or write the {}",
+                            key.trim_end_matches('s')
+                        )),
+                );
+            }
+        }
         if p.get("category").is_none() {
             sink.push(missing(decl.span, &id, "category", "category tampering"));
         }
@@ -98,10 +114,10 @@ pub fn manual_threats(decls: &Decls, model: &mut Model, sink: &mut Diagnostics) 
             continue;
         };
         model.threats.push(ManualThreat {
-            title: decl
-                .name
-                .as_ref()
+            // A blank title counts as none, as a blank name does.
+            title: (decl.name.as_ref())
                 .map(|n| n.value.clone())
+                .filter(|title| !title.trim().is_empty())
                 .unwrap_or_else(|| id.clone()),
             id,
             subject,
