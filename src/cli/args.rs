@@ -41,7 +41,7 @@ pub enum Command {
 
 #[derive(Subcommand, Debug)]
 pub enum DebugCommand {
-    /// Print the resolved model as JSON
+    /// Print the resolved model as JSON (its diagnostics go to stderr, in the --format asked for)
     Model(CompileArgs),
 }
 

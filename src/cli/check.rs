@@ -234,10 +234,21 @@ pub fn debug_model(args: &CompileArgs) -> i32 {
         Ok(compilation) => compilation,
         Err(code) => return code,
     };
+    // Standard output is the model's; the diagnostics go to standard error, in either format.
     if !compilation.diagnostics.is_empty() {
-        print_human(&compilation, &args.options);
+        match args.options.format {
+            Format::Human => print_human(&compilation, &args.options),
+            Format::Json => errln!(
+                "{}",
+                serde_json::to_string_pretty(&to_json_values(
+                    &compilation.sources,
+                    &compilation.diagnostics
+                ))
+                .unwrap_or_default()
+            ),
+        }
     }
-    if compilation.has_errors() {
+    if fails(&compilation, &args.options) {
         return FAILED;
     }
     let report = tmc::report::build(

@@ -704,3 +704,28 @@ fn stderr_that_cannot_be_written_leaves_the_exit_code_alone() {
     }
     assert!(dir.join("threat-model.md").is_file());
 }
+
+/// `debug model` takes the options `check` takes and honours them: `--deny-warnings` fails on
+/// warnings, and `--format json` writes the diagnostics (to stderr: stdout is the model) as JSON.
+#[test]
+fn debug_model_honours_deny_warnings_and_the_json_format() {
+    let warned = "tests/fixtures/resolve/W0002-duplicate-property.tm";
+    let out = tmc().args(["debug", "model", warned]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let out = tmc()
+        .args([
+            "debug",
+            "model",
+            "--deny-warnings",
+            "--format",
+            "json",
+            warned,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let diagnostics: serde_json::Value =
+        serde_json::from_slice(&out.stderr).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(diagnostics[0]["code"], "W0002", "{diagnostics}");
+}
