@@ -281,12 +281,13 @@ pub fn syntax_error(file: FileId, text: &str, offset: usize, error: &Error<Rule>
         diagnostic = diagnostic.with_help("write a date as a string: `until \"2027-06-30\"`");
     } else if found == "`\\`" {
         diagnostic = diagnostic.with_help("the escapes are \\\" \\\\ \\n \\t \\r and \\u{XXXX}");
-    } else if (found == "`=`" || found == "`:`")
-        && !line_before.is_empty()
-        && (line_before.chars()).all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-    {
-        // `technology = "Go"` (HCL) or `technology: "Go"` (YAML) after a key.
-        let key = line_before;
+    } else if let Some(key) = Some(statement_before(line_before)).filter(|key| {
+        (found == "`=`" || found == "`:`")
+            && !key.is_empty()
+            && (key.chars()).all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    }) {
+        // `technology = "Go"` (HCL) or `technology: "Go"` (YAML) after a key, on a line of its
+        // own or in a block on one line (`{ owner = "x" }`).
         diagnostic = diagnostic.with_help(format!(
             "a property is its key and its value, with nothing between them: `{key} \"...\"`"
         ));
@@ -323,6 +324,16 @@ pub fn syntax_error(file: FileId, text: &str, offset: usize, error: &Error<Rule>
         );
     }
     diagnostic
+}
+
+/// The statement `line_before` (a line up to an error) ends with: what follows its last `{` or
+/// `;`, trimmed.
+fn statement_before(line_before: &str) -> &str {
+    line_before
+        .rsplit(['{', ';'])
+        .next()
+        .unwrap_or_default()
+        .trim()
 }
 
 /// The keyword of a top-level statement that `line_before` starts, when what was `found` after
