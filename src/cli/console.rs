@@ -10,6 +10,7 @@
 
 use std::fmt::Arguments;
 use std::io::{ErrorKind, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
 
 /// `print!`, without the panic.
@@ -31,8 +32,16 @@ macro_rules! errln {
 
 /// The first error writing to stdout.
 static STDOUT_FAILED: OnceLock<std::io::Error> = OnceLock::new();
+/// Whether anything was written to stdout.
+static STDOUT_WRITTEN: AtomicBool = AtomicBool::new(false);
+
+/// Whether the command has written anything to stdout.
+pub fn wrote_stdout() -> bool {
+    STDOUT_WRITTEN.load(Ordering::Relaxed)
+}
 
 pub fn stdout(text: Arguments<'_>) {
+    STDOUT_WRITTEN.store(true, Ordering::Relaxed);
     if STDOUT_FAILED.get().is_none() {
         if let Err(error) = std::io::stdout().lock().write_fmt(text) {
             failed(error);

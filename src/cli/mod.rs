@@ -48,7 +48,24 @@ fn depth_limit() -> clap::builder::RangedU64ValueParser<usize> {
     clap::builder::RangedU64ValueParser::new().range(0..=MAX_DEPTH)
 }
 
+/// Whether the command line asks for JSON (`--format json`), read before clap has parsed it.
+fn asks_for_json() -> bool {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    args.windows(2)
+        .any(|pair| pair[0] == "--format" && pair[1] == "json")
+        || args.iter().any(|arg| arg == "--format=json")
+}
+
 pub fn run() -> i32 {
+    let json = asks_for_json();
+    // A usage error is not a diagnostic of the model, but a script parsing stdout as JSON
+    // still gets an array (docs/diagnostics.md); the exit code tells the cases apart.
+    let finish = |code: i32| {
+        if code == USAGE && json && !console::wrote_stdout() {
+            outln!("[]");
+        }
+        console::finish(code)
+    };
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {
@@ -58,7 +75,7 @@ pub fn run() -> i32 {
                 Err(failure) if !error.use_stderr() => console::failed(failure),
                 _ => {}
             }
-            return console::finish(code);
+            return finish(code);
         }
     };
     let shared = match &cli.command {
@@ -85,5 +102,5 @@ pub fn run() -> i32 {
             command: DebugCommand::Model(args),
         } => check::debug_model(&args),
     };
-    console::finish(code)
+    finish(code)
 }

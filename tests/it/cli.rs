@@ -729,3 +729,29 @@ fn debug_model_honours_deny_warnings_and_the_json_format() {
         serde_json::from_slice(&out.stderr).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(diagnostics[0]["code"], "W0002", "{diagnostics}");
 }
+
+/// A usage error with `--format json` (a flag out of range, a bad date, a root file that cannot
+/// be read, an unknown flag) exits 2 with `[]` on stdout, so a script parsing stdout always gets
+/// an array; with the human format, stdout stays empty.
+#[test]
+fn usage_errors_print_an_empty_json_array() {
+    let model = "examples/ai-nutrition-pro.tm";
+    for args in [
+        &["check", "--format", "json", "--max-depth", "2000", model][..],
+        &["check", "--format=json", "--today", "2020-13-01", model][..],
+        &["check", "--format", "json", "missing.tm"][..],
+        &["build", "--format", "json", "--max-files", "0", model][..],
+        &["diff", "--format", "json", "--no-such-flag", model, model][..],
+    ] {
+        let out = tmc().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "[]\n", "{args:?}");
+        assert!(!out.stderr.is_empty(), "{args:?}: the message is on stderr");
+    }
+    let out = tmc()
+        .args(["check", "--max-depth", "2000", model])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+}
