@@ -144,3 +144,51 @@ fn the_contract_copy_is_current() {
         );
     }
 }
+
+/// docs/rules.md lists every built-in rule once, with its category, and counts each pack's
+/// rules as `tmc rules` does.
+#[test]
+fn the_rules_reference_lists_every_built_in_rule() {
+    let docs = std::fs::read_to_string("docs/rules.md").unwrap_or_default();
+    let out = super::support::tmc()
+        .args(["rules", "--format", "json"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let rules: Vec<serde_json::Value> =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
+    let rows: Vec<Vec<&str>> = docs
+        .lines()
+        .filter(|line| line.starts_with("| `"))
+        .map(|line| {
+            line.split(" | ")
+                .map(|cell| cell.trim_matches(['|', ' ']))
+                .collect()
+        })
+        .collect();
+    for pack in ["stride", "llm"] {
+        let ids: Vec<&str> = (rules.iter())
+            .filter(|rule| rule["pack"] == pack)
+            .filter_map(|rule| rule["id"].as_str())
+            .collect();
+        let counted = rows
+            .iter()
+            .find(|row| row.first() == Some(&&*format!("`{pack}`")));
+        assert_eq!(
+            counted.and_then(|row| row.get(2)).copied(),
+            Some(ids.len().to_string().as_str()),
+            "{pack}: the pack table's count"
+        );
+        for id in ids {
+            let listed: Vec<&Vec<&str>> = (rows.iter())
+                .filter(|row| row.first() == Some(&&*format!("`{id}`")))
+                .collect();
+            let category = rules.iter().find(|r| r["id"] == id).map(|r| &r["category"]);
+            assert_eq!(listed.len(), 1, "{id} is listed once");
+            assert_eq!(
+                listed[0].get(1).copied(),
+                category.and_then(|c| c.as_str()),
+                "{id}'s category"
+            );
+        }
+    }
+}
