@@ -191,13 +191,13 @@ api_app -> chatgpt "Utilizes ChatGPT for LLM-featured content creation" {
 control_plane -> control_plane_db "read/write data" {
   protocol "Native/TLS"
   data [tenant_config, billing_data, tenant_api_keys, system_config]
-  controls [tls, authentication]        // RDS accepts no connection without a database user
+  controls [tls, authentication] // RDS accepts no connection without a database user
 }
 
 api_app -> api_db "read/write data" {
   protocol "Native/TLS"
   data [dietitian_samples, llm_exchanges]
-  controls [tls, authentication]        // RDS accepts no connection without a database user
+  controls [tls, authentication] // RDS accepts no connection without a database user
 }
 
 // ---------------------------------------------------------------------------- threats written by hand

@@ -802,3 +802,24 @@ proptest! {
         prop_assert!(failures.is_empty(), "{}\n--- input\n{}", failures.join("\n\n"), text);
     }
 }
+
+/// The bundled example and the stdlib packs are in the canonical layout: a user who copies
+/// them, and then `tmc fmt --check` into CI, starts green.
+#[test]
+fn the_example_and_the_stdlib_are_formatted() {
+    let mut files = files_under(&root().join("examples"), "tm");
+    files.extend(files_under(&root().join("stdlib"), "tm"));
+    assert!(files.len() >= 3, "{files:?}");
+    let out = Command::cargo_bin("tmc")
+        .unwrap_or_else(|e| panic!("{e}"))
+        .args(["fmt", "--check"])
+        .args(&files)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
