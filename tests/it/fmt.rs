@@ -823,3 +823,30 @@ fn the_example_and_the_stdlib_are_formatted() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+/// Exit 1 for a file that cannot be formatted as it is (over the size limit, not UTF-8, syntax
+/// errors), 2 for one that cannot be read: as docs/formatting.md's table says.
+#[test]
+fn fmt_exit_codes_tell_a_bad_file_from_a_missing_one() {
+    let dir = crate::support::scratch_dir("fmt-exit-codes");
+    std::fs::write(dir.join("big.tm"), "actor a \"A\"\n").unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(dir.join("latin1.tm"), b"actor a \"Caf\xe9\"\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(dir.join("broken.tm"), "actor a \"A\" flurb\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    for (args, code) in [
+        (&["--max-file-size", "5", "big.tm"][..], 1),
+        (&["latin1.tm"][..], 1),
+        (&["broken.tm"][..], 1),
+        (&["missing.tm"][..], 2),
+    ] {
+        let out = Command::cargo_bin("tmc")
+            .unwrap_or_else(|e| panic!("{e}"))
+            .current_dir(&dir)
+            .arg("fmt")
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(out.status.code(), Some(code), "{args:?}");
+    }
+}
