@@ -362,26 +362,31 @@ impl Depths<'_> {
         Ok(levels)
     }
 
-    /// The templates a call `namespace::name` made in `template` may reach: `self` is the
-    /// template itself, another namespace a template it (or one it extends) imports as that.
-    fn callees(&self, template: &str, namespace: &str) -> Vec<String> {
-        if namespace == "self" {
-            return vec![template.to_string()];
-        }
-        let Ok(calling) = self.tera.get_template(template) else {
-            return Vec::new();
+    /// The templates whose macro `name` a call `namespace::name` made in `template` may
+    /// reach. Tera hands a template the namespaces of what it imports and extends, at any
+    /// depth, so this errs on the safe side: `self` is the template itself (or, when it has no
+    /// such macro, any template that has), and another namespace is every template imported
+    /// as that namespace anywhere.
+    fn callees(&self, template: &str, namespace: &str, name: &str) -> Vec<String> {
+        let defines =
+            |file: &str| (self.tera.get_template(file)).is_ok_and(|t| t.macros.contains_key(name));
+        let mut files: Vec<String> = if namespace == "self" && defines(template) {
+            vec![template.to_string()]
+        } else {
+            let mut names: Vec<&str> = self.tera.get_template_names().collect();
+            names.sort_unstable();
+            (names.iter().filter_map(|t| self.tera.get_template(t).ok()))
+                .flat_map(|t| {
+                    let imported = (t.imported_macro_files.iter())
+                        .filter(|(_, as_namespace)| as_namespace == namespace)
+                        .map(|(file, _)| file.as_str());
+                    let itself = (namespace == "self").then_some(t.name.as_str());
+                    imported.chain(itself)
+                })
+                .filter(|file| defines(file))
+                .map(str::to_string)
+                .collect()
         };
-        let mut files: Vec<String> = std::iter::once(calling)
-            .chain(
-                calling
-                    .parents
-                    .iter()
-                    .filter_map(|p| self.tera.get_template(p).ok()),
-            )
-            .flat_map(|t| t.imported_macro_files.iter())
-            .filter(|(_, as_namespace)| as_namespace == namespace)
-            .map(|(file, _)| file.clone())
-            .collect();
         files.sort_unstable();
         files.dedup();
         files
@@ -508,7 +513,7 @@ impl Depths<'_> {
             }
             ExprVal::MacroCall(call) => {
                 let mut levels = self.arguments(template, call.args.values())?;
-                for callee in self.callees(template, &call.namespace) {
+                for callee in self.callees(template, &call.namespace, &call.name) {
                     levels = levels.max(1 + self.call(&callee, &call.name)?);
                 }
                 levels

@@ -162,10 +162,47 @@ impl Templates {
     ) -> Result<String, RenderError> {
         let context =
             tera::Context::from_serialize(context).map_err(|e| RenderError::template(name, &e))?;
-        self.tera()?
-            .render(name, &context)
-            .map_err(|e| RenderError::template(name, &e))
+        let tera = self.tera()?;
+        caught(name, || {
+            tera.render(name, &context)
+                .map_err(|e| RenderError::template(name, &e))
+        })
     }
+}
+
+thread_local! {
+    /// Whether this thread is inside Tera, where a panic is a template's error.
+    static IN_TERA: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// `render`, a panic inside it turned into an error about template `name`: Tera 1.x panics on
+/// some values a template computes (`i64::MIN % -1`, a float literal too large to be finite)
+/// instead of returning an error. The panic message is not printed: the error says it.
+fn caught(
+    name: &str,
+    render: impl FnOnce() -> Result<String, RenderError>,
+) -> Result<String, RenderError> {
+    static QUIET_IN_TERA: std::sync::Once = std::sync::Once::new();
+    QUIET_IN_TERA.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !IN_TERA.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    IN_TERA.with(|inside| inside.set(true));
+    let rendered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(render));
+    IN_TERA.with(|inside| inside.set(false));
+    rendered.unwrap_or_else(|payload| {
+        let reason = (payload.downcast_ref::<&str>().copied())
+            .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+            .unwrap_or("an internal error");
+        Err(RenderError::Template {
+            name: name.to_string(),
+            message: format!("Tera stopped rendering it: {reason}"),
+        })
+    })
 }
 
 /// Parses the embedded templates with `files` (name, content) in place of some: the Tera

@@ -466,3 +466,71 @@ fn templates_past_the_depth_limit_or_recursive_are_refused_before_rendering() {
     );
     assert!(!out.exists());
 }
+
+/// A template's file name and text.
+type TemplateFile<'a> = (&'a str, &'a str);
+
+/// Builds the example's DOT with the templates `files` (name, text) in place of the embedded
+/// ones: the exit code and standard error, and whether anything was written.
+fn build_dot_with_templates(name: &str, files: &[TemplateFile]) -> (Option<i32>, String, bool) {
+    let dir = scratch_dir(&format!("templates-{name}"));
+    let templates = dir.join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    for (file, text) in files {
+        std::fs::write(templates.join(file), text).unwrap();
+    }
+    let out = dir.join("out");
+    let (code, stderr) = run_briefly(
+        &[
+            "build",
+            "examples/ai-nutrition-pro.tm",
+            "--templates",
+            &templates.to_string_lossy(),
+            "-o",
+            &out.to_string_lossy(),
+            "--emit",
+            "dot,md",
+        ],
+        None,
+    );
+    (code, stderr, out.exists())
+}
+
+/// A macro reached through a namespace the template never imported itself (Tera hands a
+/// template the namespaces of what it imports and of what those extend) is followed too; and
+/// a value Tera panics on (`i64::MIN % -1`, a float literal too large) is the template's error,
+/// not a crash.
+#[test]
+fn templates_that_recurse_through_inherited_namespaces_or_make_tera_panic_are_errors() {
+    let cases: [(&str, &[TemplateFile], &str); 3] = [
+        (
+            "inherited-namespace",
+            &[
+                (
+                    "dfd.dot.tera",
+                    "{% import \"threat-table.md.tera\" as b %}{% macro m() %}{{ a::m() }}{% endmacro m %}{{ self::m() }}",
+                ),
+                ("threat-table.md.tera", "{% extends \"index.md.tera\" %}"),
+                ("index.md.tera", "{% import \"dfd.dot.tera\" as a %}"),
+            ],
+            "macro `m` calls itself (m -> m)",
+        ),
+        (
+            "remainder",
+            &[("dfd.dot.tera", "{{ -9223372036854775808 % -1 }}\n")],
+            "Tera stopped rendering it: attempt to calculate the remainder with overflow",
+        ),
+        (
+            "infinite-float",
+            &[("dfd.dot.tera", "{{ 1000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000.0 }}\n")],
+            "template `dfd.dot.tera`: Tera stopped rendering it",
+        ),
+    ];
+    for (name, files, expected) in cases {
+        let (code, stderr, written) = build_dot_with_templates(name, files);
+        assert_eq!(code, Some(2), "{name}: {stderr}");
+        assert!(stderr.contains(expected), "{name}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{name}: {stderr}");
+        assert!(!written, "{name}: nothing is written");
+    }
+}
