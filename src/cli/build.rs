@@ -234,13 +234,22 @@ pub fn check_not_sources<'a>(
     files: impl IntoIterator<Item = &'a Path>,
     sources: &[&SourceMap],
 ) -> Result<(), String> {
+    // The built-in packs' names (`<stdlib/stride.tm>`) are no files, and no output's name: not
+    // told apart by their names, which a real folder could have.
     let read: std::collections::BTreeMap<PathBuf, &str> = (sources.iter())
         .flat_map(|map| (0..map.len()).map(|i| map.name(FileId(i as u32))))
-        .filter(|name| !name.starts_with("<stdlib/"))
         .filter_map(|name| Some((real_entry(Path::new(name))?, name)))
         .collect();
+    // The hidden files a build writes beside each output (`super::staging`) count too.
+    let files = files.into_iter().flat_map(|file| {
+        [
+            file.to_path_buf(),
+            super::staging::beside(file, "tmc-partial"),
+            super::staging::beside(file, "tmc-previous"),
+        ]
+    });
     for file in files {
-        if let Some(source) = real_entry(file).and_then(|entry| read.get(&entry)) {
+        if let Some(source) = real_entry(&file).and_then(|entry| read.get(&entry)) {
             return Err(format!(
                 "cannot write {}: the model was read from it ({}); write into another directory \
                  with -o",

@@ -137,7 +137,7 @@ fn remove_side_by_side<'a>(paths: impl Iterator<Item = &'a Path>) {
 }
 
 /// `path` with its name hidden and given the suffix `suffix`: `.NAME.SUFFIX`, beside it.
-fn beside(path: &Path, suffix: &str) -> PathBuf {
+pub fn beside(path: &Path, suffix: &str) -> PathBuf {
     let name = path.file_name().unwrap_or_default().to_string_lossy();
     path.with_file_name(format!(".{name}.{suffix}"))
 }

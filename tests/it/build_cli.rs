@@ -1713,6 +1713,9 @@ fn build_never_writes_over_the_models_own_files() {
         ("m.tm", "include \"dfd.dot\"\n".to_string()),
         ("folder/m.tm", "include \"m/dfd.dot\"\n".to_string()),
         ("folder/m/dfd.dot", model.to_string()),
+        (".threats.json.tmc-partial", model.to_string()),
+        (".dfd.dot.tmc-previous", model.to_string()),
+        ("<stdlib/threats.json", model.to_string()),
     ];
     for (name, text) in &files {
         let path = dir.join(name);
@@ -1727,6 +1730,19 @@ fn build_never_writes_over_the_models_own_files() {
             "dfd.dot",
         ),
         (&["build", "folder", "-o", "folder"][..], "dfd.dot"),
+        // The hidden files written beside the outputs, and a folder named like the stdlib's.
+        (
+            &["build", ".threats.json.tmc-partial", "-o", "."][..],
+            ".threats.json.tmc-partial",
+        ),
+        (
+            &["build", ".dfd.dot.tmc-previous", "-o", "."][..],
+            ".dfd.dot.tmc-previous",
+        ),
+        (
+            &["build", "<stdlib/threats.json", "-o", "<stdlib"][..],
+            "<stdlib/threats.json",
+        ),
     ] {
         let output = tmc()
             .current_dir(&dir)
