@@ -280,6 +280,23 @@ impl Depths<'_> {
         }
     }
 
+    /// What `measure` finds, unless the measurements open within one another are already more
+    /// than any template within the limit needs.
+    fn guarded(
+        &mut self,
+        template: &str,
+        measure: impl FnOnce(&mut Self) -> Result<usize, RenderError>,
+    ) -> Result<usize, RenderError> {
+        self.open += 1;
+        let levels = if self.open > 4 * MAX_TEMPLATE_DEPTH {
+            Err(self.too_deep(template))
+        } else {
+            measure(self)
+        };
+        self.open -= 1;
+        levels
+    }
+
     /// `levels`, or the error that says they are too many.
     fn checked(&self, template: &str, levels: usize) -> Result<usize, RenderError> {
         if levels > MAX_TEMPLATE_DEPTH {
@@ -311,14 +328,7 @@ impl Depths<'_> {
 
     /// The levels macro `name` of template `template` renders through, its calls included.
     fn call(&mut self, template: &str, name: &str) -> Result<usize, RenderError> {
-        self.open += 1;
-        let levels = if self.open > 4 * MAX_TEMPLATE_DEPTH {
-            Err(self.too_deep(template))
-        } else {
-            self.call_within(template, name)
-        };
-        self.open -= 1;
-        levels
+        self.guarded(template, |depths| depths.call_within(template, name))
     }
 
     fn call_within(&mut self, template: &str, name: &str) -> Result<usize, RenderError> {
@@ -401,14 +411,7 @@ impl Depths<'_> {
     }
 
     fn node(&mut self, template: &str, node: &Node) -> Result<usize, RenderError> {
-        self.open += 1;
-        let levels = if self.open > 4 * MAX_TEMPLATE_DEPTH {
-            Err(self.too_deep(template))
-        } else {
-            self.node_within(template, node)
-        };
-        self.open -= 1;
-        levels
+        self.guarded(template, |depths| depths.node_within(template, node))
     }
 
     fn node_within(&mut self, template: &str, node: &Node) -> Result<usize, RenderError> {
@@ -465,14 +468,7 @@ impl Depths<'_> {
     }
 
     fn expr(&mut self, template: &str, expr: &Expr) -> Result<usize, RenderError> {
-        self.open += 1;
-        let levels = if self.open > 4 * MAX_TEMPLATE_DEPTH {
-            Err(self.too_deep(template))
-        } else {
-            self.expr_within(template, expr)
-        };
-        self.open -= 1;
-        levels
+        self.guarded(template, |depths| depths.expr_within(template, expr))
     }
 
     fn expr_within(&mut self, template: &str, expr: &Expr) -> Result<usize, RenderError> {

@@ -259,73 +259,22 @@ fn includes_nest_no_deeper_than_the_depth_limit() {
     assert_eq!(code, Some(0), "{stderr}");
 }
 
-#[test]
-fn templates_that_include_or_import_themselves_are_refused_before_rendering() {
-    let dir = scratch_dir("template-cycles");
-    /// A case's name, its template files (name, text), and the cycle the error names.
-    type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a str);
-    let cases: [Case; 3] = [
-        (
-            "self",
-            &[("threat-model.md.tera", "{% include \"threat-model.md.tera\" %}")],
-            "(threat-model.md.tera -> threat-model.md.tera)",
-        ),
-        (
-            "mutual",
-            &[
-                ("threat-model.md.tera", "{% include \"threat-table.md.tera\" %}"),
-                (
-                    "threat-table.md.tera",
-                    "{% for t in [1] %}{% if true %}{% include \"threat-model.md.tera\" %}{% endif %}{% endfor %}",
-                ),
-            ],
-            "(threat-model.md.tera -> threat-table.md.tera -> threat-model.md.tera)",
-        ),
-        (
-            "import",
-            &[(
-                "threat-model.md.tera",
-                "{% import \"threat-model.md.tera\" as m %}\n{% macro x() %}x{% endmacro %}\n",
-            )],
-            "(threat-model.md.tera -> threat-model.md.tera)",
-        ),
-    ];
-    for (name, files, chain) in cases {
-        let templates = dir.join(name);
-        std::fs::create_dir_all(&templates).unwrap();
-        for (file, text) in files {
-            std::fs::write(templates.join(file), text).unwrap();
-        }
-        let out = dir.join(format!("{name}.out"));
-        let (code, stderr) = run_briefly(
-            &[
-                "build",
-                "examples/ai-nutrition-pro.tm",
-                "--templates",
-                &templates.to_string_lossy(),
-                "-o",
-                &out.to_string_lossy(),
-                "--emit",
-                "md",
-            ],
-            None,
-        );
-        assert_eq!(code, Some(2), "{name}: {stderr}");
-        assert!(
-            stderr.contains("includes or imports itself") && stderr.contains(chain),
-            "{name}: {stderr}"
-        );
-        assert!(!out.exists(), "{name}: nothing is written");
-    }
-}
+/// A template's file name and text.
+type TemplateFile<'a> = (&'a str, &'a str);
 
-/// Builds the example's Markdown with `threat-model.md.tera` replaced by `template`: the exit
-/// code, standard error, and the report when one was written.
-fn build_with_template(name: &str, template: &str) -> (Option<i32>, String, Option<String>) {
-    let dir = scratch_dir(&format!("template-{name}"));
+/// Builds the example's `emit` outputs with the templates `files` in place of the embedded
+/// ones: the exit code, standard error, and the output folder (absent when nothing was written).
+fn build_with_templates(
+    name: &str,
+    files: &[TemplateFile],
+    emit: &str,
+) -> (Option<i32>, String, std::path::PathBuf) {
+    let dir = scratch_dir(&format!("templates-{name}"));
     let templates = dir.join("templates");
     std::fs::create_dir_all(&templates).unwrap();
-    std::fs::write(templates.join("threat-model.md.tera"), template).unwrap();
+    for (file, text) in files {
+        std::fs::write(templates.join(file), text).unwrap();
+    }
     let out = dir.join("out");
     let (code, stderr) = run_briefly(
         &[
@@ -336,12 +285,59 @@ fn build_with_template(name: &str, template: &str) -> (Option<i32>, String, Opti
             "-o",
             &out.to_string_lossy(),
             "--emit",
-            "md",
+            emit,
         ],
         None,
     );
+    (code, stderr, out)
+}
+
+/// Builds the example's Markdown with `threat-model.md.tera` replaced by `template`: the exit
+/// code, standard error, and the report when one was written.
+fn build_with_template(name: &str, template: &str) -> (Option<i32>, String, Option<String>) {
+    let (code, stderr, out) =
+        build_with_templates(name, &[("threat-model.md.tera", template)], "md");
     let report = std::fs::read_to_string(out.join("threat-model.md")).ok();
     (code, stderr, report)
+}
+
+#[test]
+fn templates_that_include_or_import_themselves_are_refused_before_rendering() {
+    let cases: [(&str, &[TemplateFile], &str); 3] = [
+        (
+            "self-include",
+            &[("threat-model.md.tera", "{% include \"threat-model.md.tera\" %}")],
+            "(threat-model.md.tera -> threat-model.md.tera)",
+        ),
+        (
+            "mutual-include",
+            &[
+                ("threat-model.md.tera", "{% include \"threat-table.md.tera\" %}"),
+                (
+                    "threat-table.md.tera",
+                    "{% for t in [1] %}{% if true %}{% include \"threat-model.md.tera\" %}{% endif %}{% endfor %}",
+                ),
+            ],
+            "(threat-model.md.tera -> threat-table.md.tera -> threat-model.md.tera)",
+        ),
+        (
+            "self-import",
+            &[(
+                "threat-model.md.tera",
+                "{% import \"threat-model.md.tera\" as m %}\n{% macro x() %}x{% endmacro %}\n",
+            )],
+            "(threat-model.md.tera -> threat-model.md.tera)",
+        ),
+    ];
+    for (name, files, chain) in cases {
+        let (code, stderr, out) = build_with_templates(name, files, "md");
+        assert_eq!(code, Some(2), "{name}: {stderr}");
+        assert!(
+            stderr.contains("includes or imports itself") && stderr.contains(chain),
+            "{name}: {stderr}"
+        );
+        assert!(!out.exists(), "{name}: nothing is written");
+    }
 }
 
 /// A chain of `count` macros, each calling the next, called once: `count` levels deep.
@@ -363,7 +359,7 @@ fn macro_chain(count: usize) -> String {
 fn templates_within_the_depth_limit_render_in_a_debug_build_too() {
     let cases = [
         (
-            "ifs",
+            "ifs-at-the-limit",
             format!(
                 "{}deep{}\n",
                 "{% if true %}".repeat(1000),
@@ -371,9 +367,9 @@ fn templates_within_the_depth_limit_render_in_a_debug_build_too() {
             ),
             "deep",
         ),
-        ("macros", macro_chain(990), "bottom"),
+        ("macros-at-the-limit", macro_chain(990), "bottom"),
         (
-            "parentheses",
+            "parentheses-at-the-limit",
             format!("{{{{ {}7{} }}}}\n", "(".repeat(999), ")".repeat(999)),
             "7",
         ),
@@ -391,10 +387,6 @@ fn templates_within_the_depth_limit_render_in_a_debug_build_too() {
 
 #[test]
 fn templates_past_the_depth_limit_or_recursive_are_refused_before_rendering() {
-    let recursive_import = (
-        "index.md.tera",
-        "{% macro f(n) %}{{ self::f(n=n+1) }}{% endmacro f %}",
-    );
     let cases = [
         (
             "ifs",
@@ -436,64 +428,23 @@ fn templates_past_the_depth_limit_or_recursive_are_refused_before_rendering() {
         assert_eq!(report, None, "{name}: nothing is written");
     }
     // The macro that calls itself is in a template the page imports.
-    let dir = scratch_dir("template-imported-recursion");
-    let templates = dir.join("templates");
-    std::fs::create_dir_all(&templates).unwrap();
-    std::fs::write(templates.join(recursive_import.0), recursive_import.1).unwrap();
-    std::fs::write(
-        templates.join("threat-model.md.tera"),
-        "{% import \"index.md.tera\" as s %}{{ s::f(n=0) }}\n",
-    )
-    .unwrap();
-    let out = dir.join("out");
-    let (code, stderr) = run_briefly(
-        &[
-            "build",
-            "examples/ai-nutrition-pro.tm",
-            "--templates",
-            &templates.to_string_lossy(),
-            "-o",
-            &out.to_string_lossy(),
-            "--emit",
-            "md",
-        ],
-        None,
-    );
+    let files = [
+        (
+            "index.md.tera",
+            "{% macro f(n) %}{{ self::f(n=n+1) }}{% endmacro f %}",
+        ),
+        (
+            "threat-model.md.tera",
+            "{% import \"index.md.tera\" as s %}{{ s::f(n=0) }}\n",
+        ),
+    ];
+    let (code, stderr, out) = build_with_templates("imported-recursion", &files, "md");
     assert_eq!(code, Some(2), "{stderr}");
     assert!(
         stderr.contains("template `index.md.tera`: macro `f` calls itself"),
         "{stderr}"
     );
     assert!(!out.exists());
-}
-
-/// A template's file name and text.
-type TemplateFile<'a> = (&'a str, &'a str);
-
-/// Builds the example's DOT with the templates `files` (name, text) in place of the embedded
-/// ones: the exit code and standard error, and whether anything was written.
-fn build_dot_with_templates(name: &str, files: &[TemplateFile]) -> (Option<i32>, String, bool) {
-    let dir = scratch_dir(&format!("templates-{name}"));
-    let templates = dir.join("templates");
-    std::fs::create_dir_all(&templates).unwrap();
-    for (file, text) in files {
-        std::fs::write(templates.join(file), text).unwrap();
-    }
-    let out = dir.join("out");
-    let (code, stderr) = run_briefly(
-        &[
-            "build",
-            "examples/ai-nutrition-pro.tm",
-            "--templates",
-            &templates.to_string_lossy(),
-            "-o",
-            &out.to_string_lossy(),
-            "--emit",
-            "dot,md",
-        ],
-        None,
-    );
-    (code, stderr, out.exists())
 }
 
 /// A macro reached through a namespace the template never imported itself (Tera hands a
@@ -527,10 +478,10 @@ fn templates_that_recurse_through_inherited_namespaces_or_make_tera_panic_are_er
         ),
     ];
     for (name, files, expected) in cases {
-        let (code, stderr, written) = build_dot_with_templates(name, files);
+        let (code, stderr, out) = build_with_templates(name, files, "dot,md");
         assert_eq!(code, Some(2), "{name}: {stderr}");
         assert!(stderr.contains(expected), "{name}: {stderr}");
         assert!(!stderr.contains("panicked"), "{name}: {stderr}");
-        assert!(!written, "{name}: nothing is written");
+        assert!(!out.exists(), "{name}: nothing is written");
     }
 }

@@ -1027,15 +1027,7 @@ fn every_page_shape() -> Vec<Report> {
     }
     lone.elements[0].name = String::new();
     // Elements outside every zone, drawn in a diagram of their own.
-    lone.elements.extend([
-        element("drifter", "Drifter", ElementKind::External, &[], 4),
-        element("hermit", "Hermit", ElementKind::Actor, &[], 5),
-    ]);
-    let number = lone.flows.len() + 1;
-    lone.flows.extend([
-        flow(number, "drifter", "hermit", Some("waves"), 6),
-        flow(number + 1, "drifter", "svc_1_0", None, 7),
-    ]);
+    add_outsiders(&mut lone);
     let mut listed = large(2, 12);
     listed.threats[0].flow = Some("nowhere>gone".into());
 
@@ -1275,12 +1267,9 @@ fn a_diagram_of_more_than_500_arrows_is_drawn_per_boundary() {
     assert!(arrows.iter().all(|&n| n <= 500) && !noted, "{arrows:?}");
 }
 
-/// Drawn per boundary, the elements outside every boundary get a diagram of their own with
-/// the flows that touch them: none of the boundaries' diagrams holds a flow between two of
-/// them.
-#[test]
-fn a_diagram_drawn_per_boundary_keeps_the_elements_outside_every_boundary() {
-    let mut report = large(2, 300);
+/// Adds two elements outside every boundary to `report` (made by [`large`]), a flow between
+/// them and one from them into `zone_1`; the number of the first flow.
+fn add_outsiders(report: &mut Report) -> usize {
     report.elements.extend([
         element("drifter", "Drifter", ElementKind::External, &[], 4),
         element("hermit", "Hermit", ElementKind::Actor, &[], 5),
@@ -1290,6 +1279,16 @@ fn a_diagram_drawn_per_boundary_keeps_the_elements_outside_every_boundary() {
         flow(number, "drifter", "hermit", Some("waves"), 6),
         flow(number + 1, "drifter", "svc_1_0", None, 7),
     ]);
+    number
+}
+
+/// Drawn per boundary, the elements outside every boundary get a diagram of their own with
+/// the flows that touch them: none of the boundaries' diagrams holds a flow between two of
+/// them.
+#[test]
+fn a_diagram_drawn_per_boundary_keeps_the_elements_outside_every_boundary() {
+    let mut report = large(2, 300);
+    let number = add_outsiders(&mut report);
     let md = report::markdown(&report, &templates(), None).unwrap();
     let headings: Vec<&str> = md.lines().filter(|l| l.starts_with("### ")).collect();
     assert_eq!(
