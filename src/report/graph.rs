@@ -268,57 +268,54 @@ impl<'a> Layout<'a> {
         }
 
         let is_drawn = |i: usize| drawn.get(i).copied().unwrap_or(false);
-        let flows: Vec<&FlowView> = match scoped {
-            false => {
-                // Elements caught in a nesting cycle are unreachable from the roots: draw them anyway.
-                for (i, element) in elements.iter().enumerate() {
-                    if element.kind != ElementKind::Boundary && !is_drawn(i) {
-                        items.push(Item::Node {
-                            element,
-                            index: i,
-                            depth: 0,
-                            risky: self.risky(i),
-                            outside: false,
-                        });
-                    }
+        let flows: Vec<&FlowView> = if scoped {
+            let mut touching: Vec<usize> = drawn_list
+                .iter()
+                .filter_map(|&i| self.incident.get(i))
+                .flatten()
+                .copied()
+                .collect();
+            touching.sort_unstable();
+            touching.dedup();
+            let flows: Vec<&FlowView> = touching
+                .iter()
+                .filter_map(|&f| self.report.flows.get(f))
+                .collect();
+            // Endpoints outside the scope, drawn plainly after it, in source order.
+            let mut outside: Vec<usize> = flows
+                .iter()
+                .flat_map(|f| [&f.source, &f.target])
+                .filter_map(|end| self.index.get(&**end).copied())
+                .filter(|&i| !is_drawn(i))
+                .collect();
+            outside.sort_unstable();
+            outside.dedup();
+            for i in outside {
+                if let Some(element) = elements.get(i) {
+                    items.push(Item::Node {
+                        element,
+                        index: i,
+                        depth: 0,
+                        risky: self.risky(i),
+                        outside: true,
+                    });
                 }
-                self.report.flows.iter().collect()
             }
-            true => {
-                let mut touching: Vec<usize> = drawn_list
-                    .iter()
-                    .filter_map(|&i| self.incident.get(i))
-                    .flatten()
-                    .copied()
-                    .collect();
-                touching.sort_unstable();
-                touching.dedup();
-                let flows: Vec<&FlowView> = touching
-                    .iter()
-                    .filter_map(|&f| self.report.flows.get(f))
-                    .collect();
-                // Endpoints outside the scope, drawn plainly after it, in source order.
-                let mut outside: Vec<usize> = flows
-                    .iter()
-                    .flat_map(|f| [&f.source, &f.target])
-                    .filter_map(|end| self.index.get(&**end).copied())
-                    .filter(|&i| !is_drawn(i))
-                    .collect();
-                outside.sort_unstable();
-                outside.dedup();
-                for i in outside {
-                    if let Some(element) = elements.get(i) {
-                        items.push(Item::Node {
-                            element,
-                            index: i,
-                            depth: 0,
-                            risky: self.risky(i),
-                            outside: true,
-                        });
-                    }
+            flows
+        } else {
+            // Elements caught in a nesting cycle are unreachable from the roots: draw them anyway.
+            for (i, element) in elements.iter().enumerate() {
+                if element.kind != ElementKind::Boundary && !is_drawn(i) {
+                    items.push(Item::Node {
+                        element,
+                        index: i,
+                        depth: 0,
+                        risky: self.risky(i),
+                        outside: false,
+                    });
                 }
-                flows
             }
+            self.report.flows.iter().collect()
         };
 
         for &i in &drawn_list {

@@ -392,6 +392,14 @@ fn check_shape(property: &Property, shape: Shape, sink: &mut Diagnostics) {
     }
 }
 
+/// E0017 for a text (a title, an item of a list) that is empty or only blanks, which a report
+/// would show as an empty cell or bullet.
+pub fn empty_text(key: &str, span: Span, help: impl Into<String>) -> Diagnostic {
+    Diagnostic::new(codes::E0017, span, format!("an empty text in `{key}`"))
+        .label("nothing to show")
+        .with_help(help)
+}
+
 #[cfg(test)]
 mod tests {
     /// Every field a rule can read of an element or a flow is either set in a block or worked

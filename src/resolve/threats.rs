@@ -37,14 +37,14 @@ pub fn manual_threats(decls: &Decls, model: &mut Model, sink: &mut Diagnostics) 
                 .iter()
                 .filter(|(text, _)| text.trim().is_empty())
             {
-                sink.push(
-                    Diagnostic::new(codes::E0017, *span, format!("an empty text in `{key}`"))
-                        .label("nothing to show")
-                        .with_help(format!(
-                            "remove the empty item, or write the {}",
-                            key.trim_end_matches('s')
-                        )),
-                );
+                sink.push(props::empty_text(
+                    key,
+                    *span,
+                    format!(
+                        "remove the empty item, or write the {}",
+                        key.trim_end_matches('s')
+                    ),
+                ));
             }
         }
         if p.get("category").is_none() {

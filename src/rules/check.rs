@@ -250,15 +250,15 @@ pub fn check(
         )
     {
         if text.trim().is_empty() {
-            sink.push(
-                Diagnostic::new(codes::E0017, span, format!("an empty text in `{key}`"))
-                    .label("nothing to show")
-                    .with_help(if key == "title" {
-                        "write what goes wrong: `title \"Attacker spoofs {{ source.name }}\"`"
-                    } else {
-                        "remove the empty item, or write the mitigation"
-                    }),
-            );
+            sink.push(props::empty_text(
+                key,
+                span,
+                if key == "title" {
+                    "write what goes wrong: `title \"Attacker spoofs {{ source.name }}\"`"
+                } else {
+                    "remove the empty item, or write the mitigation"
+                },
+            ));
         }
     }
     let explanation_source = text_property(&p, "explanation").or(text_property(&p, "description"));
