@@ -253,6 +253,17 @@ pub fn load(
         loaded: Loaded::default(),
         file_count: 0,
     };
+    if let Some(folder) = &state.options.include_root {
+        if !state.inside_root(root) {
+            return Err(RootUnreadable {
+                path: root.display().to_string(),
+                reason: format!(
+                    "it is not under {}, the folder its includes may read (--include-root)",
+                    folder.display()
+                ),
+            });
+        }
+    }
     if let Some(size) = loader.size(root).filter(|&size| state.too_large(size)) {
         state.file_count += 1;
         state.refuse_large(&root_norm, size, None);
@@ -453,24 +464,22 @@ impl LoadState<'_> {
             return;
         }
         if !self.options.allow_outside_includes && !self.inside_root(&target) {
-            let (label, help) = match &self.options.include_root {
+            let (message, label, help) = match &self.options.include_root {
                 None => (
+                    format!("`{}` is outside the model's directory", path.value),
                     "points outside the directory of the root file".to_string(),
                     "a model may only read files below its own directory; name the folder it may read with `--include-root DIR` (the folder of your models, as a folder build does), or pass `--allow-outside-includes` if you trust it".to_string(),
                 ),
                 Some(folder) => (
+                    format!("`{}` is outside the folder includes may read", path.value),
                     format!("points outside {}, the folder includes may read", folder.display()),
                     "a model in a folder build may read any file in that folder (or under `--include-root DIR`); pass `--allow-outside-includes` if you trust it".to_string(),
                 ),
             };
             self.sink.push(
-                Diagnostic::new(
-                    codes::E0008,
-                    path.span,
-                    format!("`{}` is outside the model's directory", path.value),
-                )
-                .label(label)
-                .with_help(help),
+                Diagnostic::new(codes::E0008, path.span, message)
+                    .label(label)
+                    .with_help(help),
             );
             return;
         }

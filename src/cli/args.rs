@@ -251,6 +251,9 @@ pub struct RulesArgs {
     /// Also list the rules of the packs this model uses
     #[arg(long, value_name = "FILE")]
     pub model: Option<PathBuf>,
+    /// Which files the model may read (with `--model`)
+    #[command(flatten)]
+    pub includes: IncludeOptions,
     /// How the list is printed
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -264,11 +267,14 @@ pub struct ExplainArgs {
     /// Also look in the packs this model uses
     #[arg(long, value_name = "FILE")]
     pub model: Option<PathBuf>,
+    /// Which files the model may read (with `--model`)
+    #[command(flatten)]
+    pub includes: IncludeOptions,
 }
 
-/// The `CompileArgs` options without the file, for commands taking several files.
-#[derive(Args, Debug, Clone)]
-pub struct SharedOptions {
+/// Which files a model may read, for every command that compiles one.
+#[derive(Args, Debug, Clone, Default)]
+pub struct IncludeOptions {
     /// Let `include` and `use` read files outside the root file's directory
     #[arg(long)]
     pub allow_outside_includes: bool,
@@ -277,6 +283,13 @@ pub struct SharedOptions {
     /// that includes `../shared/common.tm` needs when checked on its own
     #[arg(long, value_name = "DIR")]
     pub include_root: Option<PathBuf>,
+}
+
+/// The `CompileArgs` options without the file, for commands taking several files.
+#[derive(Args, Debug, Clone)]
+pub struct SharedOptions {
+    #[command(flatten)]
+    pub includes: IncludeOptions,
     /// Deepest nesting of blocks, lists, parentheses, `not`s and includes (at most 1000)
     #[arg(long, value_name = "N", default_value_t = 64, value_parser = super::depth_limit())]
     pub max_depth: usize,

@@ -1,10 +1,10 @@
 //! `tmc check` and `tmc debug model`: compile and report.
 
-use super::args::{CheckArgs, Color, CompileArgs, Format, SharedOptions};
+use super::args::{CheckArgs, Color, CompileArgs, Format, IncludeOptions, SharedOptions};
 use super::fs::FsLoader;
 use super::{FAILED, OK, USAGE};
 use std::io::IsTerminal;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use tmc::compile::{compile, Compilation, Options};
 use tmc::diagnostics::{render_human, to_json_values, ColorChoice, Severity};
 use tmc::load::LoadOptions;
@@ -26,8 +26,8 @@ pub fn options(shared: &SharedOptions) -> Result<Options, String> {
                 max_depth: shared.max_depth,
                 max_string_length: shared.max_string_length,
             },
-            allow_outside_includes: shared.allow_outside_includes,
-            include_root: shared.include_root.clone(),
+            allow_outside_includes: shared.includes.allow_outside_includes,
+            include_root: include_root(&shared.includes)?,
             max_file_size: shared.max_file_size,
             max_files: shared.max_files,
         },
@@ -81,6 +81,22 @@ pub fn compile_in_folder(
 }
 
 /// True when the compilation fails the run (errors, or warnings with --deny-warnings).
+/// `--include-root DIR`, which must be a folder: a misspelt one would otherwise refuse every
+/// include with a misleading E0008, or pass unnoticed in a model that includes nothing.
+pub fn include_root(includes: &IncludeOptions) -> Result<Option<PathBuf>, String> {
+    let Some(folder) = &includes.include_root else {
+        return Ok(None);
+    };
+    match std::fs::metadata(folder) {
+        Ok(metadata) if metadata.is_dir() => Ok(Some(folder.clone())),
+        Ok(_) => Err(format!("--include-root {} is not a folder", shown(folder))),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            Err(format!("--include-root {}: no such folder", shown(folder)))
+        }
+        Err(error) => Err(format!("--include-root {}: {error}", shown(folder))),
+    }
+}
+
 pub fn fails(compilation: &Compilation, shared: &SharedOptions) -> bool {
     compilation.has_errors() || shared.deny_warnings && !compilation.diagnostics.is_empty()
 }

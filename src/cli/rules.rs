@@ -1,8 +1,8 @@
 //! `tmc rules` lists rules; `tmc explain RULE_ID` prints one with where it is declared.
 //! Both read the built-in packs, plus the packs a model uses when given `--model`.
 
-use super::args::{ExplainArgs, Format, RulesArgs};
-use super::check::compile_file;
+use super::args::{ExplainArgs, Format, IncludeOptions, RulesArgs};
+use super::check::{compile_file, include_root};
 use super::{FAILED, OK, USAGE};
 use std::path::Path;
 use tmc::compile::{compile, Compilation, Options};
@@ -21,7 +21,7 @@ struct Catalogue {
 }
 
 impl Catalogue {
-    fn load(model: Option<&Path>) -> Result<Catalogue, i32> {
+    fn load(model: Option<&Path>, includes: &IncludeOptions) -> Result<Catalogue, i32> {
         let options = Options::default();
         let text: String = STDLIB
             .iter()
@@ -34,6 +34,12 @@ impl Catalogue {
         })?;
         let mut compilations = vec![stdlib];
         if let Some(model) = model {
+            let mut options = options;
+            options.load.allow_outside_includes = includes.allow_outside_includes;
+            options.load.include_root = include_root(includes).map_err(|message| {
+                errln!("error: {message}");
+                USAGE
+            })?;
             compilations.push(compile_file(model, &options)?);
         }
         Ok(Catalogue { compilations })
@@ -96,7 +102,7 @@ impl Catalogue {
 }
 
 pub fn list(args: &RulesArgs) -> i32 {
-    let catalogue = match Catalogue::load(args.model.as_deref()) {
+    let catalogue = match Catalogue::load(args.model.as_deref(), &args.includes) {
         Ok(catalogue) => catalogue,
         Err(code) => return code,
     };
@@ -189,7 +195,7 @@ fn table(rules: &[(&RuleInfo, &SourceMap)]) -> String {
 }
 
 pub fn explain(args: &ExplainArgs) -> i32 {
-    let catalogue = match Catalogue::load(args.model.as_deref()) {
+    let catalogue = match Catalogue::load(args.model.as_deref(), &args.includes) {
         Ok(catalogue) => catalogue,
         Err(code) => return code,
     };

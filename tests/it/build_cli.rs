@@ -1803,3 +1803,101 @@ fn messages_and_format_diffs_show_control_characters_instead_of_sending_them() {
         assert!(!text.contains(['\u{1b}', '\u{7}', '\u{202e}']), "{text:?}");
     }
 }
+
+/// `rules --model` and `explain --model` read a model's packs from where a folder build would:
+/// they take `--include-root` and `--allow-outside-includes`, which the E0008 help names.
+#[test]
+fn rules_and_explain_read_packs_beside_the_models_folder() {
+    let dir = scratch("rules-include-root");
+    write_file(
+        &dir,
+        "models/rules/team.tm",
+        "rule team.r {\n  category spoofing\n  on element process\n  title \"T\"\n}\n",
+    );
+    write_file(
+        &dir,
+        "models/shop/shop.tm",
+        "use \"../rules/team.tm\"\nprocess p\n",
+    );
+    let run = |args: &[&str]| {
+        tmc()
+            .current_dir(&dir)
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let output = run(&["rules", "--model", "models/shop/shop.tm"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("--include-root"),
+        "{}",
+        stderr(&output)
+    );
+    for flags in [
+        &["--include-root", "models"][..],
+        &["--allow-outside-includes"][..],
+    ] {
+        let output = run(&[&["rules", "--model", "models/shop/shop.tm"][..], flags].concat());
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{flags:?}: {}",
+            stderr(&output)
+        );
+        assert!(String::from_utf8_lossy(&output.stdout).contains("team.r"));
+        let output = run(&[
+            &["explain", "team.r", "--model", "models/shop/shop.tm"][..],
+            flags,
+        ]
+        .concat());
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{flags:?}: {}",
+            stderr(&output)
+        );
+    }
+}
+
+/// `--include-root` names a folder that holds the model: a missing folder, a file, or a
+/// folder beside the model is a usage error (exit 2), not a misleading E0008 on every include
+/// (or nothing at all, for a model that includes nothing).
+#[test]
+fn include_root_must_be_a_folder_holding_the_model() {
+    let dir = scratch("include-root-checked");
+    write_file(&dir, "a/part.tm", "actor x \"X\"\n");
+    write_file(&dir, "a/m.tm", "include \"part.tm\"\nprocess p\nx -> p\n");
+    write_file(&dir, "b/alone.tm", "process q\n");
+    let cases = [
+        (
+            "nowhere",
+            "a/m.tm",
+            "--include-root nowhere: no such folder",
+        ),
+        ("a/m.tm", "a/m.tm", "is not a folder"),
+        ("b", "a/m.tm", "it is not under b"),
+        ("a", "b/alone.tm", "it is not under a"),
+    ];
+    for (root, model, message) in cases {
+        for command in ["check", "build"] {
+            let output = tmc()
+                .current_dir(&dir)
+                .args([command, "--include-root", root, model])
+                .output()
+                .unwrap_or_else(|e| panic!("{e}"));
+            let text = stderr(&output);
+            assert_eq!(
+                output.status.code(),
+                Some(2),
+                "{command} {root} {model}: {text}"
+            );
+            assert!(text.contains(message), "{command} {root} {model}: {text}");
+        }
+    }
+    let output = tmc()
+        .current_dir(&dir)
+        .args(["check", "--include-root", ".", "a/m.tm"])
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
