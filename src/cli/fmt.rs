@@ -18,6 +18,15 @@ pub fn fmt(args: &FmtArgs) -> i32 {
     for path in &args.files {
         let files = if path.is_dir() {
             match super::folder::tm_files(path) {
+                // As for `check`: a folder without models is a wrong path, not a clean one.
+                Ok(files) if files.is_empty() => {
+                    errln!(
+                        "error: there is no .tm file under {}",
+                        printable(&path.display().to_string())
+                    );
+                    status = status.max(USAGE);
+                    continue;
+                }
                 Ok(files) => files.into_iter().map(|file| path.join(file)).collect(),
                 Err(error) => {
                     errln!("error: {}", printable(&error));

@@ -350,6 +350,22 @@ fn fmt_formats_folders_and_replaces_files_whole() {
     assert_eq!(left.len(), 1, "a temporary file was left: {left:?}");
 }
 
+/// A folder without a `.tm` file is a wrong path (exit 2), as for `check`: a format check of
+/// the wrong folder must not pass.
+#[test]
+fn fmt_refuses_a_folder_without_models() {
+    let dir = temp_dir("no-models");
+    std::fs::write(dir.join("README.md"), "notes\n").unwrap();
+    for args in [&["fmt", "--check"][..], &["fmt"][..]] {
+        let out = tmc().args(args).arg(&dir).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("there is no .tm file under"),
+            "{out:?}"
+        );
+    }
+}
+
 /// File names reach the terminal escaped, as in diagnostics.
 #[test]
 fn fmt_prints_file_names_escaped() {
