@@ -72,7 +72,7 @@ fn decision_text(threat: &ThreatView) -> String {
             };
             match &d.until {
                 // A lapsed decision leaves the threat open: say so, or "accepted" would mislead.
-                Some(until) if d.lapsed => format!("{kind}: {} (lapsed on {until})", d.text),
+                Some(until) if d.lapsed => format!("{kind}: {} (lapsed after {until})", d.text),
                 Some(until) => format!("{kind}: {} (until {until})", d.text),
                 None => format!("{kind}: {}", d.text),
             }

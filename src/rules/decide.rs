@@ -427,7 +427,7 @@ pub fn decide(
                         codes::W0003,
                         decision.pattern_span,
                         format!(
-                            "the acceptance of `{}` lapsed on {}",
+                            "the acceptance of `{}` lapsed after {}, its last day",
                             decision.pattern,
                             decision.until.as_deref().unwrap_or_default()
                         ),
