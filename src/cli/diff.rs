@@ -2,11 +2,11 @@
 //! between two versions of a model, as Markdown for a pull-request comment or as JSON.
 
 use super::args::{DiffArgs, Format};
-use super::check::{fails, options, print_human, tally};
+use super::check::{fails, options, print_human, shown, tally};
 use super::fs::FsLoader;
 use super::{FAILED, OK, USAGE};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 use tmc::compile::{compile, Compilation, Options};
 use tmc::diagnostics::printable;
 use tmc::load::Loader;
@@ -33,11 +33,51 @@ impl GitLoader {
         }
     }
 
+    /// The file `name` (`./NAME` in `folder`, or a path from the top) at the revision. A
+    /// symbolic link is followed inside the revision's tree, as the disk would follow it: `git
+    /// show` would give the link's target path as if it were the file's text.
     fn show(&self, folder: &Path, name: &str) -> Result<Vec<u8>, String> {
+        use std::io::Write;
+        let object = format!("{}:{name}", self.revision);
+        let mut child = Command::new("git")
+            .arg("-C")
+            .arg(folder)
+            .args(["cat-file", "--batch", "--follow-symlinks"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("cannot run git: {e}"))?;
+        if let Some(mut stdin) = child.stdin.take() {
+            // A write error shows as git's own failure below.
+            let _ = writeln!(stdin, "{object}");
+        }
+        let output = child
+            .wait_with_output()
+            .map_err(|e| format!("cannot run git: {e}"))?;
+        if !output.status.success() {
+            return Err(String::from_utf8_lossy(&output.stderr).trim().to_string());
+        }
+        match batch_blob(&output.stdout) {
+            Ok(bytes) => Ok(bytes.to_vec()),
+            Err(BatchAnswer::OutsideRepository(target)) => Err(format!(
+                "at {} it is a symbolic link to `{}`, outside the repository",
+                self.revision,
+                printable(&target)
+            )),
+            // Missing, or not a file: `git show` says which, in words a user knows.
+            Err(BatchAnswer::Other) => match self.git_show(folder, &object) {
+                Ok(_) => Err(format!("not a file at {}", self.revision)),
+                Err(message) => Err(message),
+            },
+        }
+    }
+
+    fn git_show(&self, folder: &Path, object: &str) -> Result<Vec<u8>, String> {
         let output = Command::new("git")
             .arg("-C")
             .arg(folder)
-            .args(["show", &format!("{}:{name}", self.revision)])
+            .args(["show", object])
             .output()
             .map_err(|e| format!("cannot run git: {e}"))?;
         if output.status.success() {
@@ -62,10 +102,62 @@ impl GitLoader {
             Some(PathBuf::from(text.trim_end_matches(['\n', '\r'])))
         });
         let absolute = std::env::current_dir().ok()?.join(path);
-        let inside = tmc::load::normalize(&absolute);
+        let inside = physical(&tmc::load::normalize(&absolute));
         let relative = inside.strip_prefix(top.as_ref()?).ok()?;
         let parts: Vec<_> = relative.iter().map(|p| p.to_string_lossy()).collect();
         Some(parts.join("/"))
+    }
+}
+
+/// `path` with the links in the part of it that still exists resolved, as git names the
+/// repository's top (`/tmp` is a link on macOS; CI may check out under a linked folder).
+fn physical(path: &Path) -> PathBuf {
+    let mut existing = path;
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(real) = std::fs::canonicalize(existing) {
+            return rest.iter().rev().fold(real, |path, part| path.join(part));
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return path.to_path_buf(),
+        }
+    }
+}
+
+/// What `git cat-file --batch --follow-symlinks` answered, when it was not a file.
+enum BatchAnswer {
+    /// `symlink SIZE` and the target: a link that leaves the repository.
+    OutsideRepository(String),
+    /// `missing`, `dangling`, `loop`, `notdir`, or an object that is not a blob.
+    Other,
+}
+
+/// The blob in a `--batch` answer: a header `OID blob SIZE`, then SIZE bytes.
+fn batch_blob(answer: &[u8]) -> Result<&[u8], BatchAnswer> {
+    let newline = answer
+        .iter()
+        .position(|&b| b == b'\n')
+        .ok_or(BatchAnswer::Other)?;
+    let (header, rest) = answer.split_at(newline);
+    let header = String::from_utf8_lossy(header);
+    let rest = rest.get(1..).unwrap_or_default();
+    let words: Vec<&str> = header.split(' ').collect();
+    match words.as_slice() {
+        [_, "blob", size] => {
+            let size: usize = size.parse().map_err(|_| BatchAnswer::Other)?;
+            rest.get(..size).ok_or(BatchAnswer::Other)
+        }
+        ["symlink", _] => {
+            let target = rest.strip_suffix(b"\n").unwrap_or(rest);
+            Err(BatchAnswer::OutsideRepository(
+                String::from_utf8_lossy(target).into_owned(),
+            ))
+        }
+        _ => Err(BatchAnswer::Other),
     }
 }
 
@@ -90,6 +182,22 @@ impl Loader for GitLoader {
     }
 }
 
+/// The diagnostics of each version as JSON, each with `"version": "old"` or `"new"`.
+fn versioned_json(sides: &[(&str, &Compilation)]) -> Vec<serde_json::Value> {
+    (sides.iter())
+        .flat_map(|(side, compilation)| {
+            let values =
+                tmc::diagnostics::to_json_values(&compilation.sources, &compilation.diagnostics);
+            values.into_iter().map(move |mut value| {
+                if let Some(fields) = value.as_object_mut() {
+                    fields.insert("version".to_string(), (*side).into());
+                }
+                value
+            })
+        })
+        .collect()
+}
+
 fn compile_side(
     label: &str,
     file: &Path,
@@ -110,11 +218,21 @@ pub fn diff(args: &DiffArgs) -> i32 {
             return USAGE;
         }
     };
+    // How messages name the old version.
+    let old_label = match (&args.base, args.files.as_slice()) {
+        (Some(revision), [file]) => format!("{}:{}", printable(revision), shown(file)),
+        (_, [old, ..]) => shown(old),
+        _ => String::new(),
+    };
     let (old, new): (Result<Compilation, i32>, Result<Compilation, i32>) = match (
         &args.base,
         args.files.as_slice(),
     ) {
-        (Some(revision), _) if revision.starts_with('-') || revision.is_empty() => {
+        (Some(revision), _)
+            if revision.starts_with('-')
+                || revision.is_empty()
+                || revision.chars().any(char::is_control) =>
+        {
             // `git show` would take it for an option (`--output=FILE` writes a file).
             errln!(
                 "error: --base takes a git revision (a commit, branch or tag), not `{revision}`"
@@ -124,12 +242,7 @@ pub fn diff(args: &DiffArgs) -> i32 {
         (Some(revision), [file]) => {
             let git = GitLoader::new(revision, file);
             (
-                compile_side(
-                    &format!("{revision}:{}", file.display()),
-                    file,
-                    &git,
-                    &options,
-                ),
+                compile_side(&old_label, file, &git, &options),
                 compile_side("new", file, &FsLoader, &options),
             )
         }
@@ -150,52 +263,52 @@ pub fn diff(args: &DiffArgs) -> i32 {
         (Ok(old), Ok(new)) => (old, new),
         (Err(code), _) | (_, Err(code)) => return code,
     };
-    let mut reports = Vec::new();
-    let failed = |compilation: &Compilation| compilation.report.is_none();
-    let json_failure = args.options.format == Format::Json && (failed(&old) || failed(&new));
-    if json_failure {
-        // What a tool reading the JSON needs is why: the diagnostics, as `tmc check` prints them,
-        // each with the version it is about (with `--base`, both name the same file).
-        let json: Vec<serde_json::Value> = [("old", &old), ("new", &new)]
-            .into_iter()
-            .flat_map(|(side, compilation)| {
-                let values = tmc::diagnostics::to_json_values(
-                    &compilation.sources,
-                    &compilation.diagnostics,
-                );
-                values.into_iter().map(move |mut value| {
-                    if let Some(fields) = value.as_object_mut() {
-                        fields.insert("version".to_string(), side.into());
-                    }
-                    value
-                })
-            })
-            .collect();
-        outln!(
-            "{}",
-            serde_json::to_string_pretty(&json).unwrap_or_else(|_| "[]".into())
-        );
-    }
-    for (side, compilation) in [("old", &old), ("new", &new)] {
-        if !json_failure && !compilation.diagnostics.is_empty() {
-            print_human(compilation, &args.options);
+    // The old version's warnings are history, not this change's: they are shown only when
+    // that version does not compile. `--deny-warnings` is about the new version, as for `check`.
+    let old_failed = old.report.is_none();
+    let new_failed = fails(&new, &args.options);
+    let shown_sides: Vec<(&str, &Compilation)> = [("old", &old), ("new", &new)]
+        .into_iter()
+        .filter(|(side, compilation)| {
+            !compilation.diagnostics.is_empty() && (*side == "new" || old_failed)
+        })
+        .collect();
+    match args.options.format {
+        Format::Json => {
+            // Each diagnostic with the version it is about (with `--base`, both name the same
+            // file). When a version fails they are the result, on standard output, as
+            // `tmc check` prints them; otherwise standard output is the diff's.
+            let json = serde_json::to_string_pretty(&versioned_json(&shown_sides))
+                .unwrap_or_else(|_| "[]".into());
+            if old_failed || new_failed {
+                outln!("{json}");
+            } else if !shown_sides.is_empty() {
+                errln!("{json}");
+            }
         }
-        match &compilation.report {
-            Some(report) => reports.push(report),
-            None => {
-                errln!("{side} version: failed ({})", tally(compilation));
-                return FAILED;
+        Format::Human => {
+            for (side, compilation) in &shown_sides {
+                if *side == "old" {
+                    errln!("in the old version ({old_label}):");
+                }
+                print_human(compilation, &args.options);
             }
         }
     }
-    let [old_report, new_report] = reports.as_slice() else {
+    if old_failed {
+        errln!("old version: failed ({})", tally(&old));
+    }
+    if new_failed {
+        let reason = if new.report.is_some() {
+            "; --deny-warnings"
+        } else {
+            ""
+        };
+        errln!("new version: failed ({}{reason})", tally(&new));
+    }
+    let (Some(old_report), Some(new_report), false) = (&old.report, &new.report, new_failed) else {
         return FAILED;
     };
-    // As for `check` and `build`; the old version's warnings are history, not this change's.
-    if fails(&new, &args.options) {
-        errln!("new version: failed ({}; --deny-warnings)", tally(&new));
-        return FAILED;
-    }
     // Elements the new version renamed (`formerly`): their threats are the same threats.
     let renamed: std::collections::BTreeMap<String, String> = (new.model.renamed.iter())
         .filter_map(|(old, index)| {

@@ -387,7 +387,7 @@ fn decisions_change_the_gate() {
         .args(["diff", "--today", "2027-02-01", "tests/diff/before.tm"])
         .arg(&model));
     assert!(
-        stdout.contains("accepted: Decommissioned in Q1 (lapsed on 2027-01-31)"),
+        stdout.contains("accepted: Decommissioned in Q1 (lapsed after 2027-01-31)"),
         "{stdout}{stderr}"
     );
     let mitigated =
@@ -636,8 +636,124 @@ fn diff_deny_warnings_fails_on_the_new_versions_warnings() {
         .arg(&clean)
         .arg("--deny-warnings"));
     assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        !stderr.contains("W0002"),
+        "the old version's warnings are history: {stderr}"
+    );
     let (code, _, stderr) = run(tmc().arg("diff").arg(&clean).arg(&warned));
     assert_eq!(code, Some(0), "{stderr}");
+
+    // As JSON: the warnings are the result when they fail the diff, and JSON on standard
+    // error beside the diff when they do not.
+    let json = |text: &str| -> serde_json::Value {
+        serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"))
+    };
+    let (code, stdout, stderr) = run(tmc().arg("diff").arg(&clean).arg(&warned).args([
+        "--deny-warnings",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(code, Some(1), "{stderr}");
+    let diagnostics = json(&stdout);
+    assert_eq!(diagnostics[0]["code"], "W0002", "{stdout}");
+    assert_eq!(diagnostics[0]["version"], "new", "{stdout}");
+    assert!(!stderr.contains("warning[W0002]"), "{stderr}");
+    let (code, stdout, stderr) = run(tmc()
+        .arg("diff")
+        .arg(&clean)
+        .arg(&warned)
+        .args(["--format", "json"]));
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(json(&stdout)["added"].is_array(), "{stdout}");
+    assert_eq!(json(&stderr)[0]["code"], "W0002", "{stderr}");
+}
+
+/// When both versions fail, the errors of both are shown, the old version's under a line
+/// that says they are the old version's.
+#[test]
+fn diff_shows_the_errors_of_both_versions() {
+    let dir = scratch("diff-both-broken");
+    write_file(&dir, "old.tm", "actor a \"A\"\na -> gone\n");
+    write_file(&dir, "new.tm", "actor a \"A\"\na -> missing\n");
+    let (code, stdout, stderr) = run(tmc().current_dir(&dir).args(["diff", "old.tm", "new.tm"]));
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+    let old_errors = stderr.find("in the old version (old.tm):");
+    let gone = stderr.find("`gone`");
+    let missing = stderr.find("`missing`");
+    assert!(
+        old_errors.is_some() && old_errors < gone && gone < missing,
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("old version: failed") && stderr.contains("new version: failed"),
+        "{stderr}"
+    );
+}
+
+/// A `.tm` file that is a symbolic link is read at the revision as the disk reads it: by
+/// following the link inside the revision's tree (`git show` would give the link's target
+/// path as the file's text). A link out of the repository cannot be read from git.
+#[cfg(unix)]
+#[test]
+fn diff_base_follows_symbolic_links_in_the_revision() {
+    let dir = scratch("diff-git-symlinks");
+    let git = |args: &[&str]| git_in(&dir, args);
+    write_file(
+        &dir,
+        "models/shared/people.tm",
+        "actor customer \"Customer\"\n",
+    );
+    std::os::unix::fs::symlink("shared/people.tm", dir.join("models/people.tm"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    write_file(
+        &dir,
+        "models/shop.tm",
+        "include \"people.tm\"\nprocess web \"Web\"\ncustomer -> web\n",
+    );
+    std::os::unix::fs::symlink("shop.tm", dir.join("models/linked-root.tm"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "v1"]);
+    for model in ["models/shop.tm", "models/linked-root.tm"] {
+        let (code, stdout, stderr) = run(tmc().current_dir(&dir).args([
+            "diff",
+            "--allow-outside-includes",
+            "--base",
+            "HEAD",
+            model,
+        ]));
+        assert_eq!(code, Some(0), "{model}: {stderr}");
+        assert!(
+            stdout.contains("No threats were added, removed or changed"),
+            "{model}: {stdout}"
+        );
+    }
+    // A link that leaves the repository.
+    let outside = scratch("diff-git-symlinks-outside");
+    write_file(&outside, "far.tm", "actor far\n");
+    std::os::unix::fs::symlink(outside.join("far.tm"), dir.join("models/far.tm"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    write_file(
+        &dir,
+        "models/shop.tm",
+        "include \"people.tm\"\ninclude \"far.tm\"\nprocess web \"Web\"\ncustomer -> web\n",
+    );
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "v2"]);
+    let (code, _, stderr) = run(tmc().current_dir(&dir).args([
+        "diff",
+        "--allow-outside-includes",
+        "--base",
+        "HEAD",
+        "models/shop.tm",
+    ]));
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("E0006") && stderr.contains("outside the repository"),
+        "{stderr}"
+    );
 }
 
 /// A change that moves the folder of a model's includes (`git mv models/shared models/common`)
@@ -715,4 +831,19 @@ fn diff_base_reads_moved_folders_and_sibling_includes() {
         stdout.contains("No threats were added, removed or changed"),
         "{stdout}"
     );
+    // The same through a link to the repository (as `/tmp` is on macOS): git names the
+    // repository's top by its real path.
+    #[cfg(unix)]
+    {
+        let link = scratch("diff-git-moved-link");
+        let _ = std::fs::remove_dir_all(&link);
+        std::os::unix::fs::symlink(&dir, &link).unwrap_or_else(|e| panic!("{e}"));
+        let (code, _, stderr) = run(tmc()
+            .arg("diff")
+            .arg("--include-root")
+            .arg(link.join("models"))
+            .args(["--base", "HEAD"])
+            .arg(link.join("models/shop/shop.tm")));
+        assert_eq!(code, Some(0), "through a link: {stderr}");
+    }
 }
