@@ -4,11 +4,13 @@
 # fixed included file and rule pack. Run from the repository root or from fuzz/:
 #   bash fuzz/seed.sh            # every target
 #   bash fuzz/seed.sh parse      # one target
+# The template target is seeded from the embedded templates instead, each behind the byte that
+# chooses which template it replaces (see fuzz_targets/template.rs).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(parse compile fmt)
+  targets=(parse compile fmt template)
 fi
 shopt -s globstar nullglob
 seeds=(
@@ -22,6 +24,17 @@ seeds=(
 for target in "${targets[@]}"; do
   dir="$root/fuzz/corpus/$target"
   mkdir -p "$dir"
+  if [ "$target" = template ]; then
+    choice=0
+    for name in threat-model.md threat-table.md dfd.dot threat-model.html; do
+      # The choice byte as an octal escape: printf's \x is not in POSIX.
+      { printf "\\$(printf '%03o' "$choice")"; cat "$root/src/report/templates/$name.tera"; } \
+        >"$dir/seed-$name.tera"
+      choice=$((choice + 1))
+    done
+    echo "$target: 4 seeds in ${dir#"$root"/}"
+    continue
+  fi
   for seed in "${seeds[@]}"; do
     # Name each seed by its path so files with the same name in different folders all survive.
     name="${seed#"$root"/}"
