@@ -301,24 +301,46 @@ pub fn dot(text: &str) -> String {
     out
 }
 
+/// The longest piece of a quoted string written at once. Graphviz (2.43, Debian's) cannot scan
+/// a quoted string of more than 16,384 bytes; a longer text is written as quoted pieces joined
+/// by `+`, which DOT's grammar concatenates (`"ab" + "cd"` is `"abcd"`). Pieces of at most 4 KiB
+/// stay under the limit even where a template writes two of them with text between in one
+/// string (a name's last piece, `\n[`, its technology's first piece).
+const DOT_PIECE: usize = 4096;
+const DOT_JOIN: &str = "\" + \"";
+
 /// Appends `text` escaped as by [`dot`] to `out`.
 pub(crate) fn dot_to(out: &mut String, text: &str) {
-    if is_plain(text, DOT_SPECIAL) {
+    if text.len() <= DOT_PIECE && is_plain(text, DOT_SPECIAL) {
         out.push_str(text);
         return;
     }
+    // Cut only between escaped characters, never inside `\"` or `&amp;`.
+    let mut piece = 0;
+    let mut push = |out: &mut String, unit: &str| {
+        if piece + unit.len() > DOT_PIECE {
+            out.push_str(DOT_JOIN);
+            piece = 0;
+        }
+        out.push_str(unit);
+        piece += unit.len();
+    };
+    let mut buffer = [0; 4];
     for (i, line) in lines(text).enumerate() {
         if i > 0 {
-            out.push_str("\\n");
+            push(out, "\\n");
         }
         for c in line.chars() {
-            match c {
-                '\\' => out.push_str("\\\\"),
-                '"' => out.push_str("\\\""),
-                '&' => out.push_str("&amp;"),
-                c if is_control(c) || matches!(c, '\u{FFFE}' | '\u{FFFF}') => out.push(REPLACEMENT),
-                c => out.push(c),
-            }
+            let unit = match c {
+                '\\' => "\\\\",
+                '"' => "\\\"",
+                '&' => "&amp;",
+                c if is_control(c) || matches!(c, '\u{FFFE}' | '\u{FFFF}') => {
+                    REPLACEMENT.encode_utf8(&mut buffer)
+                }
+                c => c.encode_utf8(&mut buffer),
+            };
+            push(out, unit);
         }
     }
 }
@@ -781,6 +803,33 @@ mod tests {
     }
 
     #[test]
+    fn dot_writes_long_text_in_pieces_cut_between_escapes() {
+        // Every escape at every offset of the cut, and a multi-byte character.
+        let text: String = (0..3000)
+            .map(|i| ["\"", "\\", "&", "\n", "é", "🚀", "a"][i % 7])
+            .collect();
+        let written = dot(&text);
+        let pieces: Vec<&str> = written.split(DOT_JOIN).collect();
+        assert!(pieces.len() > 1, "{}", written.len());
+        for piece in &pieces {
+            assert!(piece.len() <= DOT_PIECE, "{}", piece.len());
+            let run = piece.chars().rev().take_while(|&c| c == '\\').count();
+            assert!(run % 2 == 0, "a piece ends inside an escape: {piece}");
+            assert!(!piece.ends_with("&amp") && !piece.ends_with('&'));
+        }
+        assert_eq!(pieces.concat(), written.replace(DOT_JOIN, ""));
+        let whole = text
+            .replace('\\', "\\\\")
+            .replace('"', "\\\"")
+            .replace('&', "&amp;")
+            .replace('\n', "\\n");
+        assert_eq!(pieces.concat(), whole);
+        // Plain text over the limit too; at the limit, one piece.
+        assert!(dot(&"x".repeat(DOT_PIECE + 1)).contains(DOT_JOIN));
+        assert!(!dot(&"x".repeat(DOT_PIECE)).contains(DOT_JOIN));
+    }
+
+    #[test]
     fn mermaid_uses_entity_codes() {
         assert_eq!(
             mermaid(r#"a "b" #c; <d> & e|f"#),
@@ -895,7 +944,7 @@ mod tests {
             proptest::prop_assert!(!code.contains(['\n', '\r']));
             let dot_out = dot(&text);
             proptest::prop_assert!(!dot_out.contains(['\n', '\r', '\u{FFFE}', '\u{FFFF}']), "{dot_out}");
-            proptest::prop_assert!(!dot_out.replace("\\\\", "").replace("\\\"", "").contains('"'));
+            proptest::prop_assert!(!dot_out.replace("\\\\", "").replace("\\\"", "").replace(DOT_JOIN, "").contains('"'));
             let mermaid_out = mermaid(&text).replace("<br>", "");
             let forbidden = ['"', '<', '>', '`', '\n', '\r', '{', '}', '\u{2028}', '\u{2029}'];
             proptest::prop_assert!(!mermaid_out.contains(forbidden), "{mermaid_out}");

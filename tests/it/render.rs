@@ -750,6 +750,37 @@ fn dot_renders_with_graphviz() {
     assert_graphviz_renders(&report::dot(&hostile(), &templates(), Some("vpc")).unwrap());
 }
 
+/// Graphviz cannot scan a quoted string over 16,384 bytes: long names (escaping makes them
+/// longer: `&` is `&amp;`) are written as quoted pieces joined by `+`, drawn whole, by the
+/// Rust writer and by the template alike.
+#[test]
+fn dot_draws_names_longer_than_graphviz_scans_at_once() {
+    let mut report = nutrition_pro();
+    let long = |end: &str| format!("{}{}{end}", "&\"\\".repeat(3000), "x".repeat(17_000));
+    report.model.name = long("modelEND");
+    for element in &mut report.elements {
+        element.name = long(&format!("{}END", element.id));
+        element.technology = Some(long("techEND"));
+    }
+    for flow in &mut report.flows {
+        flow.label = Some(long("labelEND"));
+    }
+    let template = include_str!("../../src/report/templates/dfd.dot.tera");
+    let by_tera =
+        Templates::with_overrides(vec![("dfd.dot.tera".to_string(), template.to_string())])
+            .unwrap();
+    let by_rust = report::dot(&report, &templates(), None).unwrap();
+    assert_eq!(by_rust, report::dot(&report, &by_tera, None).unwrap());
+    assert!(by_rust.contains("\" + \""), "written in pieces");
+    let svg = crate::clients::assert_dot_renders(&by_rust);
+    if !svg.is_empty() {
+        // (Graphviz writes `-` as `&#45;` in SVG text, hence ends without one.)
+        for end in ["modelEND", "api_applicationEND", "techEND", "labelEND"] {
+            assert!(svg.contains(&format!("x{end}")), "{end} is drawn");
+        }
+    }
+}
+
 #[test]
 fn dot_draws_the_dfd_notation() {
     let dot = report::dot(&nutrition_pro(), &templates(), None).unwrap();
