@@ -196,6 +196,13 @@ pub(crate) fn md_plain_start(text: &str) -> bool {
     })
 }
 
+/// A character CommonMark counts as part of a word around `_` (neither whitespace nor Unicode
+/// punctuation or symbol). Rust's `is_alphanumeric` also takes the circled and squared letters
+/// (`Ⓐ`, `🅐`, `🅰`: alphabetic, but symbols to CommonMark), beside which `_` starts emphasis.
+fn md_word_char(c: char) -> bool {
+    c.is_alphanumeric() && !matches!(c, '\u{24B6}'..='\u{24E9}' | '\u{1F130}'..='\u{1F189}')
+}
+
 fn md_line_into(line: &str, out: &mut String, first: bool) {
     let chars: Vec<char> = line.chars().collect();
     // `1. text` or `1) text` at the very start would be an ordered list item.
@@ -218,9 +225,7 @@ fn md_line_into(line: &str, out: &mut String, first: bool) {
                 out.push(c);
             }
             // An underscore between two letters or digits never starts emphasis; leave it readable.
-            '_' if !(prev.is_some_and(char::is_alphanumeric)
-                && next.is_some_and(char::is_alphanumeric)) =>
-            {
+            '_' if !(prev.is_some_and(md_word_char) && next.is_some_and(md_word_char)) => {
                 out.push_str("\\_")
             }
             // Block syntax only matters at the start of the text: `# heading`, `- item`, `+ item`,
@@ -253,8 +258,25 @@ pub fn md_code(text: &str) -> String {
     out
 }
 
+/// A code span outside a table, as [`md_code`] but with `|` as it is: outside a table GFM keeps
+/// the backslash before it, and the reader would see `a\|b`.
+pub fn md_code_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    code_span_to(&mut out, text, false);
+    out
+}
+
 /// Appends `text` as a code span, as by [`md_code`], to `out`.
 pub(crate) fn md_code_to(out: &mut String, text: &str) {
+    code_span_to(out, text, true);
+}
+
+/// Appends `text` as a code span, as by [`md_code_text`], to `out`.
+pub(crate) fn md_code_text_to(out: &mut String, text: &str) {
+    code_span_to(out, text, false);
+}
+
+fn code_span_to(out: &mut String, text: &str, in_table: bool) {
     if !text.is_empty() && is_plain(text, MD_CODE_SPECIAL) {
         out.push('`');
         out.push_str(text);
@@ -264,7 +286,7 @@ pub(crate) fn md_code_to(out: &mut String, text: &str) {
     let mut body = String::with_capacity(text.len() + 2);
     for c in text.chars() {
         match c {
-            '|' => body.push_str("\\|"),
+            '|' if in_table => body.push_str("\\|"),
             // A code span shows entities as written, so these become spaces as line breaks do.
             '\n' | '\r' | '\u{2028}' | '\u{2029}' => body.push(' '),
             c if is_control(c) => body.push(REPLACEMENT),
@@ -721,6 +743,9 @@ mod tests {
             "\\`code\\` \\*em\\* \\[link\\](x) \\~s\\~"
         );
         assert_eq!(md("snake_case _em_"), "snake_case \\_em\\_");
+        // Letters beyond ASCII are word characters; circled and squared letters are symbols.
+        assert_eq!(md("é_é 名_前"), "é_é 名_前");
+        assert_eq!(md("Ⓐ_bar_Ⓐ 🅐_x_🅰"), "Ⓐ\\_bar\\_Ⓐ 🅐\\_x\\_🅰");
         assert_eq!(md("{{ x }} \"q\" 🚀 é"), "{{ x }} \"q\" 🚀 é");
         assert_eq!(md("a\u{1b}b"), "a\u{FFFD}b");
     }
@@ -785,6 +810,8 @@ mod tests {
         assert_eq!(md_code("a`b"), "``a`b``");
         assert_eq!(md_code("`a``"), "``` `a`` ```");
         assert_eq!(md_code("a|b\nc"), "`a\\|b c`");
+        assert_eq!(md_code_text("a|b\nc"), "`a|b c`");
+        assert_eq!(md_code_text("a`|"), "``a`|``");
         assert_eq!(md_code(""), "` `");
         assert_eq!(md_code("a\u{2028}b\u{2029}c"), "`a b c`");
     }

@@ -287,8 +287,10 @@ const FILTERS: &[(&str, Filter, &str)] = &[
     ("md_sentence", escape::md_sentence, " "),
     // Markdown inline text on one line (headings).
     ("md_line", escape::md_line, " "),
-    // A Markdown code span.
+    // A Markdown code span (in a table cell).
     ("md_code", escape::md_code, ", "),
+    // A Markdown code span outside tables.
+    ("md_code_text", escape::md_code_text, ", "),
     // The inside of a Graphviz "string".
     ("dot", escape::dot, "\\n"),
     // The inside of a Mermaid "label".

@@ -718,6 +718,26 @@ fn markdown_escapes_hostile_text() {
     assert!(md.contains("``weird`id\\|x``"));
 }
 
+/// The source line is a code span outside any table: a `|` in the file name stays as it is
+/// (GFM keeps a backslash before it there), by the Rust writer and by the template.
+#[test]
+fn the_source_line_shows_a_pipe_as_it_is() {
+    let mut report = nutrition_pro();
+    report.model.file = "models/a|b.tm".into();
+    let page = include_str!("../../src/report/templates/threat-model.md.tera");
+    let by_tera =
+        Templates::with_overrides(vec![("threat-model.md.tera".to_string(), page.to_string())])
+            .unwrap();
+    for templates in [templates(), by_tera] {
+        let md = report::markdown(&report, &templates, None).unwrap();
+        assert!(
+            md.contains("\n- Source: `models/a|b.tm`\n"),
+            "{}",
+            &md[..300]
+        );
+    }
+}
+
 #[test]
 fn markdown_of_an_empty_model() {
     let mut report = nutrition_pro();

@@ -142,7 +142,7 @@ impl Page<'_, '_> {
             self.push("\n");
         }
         self.push("\n- Source: ");
-        self.md_code(&c.model.file);
+        escape::md_code_text_to(&mut self.text, &c.model.file);
         if let Some(version) = truthy(c.model.version.as_deref()) {
             self.push("\n- Version: ");
             self.md(version);
