@@ -121,8 +121,10 @@ pub const THREAT: Schema = &[
     ("references", Shape::List),
 ];
 /// Statements that are only declared at the top level; as a key in a block, one is a misplaced
-/// statement, never a custom property.
-const STATEMENTS: &[&str] = &["mitigate", "accept", "threat", "rule", "include"];
+/// statement, never a custom property (`use llm` in a boundary would load no pack).
+pub const STATEMENTS: &[&str] = &[
+    "mitigate", "accept", "threat", "rule", "include", "use", "model",
+];
 
 pub const MITIGATE: Schema = &[("by", Shape::Text)];
 pub const ACCEPT: Schema = &[("reason", Shape::Text), ("until", Shape::Text)];
@@ -196,11 +198,20 @@ impl<'a> Props<'a> {
                             format!("`{key}` inside {what}"),
                         )
                         .label("read as a property, so it never applies")
-                        .with_help(format!(
-                            "`{key}` is declared at the top level of a file: move it after the closing `}}`"
-                        )),
+                        .with_help(if key == "model" {
+                            // `model "gpt-4o"` on an LLM is a property; under another name.
+                            "`model` is declared at the top level of a file: move it after the \
+                             closing `}`; for a property (which model an LLM is), use another \
+                             key, such as `llm_model`"
+                                .to_string()
+                        } else {
+                            format!(
+                                "`{key}` is declared at the top level of a file: move it after the closing `}}`"
+                            )
+                        }),
                     );
                 }
+                None if !keeps_others => {}
                 None => {
                     if let Some((known, _)) = schema.iter().find(|(known, _)| {
                         one_edit_apart(key, known) || key.eq_ignore_ascii_case(known)
