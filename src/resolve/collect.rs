@@ -250,6 +250,15 @@ pub fn elements(decls: &Decls, model: &mut Model, sink: &mut Diagnostics) {
             continue;
         }
         let p = Props::check(&data.properties, props::DATA, &"data", sink);
+        props::refuse_stores(
+            &p,
+            "data",
+            format!(
+                "a store names the data it holds: write `stores [{id}]` in the block of each \
+                 store that holds `{id}`"
+            ),
+            sink,
+        );
         let classification = p
             .word(
                 "classification",

@@ -175,6 +175,15 @@ pub fn flows(decls: &Decls, model: &mut Model, sink: &mut Diagnostics) {
         let target = names.find(model, &decl.target, sink);
         let p = Props::check(&decl.properties, props::FLOW, &"a flow", sink);
         props::refuse_derived(&p, props::FLOW_DERIVED, &"a flow", sink);
+        props::refuse_stores(
+            &p,
+            "a flow",
+            format!(
+                "a flow names the data it carries with `data`: write `data [{}]`",
+                props::stores_written(&p)
+            ),
+            sink,
+        );
         let data = super::collect::resolve_data_list(p.items("data"), &data_ids, model, sink);
         let (Some(source_found), Some(target_found)) = (source, target) else {
             continue;

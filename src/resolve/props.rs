@@ -110,6 +110,32 @@ pub fn refuse_derived(
     }
 }
 
+/// What a `stores` property lists, as written (`d, e`), or `...` when it is not a list of names.
+pub fn stores_written(p: &Props<'_>) -> String {
+    let items: Vec<&str> = p.items("stores").map(|(word, _)| word).collect();
+    if items.is_empty() {
+        "...".to_string()
+    } else {
+        items.join(", ")
+    }
+}
+
+/// E0012 for `stores` where no store is declared (a flow, a data): only a store holds data, and
+/// as a custom property the list would be kept and never read. `help` says what to write.
+pub fn refuse_stores(p: &Props<'_>, what: &str, help: String, sink: &mut Diagnostics) {
+    if let Some(property) = p.get("stores") {
+        sink.push(
+            Diagnostic::new(
+                codes::E0012,
+                property.key.span,
+                format!("`stores` is only for stores, not {what}"),
+            )
+            .label("not allowed here")
+            .with_help(help),
+        );
+    }
+}
+
 pub const THREAT: Schema = &[
     ("category", Shape::Word),
     ("severity", Shape::Word),
