@@ -66,6 +66,6 @@ codes! {
     W0008 = "renamed id used in a decision";
     W0009 = "tag or control spelt unlike the one the rules test";
     W0010 = "a rule reads a field of the other kind of thing";
-    W0011 = "a decision property that nothing reads";
+    W0011 = "a decision or threat property that nothing reads";
     W0012 = "bidirectional control character in the source";
 }

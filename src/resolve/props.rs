@@ -182,10 +182,33 @@ pub struct Props<'a> {
 }
 
 impl<'a> Props<'a> {
+    /// Checks a block whose other keys are kept as custom properties: a key near a known one
+    /// is W0001.
     pub fn check(
         properties: &'a [Property],
         schema: Schema,
         what: &dyn std::fmt::Display,
+        sink: &mut Diagnostics,
+    ) -> Props<'a> {
+        Props::check_block(properties, schema, what, true, sink)
+    }
+
+    /// Checks a block that keeps no other key (a hand-written threat): the caller says what
+    /// becomes of them (W0011), so a near-miss gets no W0001 saying it is kept.
+    pub fn check_keeping_nothing(
+        properties: &'a [Property],
+        schema: Schema,
+        what: &dyn std::fmt::Display,
+        sink: &mut Diagnostics,
+    ) -> Props<'a> {
+        Props::check_block(properties, schema, what, false, sink)
+    }
+
+    fn check_block(
+        properties: &'a [Property],
+        schema: Schema,
+        what: &dyn std::fmt::Display,
+        keeps_others: bool,
         sink: &mut Diagnostics,
     ) -> Props<'a> {
         let mut large: Option<IndexMap<&'a str, &'a Property, foldhash::fast::RandomState>> =

@@ -21,12 +21,13 @@ pub fn manual_threats(decls: &Decls, model: &mut Model, sink: &mut Diagnostics) 
             continue;
         }
         seen.insert(id.clone(), id_span);
-        let p = Props::check(
+        let p = Props::check_keeping_nothing(
             &decl.properties,
             props::THREAT,
             &format_args!("threat `{id}`"),
             sink,
         );
+        unread_threat_properties(decl, &id, sink);
         let category = p.word("category", Category::from_word, &Category::words(), sink);
         let severity = p.word("severity", Level::from_word, &Level::words(), sink);
         let likelihood = p.word("likelihood", Level::from_word, &Level::words(), sink);
@@ -298,6 +299,62 @@ fn unread_properties(
                 codes::W0011,
                 property.key.span,
                 format!("`{key}` is not read: `{what}` has only {keys}"),
+            )
+            .label("ignored")
+            .with_help(help),
+        );
+    }
+}
+
+/// Keys one might give a hand-written threat for its status, which decisions set.
+const STATUS_WORDS: &[&str] = &["status", "state", "mitigated", "accepted", "resolved"];
+
+/// W0011 for each key of a hand-written threat that it does not have: unlike an element's, a
+/// threat's other keys are kept nowhere, so `status mitigated` or `owner "bob"` would be lost
+/// without a word. (A misplaced statement, `mitigate` in the block, is E0018 already.)
+fn unread_threat_properties(decl: &ast::ThreatDecl, id: &str, sink: &mut Diagnostics) {
+    for property in &decl.properties {
+        let key = property.key.text.as_str();
+        if props::THREAT.iter().any(|(known, _)| *known == key) || props::STATEMENTS.contains(&key)
+        {
+            continue;
+        }
+        let lower = key.to_ascii_lowercase();
+        let is_ending = lower == "until"
+            || ENDING_WORDS.contains(&lower.as_str())
+            || one_edit_apart(&lower, "until");
+        let help = if STATUS_WORDS.contains(&lower.as_str()) {
+            format!(
+                "a threat's status comes from the decisions on it: `mitigate \"{id}\" {{ by \"...\" }}` \
+                 or `accept \"{id}\" {{ reason \"...\" }}`"
+            )
+        } else if is_ending {
+            format!(
+                "a threat's status comes from the decisions on it, and an acceptance ends on its \
+                 `until`: `accept \"{id}\" {{ reason \"...\"; until \"2027-06-30\" }}`"
+            )
+        } else if lower == "mitigated_by" || one_edit_apart(&lower, "mitigated_by") {
+            format!(
+                "`mitigated_by` is a rule's; a threat's status comes from the decisions on it: \
+                 `mitigate \"{id}\" {{ by \"...\" }}`"
+            )
+        } else if lower == "title" || lower == "name" {
+            format!("a threat's title is the string after its id: `threat {id} \"...\"`")
+        } else if let Some(known) =
+            crate::diagnostics::closest(key, props::THREAT.iter().map(|(known, _)| *known))
+        {
+            format!("did you mean `{known}`?")
+        } else {
+            "a hand-written threat has `category`, `severity`, `likelihood`, `impact`, \
+             `explanation`, `mitigations` and `references`; write anything else in its \
+             `explanation`, which the reports show"
+                .to_string()
+        };
+        sink.push(
+            Diagnostic::new(
+                codes::W0011,
+                property.key.span,
+                format!("`{key}` is not read: a hand-written threat has no custom properties"),
             )
             .label("ignored")
             .with_help(help),
