@@ -160,7 +160,7 @@ impl Checker<'_> {
                 };
                 self.bare_role(lhs);
                 self.one_value(compare, (lhs, &lhs_cond, lhs_ty), (rhs, &rhs_cond, rhs_ty));
-                self.known_words(compare, (&lhs_cond, lhs_ty), rhs);
+                self.known_words(compare, (lhs, &lhs_cond, lhs_ty), (rhs, &rhs_cond, rhs_ty));
                 match compare {
                     Compare::Has => self.needs_list(lhs, lhs_ty, "`has` needs a list on its left"),
                     Compare::In => self.needs_list(rhs, rhs_ty, "`in` needs a list on its right"),
@@ -341,25 +341,32 @@ impl Checker<'_> {
     }
 
     /// Refuses a word that `kind` or a classification can never be (`source.kind == acter`,
-    /// `flow.max_classification in [confidental, restricted]`): the test would never be true.
-    fn known_words(&mut self, compare: Compare, lhs: (&Cond, Ty), rhs: &Expr) {
-        let Cond::Path(path) = lhs.0 else {
-            return;
-        };
-        let (what, words): (&str, Vec<&str>) = match (&path.field, lhs.1) {
-            (Field::Element(ElementField::Kind), _) => ("a kind of element", ElementKind::words()),
-            (_, Ty::Word(OrdKind::Classification)) => ("a classification", Classification::words()),
+    /// `flow.max_classification in [confidental, restricted]`, and the same with the sides the
+    /// other way round: `acter == source.kind`, `[acter, process] has source.kind`): the test
+    /// would never be true.
+    fn known_words(&mut self, compare: Compare, lhs: (&Expr, &Cond, Ty), rhs: (&Expr, &Cond, Ty)) {
+        // The path, and the words it is tested against (a list of them or one), on either side.
+        let (path, ty, words_side, listed) = match (compare, lhs.1, rhs.1) {
+            (Compare::Eq | Compare::Ne, Cond::Path(path), _) => (path, lhs.2, rhs.0, false),
+            (Compare::Eq | Compare::Ne, _, Cond::Path(path)) => (path, rhs.2, lhs.0, false),
+            (Compare::In, Cond::Path(path), _) => (path, lhs.2, rhs.0, true),
+            (Compare::Has | Compare::Contains, _, Cond::Path(path)) => (path, rhs.2, lhs.0, true),
             _ => return,
         };
-        let candidates: Vec<&Value> = match (compare, rhs) {
-            (Compare::Eq | Compare::Ne, Expr::Literal(value)) => vec![value],
+        let candidates: Vec<&Value> = match (words_side, listed) {
             (
-                Compare::In,
                 Expr::Literal(Value {
                     kind: ValueKind::List(items),
                     ..
                 }),
+                true,
             ) => items.iter().collect(),
+            (Expr::Literal(value), false) => vec![value],
+            _ => return,
+        };
+        let (what, words): (&str, Vec<&str>) = match (&path.field, ty) {
+            (Field::Element(ElementField::Kind), _) => ("a kind of element", ElementKind::words()),
+            (_, Ty::Word(OrdKind::Classification)) => ("a classification", Classification::words()),
             _ => return,
         };
         for value in candidates {
