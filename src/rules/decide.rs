@@ -6,6 +6,8 @@
 //! in that subject's place in the sorted threats; a plain one among the plain ids; any other
 //! with a `*` by one of its exact parts, and only scans when every part has a `*`.
 
+use super::check::CompiledRule;
+use super::path::Role;
 use super::{order, AppliedDecision, RuleOptions, Threat};
 use crate::diagnostics::{codes, Diagnostic, Diagnostics, HintBudget};
 use crate::model::{Decision, DecisionKind, Model};
@@ -358,6 +360,7 @@ pub fn decide(
     model: &Model,
     options: &RuleOptions,
     broken: &Broken,
+    rules: &[CompiledRule],
     threats: &mut [Threat],
     sink: &mut Diagnostics,
 ) {
@@ -382,9 +385,13 @@ pub fn decide(
                             fired_rules(threats),
                         )
                     });
-                    let known = (*hand_written, fired.as_slice());
+                    let known = Known {
+                        hand_written: *hand_written,
+                        fired: fired.as_slice(),
+                        rules,
+                    };
                     let diagnostic =
-                        no_match(model, decision, &pattern, threats, known, sink.hints());
+                        no_match(model, decision, &pattern, threats, &known, sink.hints());
                     sink.push(diagnostic);
                 }
                 continue;
@@ -517,20 +524,56 @@ fn fired_rules(threats: &[Threat]) -> Vec<&str> {
     fired
 }
 
-/// What a pattern that matches nothing names that the model does not have: an element, or a
-/// rule that made no threat. Told before the closest ids, which compare whole ids and so favour
-/// short unrelated ones over the one that differs by a typo in the element. The suggestions
-/// come out of the run's hint budget, as the closest ids do.
+/// What the hints of a decision that matches nothing know of the threats and rules.
+struct Known<'a> {
+    /// Some threat is hand-written.
+    hand_written: bool,
+    /// The ids of the rules that made threats, sorted.
+    fired: &'a [&'a str],
+    /// Every rule that checked clean, sorted by id.
+    rules: &'a [CompiledRule],
+}
+
+impl Known<'_> {
+    fn fired(&self, rule: &str) -> bool {
+        self.fired.binary_search(&rule).is_ok()
+    }
+
+    fn exists(&self, rule: &str) -> bool {
+        self.role(rule).is_some()
+    }
+
+    fn role(&self, rule: &str) -> Option<Role> {
+        let at = self
+            .rules
+            .binary_search_by(|r| r.info.id.as_str().cmp(rule))
+            .ok()?;
+        self.rules.get(at).map(|r| r.role)
+    }
+}
+
+/// `` `api` `` for an id, "what `*>api` matches" for a pattern.
+fn on_subject(subject: &str) -> String {
+    if subject.contains('*') {
+        format!("what `{subject}` matches")
+    } else {
+        format!("`{subject}`")
+    }
+}
+
+/// What a pattern that matches nothing names that the model does not have: an element, a
+/// flow, or a rule that made no threat. Told before the closest ids, which compare whole ids
+/// and so favour short unrelated ones over the one that differs by a typo in the element. The
+/// suggestions come out of the run's hint budget, as the closest ids do.
 fn unknown_part(
     model: &Model,
     pattern: &str,
-    hand_written: bool,
-    fired: &[&str],
+    known: &Known,
     budget: &mut HintBudget,
 ) -> Option<String> {
     let Some((rule, subject)) = pattern.split_once('@') else {
         // Likely a hand-written threat's id misspelt, unless it reads as a rule's.
-        if hand_written && !pattern.contains('.') {
+        if known.hand_written && !pattern.contains('.') {
             return None;
         }
         let rule = if pattern.contains('*') {
@@ -538,13 +581,19 @@ fn unknown_part(
         } else {
             "RULE"
         };
+        // `*>*` is one part on each side of `>`: the first flow between two elements, not
+        // `a>b#2`.
         return Some(format!(
             "without `@` a pattern names hand-written threats only; a rule's threats are \
-             `RULE@ELEMENT` or `RULE@SOURCE>TARGET`: `\"{rule}@*\"` covers those on \
-             elements, `\"{rule}@*>*\"` those on flows"
+             `RULE@ELEMENT` or `RULE@SOURCE>TARGET` (`#N` for the Nth flow between the same \
+             two): `\"{rule}@*\"` covers those on elements, `\"{rule}@*>*\"` those on the \
+             first flow between two elements and `\"{rule}@*>*#*\"` those on the others"
         ));
     };
-    let mut suggest = |wanted: &str, candidates: &mut dyn Iterator<Item = &str>, count: usize| {
+    let suggest = |budget: &mut HintBudget,
+                   wanted: &str,
+                   candidates: &mut dyn Iterator<Item = &str>,
+                   count: usize| {
         let cost = 1 + wanted.len().saturating_mul(count).saturating_mul(16);
         if !budget.take(cost) {
             return String::new();
@@ -557,7 +606,7 @@ fn unknown_part(
     for end in ends.split('>').filter(|end| !end.contains('*')) {
         if model.element_by_id(end).is_none() {
             let mut ids = model.elements.iter().map(|e| e.id.as_str());
-            let hint = suggest(end, &mut ids, model.elements.len());
+            let hint = suggest(budget, end, &mut ids, model.elements.len());
             return Some(format!("no element has the id `{end}`{hint}"));
         }
     }
@@ -567,8 +616,32 @@ fn unknown_part(
              `\"{rule}@{first}\"`"
         ));
     }
-    if !rule.contains('*') && fired.binary_search(&rule).is_err() {
-        let hint = suggest(rule, &mut fired.iter().copied(), fired.len());
+    if let Some((source, target)) = ends.split_once('>').filter(|_| !subject.contains('*')) {
+        // Both ends exist (above), but perhaps no flow between them, or not that many.
+        if budget.take(1 + model.flows.len()) && !model.flows.iter().any(|f| f.id == subject) {
+            let reverse = format!("{target}>{source}");
+            let hint = if model.flows.iter().any(|f| f.id == reverse) {
+                format!("; the flow goes the other way: `\"{rule}@{reverse}\"`")
+            } else {
+                String::new()
+            };
+            return Some(format!("there is no flow `{subject}`{hint}"));
+        }
+    }
+    if !rule.contains('*') && !known.fired(rule) {
+        if known.exists(rule) {
+            return Some(format!(
+                "the rule `{rule}` exists but did not fire on {}, nor anywhere else in the \
+                 model: no element or flow meets its `on` and `when`",
+                on_subject(subject)
+            ));
+        }
+        let hint = suggest(
+            budget,
+            rule,
+            &mut known.fired.iter().copied(),
+            known.fired.len(),
+        );
         return Some(format!("no threat comes from a rule `{rule}`{hint}"));
     }
     None
@@ -579,27 +652,37 @@ fn no_match(
     decision: &Decision,
     pattern: &str,
     threats: &[Threat],
-    (hand_written, fired): (bool, &[&str]),
+    known: &Known,
     budget: &mut HintBudget,
 ) -> Diagnostic {
     let kind = match decision.kind {
         DecisionKind::Mitigate => "mitigate",
         DecisionKind::Accept => "accept",
     };
-    if let Some(help) = unknown_part(model, pattern, hand_written, fired, budget) {
-        return Diagnostic::new(
-            codes::E0106,
-            decision.pattern_span,
-            format!("`{kind} \"{}\"` matches no threat", decision.pattern),
-        )
-        .label("no threat has this id")
-        .with_help(help);
+    let diagnostic = Diagnostic::new(
+        codes::E0106,
+        decision.pattern_span,
+        format!("`{kind} \"{}\"` matches no threat", decision.pattern),
+    )
+    .label("no threat has this id");
+    if let Some(help) = unknown_part(model, pattern, known, budget) {
+        return diagnostic.with_help(help);
     }
+    // A rule that made threats, but none on what the pattern names: its own threats are the
+    // ones to suggest.
+    let own_rule = pattern
+        .split_once('@')
+        .filter(|(rule, _)| !rule.contains('*') && known.fired(rule));
     // Every threat id is compared with the pattern; the run's hint budget keeps thousands of
     // unmatched decisions in a model with thousands of threats from taking quadratic time.
     let pattern_chars = pattern.chars().count();
     let mut scored: Vec<(usize, &str)> = Vec::new();
     for threat in threats {
+        if let Some((rule, _)) = own_rule {
+            if threat.rule.as_deref() != Some(rule) {
+                continue;
+            }
+        }
         let cost = 1 + pattern_chars.saturating_mul(threat.id.chars().count());
         if !budget.take(cost) {
             scored.clear();
@@ -613,12 +696,37 @@ fn no_match(
         .take(3)
         .map(|(_, id)| format!("`{id}`"))
         .collect();
-    let diagnostic = Diagnostic::new(
-        codes::E0106,
-        decision.pattern_span,
-        format!("`{kind} \"{}\"` matches no threat", decision.pattern),
-    )
-    .label("no threat has this id");
+    if let Some((rule, subject)) = own_rule {
+        let on_a_flow = subject.contains('>');
+        // Named after the wrong kind of thing, the rule's threats cannot match; otherwise the
+        // rule did not fire there.
+        let did_not_fire = match known.role(rule) {
+            Some(Role::Element) if on_a_flow => format!(
+                "`{rule}` is an `on element` rule: its threats are named after the element, \
+                 `{rule}@ELEMENT`"
+            ),
+            Some(role) if role != Role::Element && !on_a_flow => format!(
+                "`{rule}` is an `on {}` rule: its threats are named after the flow, \
+                 `{rule}@SOURCE>TARGET`",
+                role.word()
+            ),
+            _ => format!(
+                "the rule `{rule}` did not fire on {}: its `on` or `when` rules it out there",
+                on_subject(subject)
+            ),
+        };
+        return diagnostic.with_help(match (closest.as_slice(), scored.len()) {
+            ([], _) => did_not_fire,
+            ([one], 1) => format!("{did_not_fire}; its one threat is {one}"),
+            (ids, n) if n <= ids.len() => {
+                format!("{did_not_fire}; its threats are {}", ids.join(", "))
+            }
+            (ids, _) => format!(
+                "{did_not_fire}; its threats closest to this id are {}",
+                ids.join(", ")
+            ),
+        });
+    }
     // Naming the element where the threat is named after a flow is the likeliest slip.
     let shape = split(pattern).shape;
     let flow_hint = if shape == "@"

@@ -151,7 +151,7 @@ pub fn apply(model: &Arc<Model>, options: &RuleOptions, sink: &mut Diagnostics) 
         rules: &checked.broken,
         model: model_failed,
     };
-    decide::decide(model, options, &broken, &mut threats, sink);
+    decide::decide(model, options, &broken, &checked.rules, &mut threats, sink);
     Threats {
         threats,
         rules: checked.rules.into_iter().map(|rule| rule.info).collect(),
