@@ -340,11 +340,16 @@ fn word<T>(
     let text = property.value.as_text()?;
     let parsed = parse(text);
     if parsed.is_none() {
+        let article = if key.starts_with(['a', 'e', 'i', 'o', 'u']) {
+            "an"
+        } else {
+            "a"
+        };
         sink.push(
             Diagnostic::new(
                 codes::E0101,
                 property.value.span,
-                format!("`{text}` is not a {key}"),
+                format!("`{text}` is not {article} {key}"),
             )
             .label(format!("expected one of {}", allowed.join(", ")))
             .with_suggestion(text, allowed.iter().copied()),
