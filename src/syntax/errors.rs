@@ -224,8 +224,10 @@ pub fn syntax_error(file: FileId, text: &str, offset: usize, error: &Error<Rule>
             InputLocation::Pos(p) => p,
             InputLocation::Span((s, _)) => s,
         };
-    let detail =
-        detailed(error).filter(|(position, words)| *position >= rule_at && !words.is_empty());
+    // pest's positions are in `text[offset..]`, the part parsed again after an error.
+    let detail = detailed(error)
+        .map(|(position, words)| (offset + position, words))
+        .filter(|(position, words)| *position >= rule_at && !words.is_empty());
     let at = detail.as_ref().map_or(rule_at, |(position, _)| *position);
     let end = text
         .get(at..)
