@@ -235,7 +235,7 @@ pub fn syntax_error(file: FileId, text: &str, offset: usize, error: &Error<Rule>
         .filter(|c| *c != '\n' && *c != '\r')
         .map(|c| at + c.len_utf8())
         .unwrap_or(at);
-    let span = Span::new(file, at, end);
+    let mut span = Span::new(file, at, end);
     let mut expected: Vec<&str> = match (&detail, &error.variant) {
         (Some((_, words)), _) => words.iter().map(String::as_str).collect(),
         (None, ErrorVariant::ParsingError { positives, .. }) => {
@@ -249,7 +249,17 @@ pub fn syntax_error(file: FileId, text: &str, offset: usize, error: &Error<Rule>
     // Just after a `\` in a string: an escape the language does not have (`\x41`, `\q`).
     let after_backslash = at > 0 && text.as_bytes().get(at - 1) == Some(&b'\\');
     let unknown_escape = after_backslash && expected.contains(&"a string");
-    let message = if unknown_escape {
+    // Inside a `\u{...}` escape: no digit, too many, or not hex (`\u{}`, `\u{zz}`).
+    let bad_unicode = (!unknown_escape && expected.contains(&"a string"))
+        .then(|| unicode_escape_at(text, at))
+        .flatten();
+    if let Some((start, end)) = bad_unicode {
+        span = Span::new(file, start, end);
+    }
+    let message = if let Some((start, end)) = bad_unicode {
+        let written = text.get(start..end).unwrap_or("\\u{");
+        format!("invalid escape `{written}` in a string")
+    } else if unknown_escape {
         let letter = text.get(at..).and_then(|t| t.chars().next()).unwrap_or(' ');
         format!("unknown escape `\\{letter}` in a string")
     } else if expected.is_empty() {
@@ -264,10 +274,19 @@ pub fn syntax_error(file: FileId, text: &str, offset: usize, error: &Error<Rule>
         .map(|p| p + 1)
         .unwrap_or(0);
     let line_before = text.get(line_start..at).unwrap_or("").trim();
-    if unknown_escape {
+    let letter_u = text.get(at..).is_some_and(|t| t.starts_with('u'));
+    if bad_unicode.is_some() || unknown_escape && letter_u {
+        diagnostic = diagnostic.with_help(UNICODE_ESCAPE_HELP);
+    } else if unknown_escape {
         diagnostic = diagnostic.with_help(
             "the escapes are \\\" \\\\ \\n \\t \\r and \\u{XXXX}; write a backslash as \\\\",
         );
+    } else if let Some(help) = (found == "`{`")
+        .then(|| missing_name(statement_before(line_before)))
+        .flatten()
+    {
+        // `model {`: the statement's name or id is missing, wherever it is.
+        diagnostic = diagnostic.with_help(help);
     } else if found.starts_with("U+") {
         diagnostic = diagnostic.with_help(if found.contains("quotation mark") {
             "write straight quotes: `\"` (a word processor or chat turns them curly)"
@@ -326,6 +345,61 @@ pub fn syntax_error(file: FileId, text: &str, offset: usize, error: &Error<Rule>
         );
     }
     diagnostic
+}
+
+const UNICODE_ESCAPE_HELP: &str = "`\\u{...}` takes 1 to 6 hex digits, the code of a \
+    character: `\\u{e9}` is é; the other escapes are \\\" \\\\ \\n \\t \\r, and a backslash is \\\\";
+
+/// The escape `\u{` + hex digits that the error at `at` is inside (at its end), if any: from its
+/// `\` to its `}`, or to where the string or line ends.
+fn unicode_escape_at(text: &str, at: usize) -> Option<(usize, usize)> {
+    let head = text.get(..at)?;
+    let before_digits = head.trim_end_matches(|c: char| c.is_ascii_hexdigit());
+    if head.len() - before_digits.len() > 6 {
+        return None;
+    }
+    let backslash = before_digits.strip_suffix("\\u{")?.len();
+    // The `\` must not itself be escaped (`\\u{` is a backslash and then `u{`).
+    let backslashes = text
+        .get(..=backslash)?
+        .bytes()
+        .rev()
+        .take_while(|b| *b == b'\\')
+        .count();
+    if backslashes % 2 == 0 {
+        return None;
+    }
+    let rest = text.get(at..)?;
+    let end = rest
+        .char_indices()
+        .take(16)
+        .find(|(_, c)| matches!(c, '}' | '"' | '\\' | '\n' | '\r'))
+        .map_or(
+            at + rest.chars().take(16).map(char::len_utf8).sum::<usize>(),
+            |(i, c)| at + i + if c == '}' { 1 } else { 0 },
+        );
+    Some((backslash, end.max(at)))
+}
+
+/// The help for a statement whose keyword is followed by its block with nothing between
+/// (`model {}`): the name or id it takes.
+fn missing_name(statement: &str) -> Option<String> {
+    Some(match statement {
+        "model" => "`model` takes the model's name before its block: `model \"Payments\" { ... }`"
+            .to_string(),
+        "actor" | "external" | "process" | "store" | "boundary" | "data" | "threat" => format!(
+            "`{statement}` takes an id, a quoted name or both before its block: \
+             `{statement} api \"API\" {{ ... }}`"
+        ),
+        "mitigate" | "accept" => format!(
+            "`{statement}` takes the id of the threats it decides, quoted, before its block: \
+             `{statement} \"RULE@ELEMENT\" {{ ... }}`"
+        ),
+        "rule" => {
+            "`rule` takes its id before its block: `rule spoofing.my_rule { ... }`".to_string()
+        }
+        _ => return None,
+    })
 }
 
 /// The statement `line_before` (a line up to an error) ends with: what follows its last `{` or

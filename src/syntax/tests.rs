@@ -175,6 +175,28 @@ fn strings_escapes_and_triple_quotes() {
     assert_eq!(values, ["two\n  lines", "a\"bé"]);
 }
 
+/// A malformed `\u{...}` escape is named as one, however many there are: an error after the
+/// first is worded as the first (the positions of pest's attempts, in the text parsed again
+/// after an error, are offset to the file's).
+#[test]
+fn malformed_unicode_escapes_are_named() {
+    assert_eq!(
+        parse_err("actor a \"\\u{}\"\nactor b \"\\u{zz}\"\nactor c \"\\u{1234567}\""),
+        [
+            "E0001 invalid escape `\\u{}` in a string",
+            "E0001 invalid escape `\\u{zz}` in a string",
+            "E0001 invalid escape `\\u{1234567}` in a string",
+        ]
+    );
+    assert_eq!(
+        parse_err("process r { owner = \"a\" }\nprocess s { owner = \"b\" }\n"),
+        [
+            "E0001 expected `->` or `<->`, a property (`key value`) or a value, found `=`",
+            "E0001 expected `->` or `<->`, a property (`key value`) or a value, found `=`",
+        ]
+    );
+}
+
 /// In a block, an element or data declaration without a display name is a declaration, not a
 /// property whose key is the keyword; other keys stay properties.
 #[test]
@@ -386,6 +408,7 @@ fn a_file_parsed_in_pieces_is_the_file_parsed_whole() {
         large.clone(),
         // A lowering error (a bad escape) in the last piece, and a syntax error there.
         format!("{large}actor bad \"\\q\"\n"),
+        format!("{large}actor bad \"\\u{{zz}}\"\nactor worse \"\\u{{}}\"\n"),
         format!("{large}actor a -> \n"),
         // And in the first.
         format!("actor a -> \n{large}"),
