@@ -291,7 +291,11 @@ pub fn elements(decls: &Decls, model: &mut Model, sink: &mut Diagnostics) {
             continue;
         }
         let what = format!("{} `{id}`", decl.kind.word());
-        let p = Props::check(&decl.properties, props::ELEMENT, &what, sink);
+        let p = if decl.kind == ElementKind::Boundary {
+            Props::check_boundary(&decl.properties, props::ELEMENT, &what, sink)
+        } else {
+            Props::check(&decl.properties, props::ELEMENT, &what, sink)
+        };
         props::refuse_derived(&p, props::ELEMENT_DERIVED, &what, sink);
         if decl.kind != ElementKind::Store {
             if let Some(property) = p.get("stores") {

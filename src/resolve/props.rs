@@ -148,7 +148,10 @@ pub const THREAT: Schema = &[
 ];
 /// Statements that are only declared at the top level; as a key in a block, one is a misplaced
 /// statement, never a custom property (`use llm` in a boundary would load no pack).
-pub const STATEMENTS: &[&str] = &[
+pub const STATEMENTS: &[&str] = &["mitigate", "accept", "threat", "rule", "include", "use"];
+/// In a boundary, whose block holds declarations, `model "Name"` is the statement misplaced
+/// too; elsewhere it is a custom property (`external gpt { model "gpt-4o" }`).
+const BOUNDARY_STATEMENTS: &[&str] = &[
     "mitigate", "accept", "threat", "rule", "include", "use", "model",
 ];
 
@@ -190,7 +193,17 @@ impl<'a> Props<'a> {
         what: &dyn std::fmt::Display,
         sink: &mut Diagnostics,
     ) -> Props<'a> {
-        Props::check_block(properties, schema, what, true, sink)
+        Props::check_block(properties, schema, what, true, STATEMENTS, sink)
+    }
+
+    /// [`Props::check`] for a boundary's block, where `model` is a misplaced statement too.
+    pub fn check_boundary(
+        properties: &'a [Property],
+        schema: Schema,
+        what: &dyn std::fmt::Display,
+        sink: &mut Diagnostics,
+    ) -> Props<'a> {
+        Props::check_block(properties, schema, what, true, BOUNDARY_STATEMENTS, sink)
     }
 
     /// Checks a block that keeps no other key (a hand-written threat): the caller says what
@@ -201,7 +214,7 @@ impl<'a> Props<'a> {
         what: &dyn std::fmt::Display,
         sink: &mut Diagnostics,
     ) -> Props<'a> {
-        Props::check_block(properties, schema, what, false, sink)
+        Props::check_block(properties, schema, what, false, STATEMENTS, sink)
     }
 
     fn check_block(
@@ -209,6 +222,7 @@ impl<'a> Props<'a> {
         schema: Schema,
         what: &dyn std::fmt::Display,
         keeps_others: bool,
+        statements: &[&str],
         sink: &mut Diagnostics,
     ) -> Props<'a> {
         let mut large: Option<IndexMap<&'a str, &'a Property, foldhash::fast::RandomState>> =
@@ -237,7 +251,7 @@ impl<'a> Props<'a> {
             }
             match schema.iter().find(|(known, _)| *known == key) {
                 Some((_, shape)) => check_shape(property, *shape, sink),
-                None if STATEMENTS.contains(&key) => {
+                None if statements.contains(&key) => {
                     // `mitigate "*@api"` inside a boundary read as a custom property: the
                     // decision would be kept as text on the boundary and never applied.
                     sink.push(
@@ -247,17 +261,9 @@ impl<'a> Props<'a> {
                             format!("`{key}` inside {what}"),
                         )
                         .label("read as a property, so it never applies")
-                        .with_help(if key == "model" {
-                            // `model "gpt-4o"` on an LLM is a property; under another name.
-                            "`model` is declared at the top level of a file: move it after the \
-                             closing `}`; for a property (which model an LLM is), use another \
-                             key, such as `llm_model`"
-                                .to_string()
-                        } else {
-                            format!(
-                                "`{key}` is declared at the top level of a file: move it after the closing `}}`"
-                            )
-                        }),
+                        .with_help(format!(
+                            "`{key}` is declared at the top level of a file: move it after the closing `}}`"
+                        )),
                     );
                 }
                 None if !keeps_others => {}
