@@ -50,7 +50,7 @@ rule spoofing.unauthenticated_internal_call {
   on target process, store
   when source.kind == process and not flow.crosses_boundary and not (target.controls has authentication or target.controls has mtls or flow.controls has authentication or flow.controls has mtls)
   title "Any workload beside {{ source.name }} can call {{ target.name }} in its place"
-  explanation "{{ source.name }} and {{ target.name }} are in the same trust boundary and data flow {{ flow.number }} declares no authentication or mtls, so {{ target.name }} trusts whatever reaches it over the internal network. A compromised or misconfigured neighbour can call {{ target.name }} directly, skipping every check that {{ source.name }} performs, and forge any identity headers that {{ source.name }} would normally set."
+  explanation "{{ source.name }} and {{ target.name }} are in the same trust boundary and data flow {{ flow.number }} declares no authentication or mtls, so {{ target.name }} trusts whatever reaches it over the internal network. A compromised or misconfigured neighbour can connect to {{ target.name }} directly, skipping every check that {{ source.name }} performs, and claim any identity that {{ source.name }} would normally pass on (identity headers, tenant or user fields)."
   mitigations [
     "Authenticate service-to-service calls: mTLS with workload identities, or short-lived tokens that {{ target.name }} verifies",
     "Have {{ target.name }} enforce authorization itself instead of relying on network position or headers set upstream",
@@ -234,7 +234,7 @@ rule tampering.input_injection {
 rule tampering.query_injection {
   category tampering
   on source process
-  when target.kind == store and source.inbound > 0
+  when target.kind == store and source.inbound > 0 and not (target.tags has logs)
   title "Injection through {{ source.name }} alters queries to {{ target.name }}"
   explanation "{{ source.name }} receives input on {{ source.inbound }} inbound flow(s) and reads or writes {{ target.name }} on data flow {{ flow.number }}. If any of that input is concatenated into queries, an attacker can read, change or delete records in {{ target.name }} beyond what the request should touch (SQL or NoSQL injection)."
   mitigations [
@@ -793,10 +793,10 @@ rule elevation_of_privilege.overprivileged_store_access {
   on target store
   when source.kind == process
   title "A compromise of {{ source.name }} becomes full control of {{ target.name }}"
-  explanation "{{ source.name }} connects to {{ target.name }} on data flow {{ flow.number }}. If its database account can do more than it needs (change the schema, reach other schemas, act as owner or administrator), any injection into or compromise of {{ source.name }} turns into full read, write and delete access to {{ target.name }}, and possibly into code execution on the database server."
+  explanation "{{ source.name }} connects to {{ target.name }} on data flow {{ flow.number }}. If its account or role there can do more than it needs (change the schema or the access policy, reach other databases, buckets or queues, act as owner or administrator), any injection into or compromise of {{ source.name }} turns into full read, write and delete access to {{ target.name }}, and possibly into control of the storage service itself."
   mitigations [
-    "Give {{ source.name }} its own account with only the statements and tables it needs; no owner or administrator roles",
-    "Apply schema changes with a separate migration account",
+    "Give {{ source.name }} its own account or role with only the operations and objects it needs (statements and tables, bucket prefixes, queues); no owner or administrator rights",
+    "Apply schema and policy changes with a separate deployment or migration account",
     "Review grants regularly and remove unused ones",
   ]
   mitigated_by [least_privilege]

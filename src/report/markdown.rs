@@ -202,6 +202,8 @@ struct ElementSection<'a> {
     kind: &'static str,
     anchor: String,
     threats: Table,
+    /// Ids of hand-written threats on this element (listed in their own section).
+    manual: Vec<&'a str>,
 }
 
 /// A threat table, rendered by `threat-table.md.tera`.
@@ -354,6 +356,7 @@ impl<'a> Context<'a> {
         let mut flow_manual: Vec<Vec<&'a str>> = vec![Vec::new(); report.flows.len()];
         let mut element_rows: Vec<Vec<Row<'a>>> =
             report.elements.iter().map(|_| Vec::new()).collect();
+        let mut element_manual: Vec<Vec<&'a str>> = vec![Vec::new(); report.elements.len()];
         let mut manual = Vec::new();
         let mut other = Vec::new();
         let mut mitigated = Vec::new();
@@ -404,7 +407,11 @@ impl<'a> Context<'a> {
             let component = component(threat, on_element, flow_view, threat.rule.is_none());
             let row = row(threat, component);
             if threat.rule.is_none() {
-                if let Some(list) = on_flow.and_then(|i| flow_manual.get_mut(i)) {
+                let pointer = match threat.flow {
+                    Some(_) => on_flow.and_then(|i| flow_manual.get_mut(i)),
+                    None => element_index.and_then(|i| element_manual.get_mut(i)),
+                };
+                if let Some(list) = pointer {
                     list.push(&threat.id);
                 }
                 manual.push(row);
@@ -444,14 +451,16 @@ impl<'a> Context<'a> {
             .elements
             .iter()
             .zip(element_rows)
+            .zip(element_manual)
             .enumerate()
-            .filter(|(_, (_, threats))| !threats.is_empty())
-            .map(|(i, (e, threats))| ElementSection {
+            .filter(|(_, ((_, threats), manual))| !threats.is_empty() || !manual.is_empty())
+            .map(|(i, ((e, threats), manual))| ElementSection {
                 id: &e.id,
                 name: &e.name,
                 kind: e.kind.display(),
                 anchor: super::numbered("element-", i + 1),
                 threats: table(threats, &mut tables),
+                manual,
             })
             .collect();
 

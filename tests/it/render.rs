@@ -1152,6 +1152,9 @@ fn the_embedded_templates_and_their_fast_paths_agree() {
         "No rule fired.",
         "**Lapsed**",
         "In force",
+        "\nHand-written threats on this element: `",
+        "\nHand-written threats on this flow: `",
+        ")\n\nNo rule made a threat on this element.\n",
     ] {
         assert!(all.contains(branch), "no report shows {branch:?}");
     }

@@ -349,7 +349,16 @@ impl Page<'_, '_> {
             self.push(" ");
             self.md_code(element.id);
             self.push(")\n\n");
-            self.table(&element.threats)?;
+            if element.threats.count > 0 {
+                self.table(&element.threats)?;
+            } else {
+                self.push("No rule made a threat on this element.\n");
+            }
+            if !element.manual.is_empty() {
+                self.push("\nHand-written threats on this element: ");
+                self.md_code_list(&element.manual);
+                self.push(".\n");
+            }
         }
         self.push("\n## Hand-written threats\n\n");
         Ok(())
