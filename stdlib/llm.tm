@@ -23,7 +23,7 @@ rule llm.direct_prompt_injection {
   category tampering
   on target external, process
   when target.tags has llm and (source.kind in [actor, external] or source.inbound > 0)
-  title "Instructions smuggled in by callers of {{ source.name }} hijack {{ target.name }}"
+  title "Instructions smuggled into what {{ source.name }} sends hijack {{ target.name }}"
   explanation "{{ target.name }} is a language model, and the text it receives from {{ source.name }} on data flow {{ flow.number }} is shaped by people or systems outside our control: written by a person or external system directly, or built from requests that {{ source.name }} receives. Instructions hidden in that text (\"ignore the previous instructions and ...\") can override the system prompt, change or poison the output, make the model produce harmful content, or draw out other data in its context."
   mitigations [
     "Keep system instructions and caller content in separate message roles; never concatenate caller text into the system prompt",
@@ -230,7 +230,7 @@ rule llm.unbounded_consumption {
   category denial_of_service
   on target external, process
   when target.tags has llm and (source.kind in [actor, external] or source.inbound > 0)
-  title "Requests through {{ source.name }} run up the cost and quota of {{ target.name }}"
+  title "Requests from or through {{ source.name }} run up the cost and quota of {{ target.name }}"
   explanation "Every call to the model {{ target.name }} on data flow {{ flow.number }} costs tokens and counts against rate limits and spending caps, and the calls are driven by callers outside our control. Many requests, very long inputs or runaway retries run up the bill (denial of wallet) or exhaust the shared quota, and the feature stops for everyone."
   mitigations [
     "Enforce per-tenant and per-user quotas on requests and tokens before calling the model",

@@ -32,7 +32,7 @@
 rule spoofing.unauthenticated_source {
   category spoofing
   on target process, store
-  when flow.crosses_boundary and not (target.controls has authentication or target.controls has mtls or flow.controls has authentication or flow.controls has mtls)
+  when source.kind != store and flow.crosses_boundary and not (target.controls has authentication or target.controls has mtls or flow.controls has authentication or flow.controls has mtls) and not (target.kind == store and target.max_classification == public)
   title "Anyone who reaches {{ target.name }} can pose as {{ source.name }}"
   explanation "Data flow {{ flow.number }} from {{ source.name }} to {{ target.name }} crosses a trust boundary, and neither the flow nor {{ target.name }} declares authentication or mtls. {{ target.name }} cannot tell {{ source.name }} from anyone else who can reach it from outside its boundary, so an attacker can send the same requests and get the same answers."
   mitigations [
@@ -164,7 +164,7 @@ rule spoofing.stolen_outbound_credentials {
 rule spoofing.request_forgery {
   category spoofing
   on target process
-  when source.kind == actor
+  when source.kind == actor and not (flow.protocol contains "ssh" or flow.protocol contains "ftp" or flow.protocol contains "rdp" or flow.protocol contains "vnc")
   title "A malicious web page makes {{ source.name }}'s browser act on {{ target.name }} (CSRF)"
   explanation "{{ source.name }} is a person using {{ target.name }}, usually from a browser that also visits other sites. If {{ target.name }} recognises the session by a cookie alone, a page the person visits can submit state-changing requests that run with {{ source.name }}'s rights, without their knowledge."
   mitigations [
@@ -318,7 +318,7 @@ rule tampering.untrusted_external_response {
 rule tampering.cross_site_scripting {
   category tampering
   on target process
-  when source.kind == actor
+  when source.kind == actor and not (flow.protocol contains "ssh" or flow.protocol contains "ftp" or flow.protocol contains "rdp" or flow.protocol contains "vnc")
   title "Cross-site scripting in {{ target.name }} runs script in {{ source.name }}'s browser"
   explanation "{{ source.name }} is a person using {{ target.name }}. Values that {{ target.name }} displays but did not write itself (names, uploaded content, values other users or systems entered) can carry script; rendered without encoding, it runs in {{ source.name }}'s session and acts on their behalf."
   mitigations [
@@ -374,9 +374,9 @@ rule repudiation.unaudited_store_changes {
   title "Changes made directly in {{ element.name }} cannot be attributed"
   explanation "{{ element.name }} declares no audit_logging control. Reads and writes made directly against it (by an administrator, a migration script, or an attacker holding its credentials) leave no record of who did what, so data changes can be denied and a breach cannot be scoped."
   mitigations [
-    "Enable the database audit log (for example pgaudit or RDS Database Activity Streams) for writes and for reads of sensitive tables",
-    "Give people individual database accounts; no shared administrator logins",
-    "Send audit records to a store that the database administrators cannot alter",
+    "Enable the store's audit log for writes and for reads of sensitive data (pgaudit or RDS Database Activity Streams for a database, object-level data events for a bucket, the broker's audit log for a queue)",
+    "Give people individual accounts on the store; no shared administrator logins",
+    "Send audit records to a place that the store's administrators cannot alter",
   ]
   impact medium
   likelihood medium
@@ -536,7 +536,7 @@ rule information_disclosure.unencrypted_at_rest {
 rule information_disclosure.third_party_data_exposure {
   category information_disclosure
   on target external
-  when source.kind == process and flow.max_classification in [confidential, restricted] and not (target.tags has llm)
+  when source.kind in [process, store] and flow.max_classification in [confidential, restricted] and not (target.tags has llm)
   title "Sensitive data sent to {{ target.name }} leaves our control"
   explanation "{{ source.name }} sends {{ flow.data }} (classified up to {{ flow.max_classification }}) to {{ target.name }} on data flow {{ flow.number }}, and {{ target.name }} is run by another party. From then on its retention, access and onward sharing depend on that party: a breach, misuse or legal request there discloses it."
   mitigations [
@@ -643,7 +643,7 @@ rule denial_of_service.store_exhaustion {
   mitigations [
     "Cap connections per client service and use connection pools",
     "Alert on storage, connection and CPU thresholds; enable storage auto-scaling",
-    "Set statement timeouts, index the hot paths, and send heavy reporting queries to replicas",
+    "Bound the work of each request: statement timeouts, indexes on the hot paths and read replicas for reporting on a database; retention limits and consumer-lag alerts on a queue",
   ]
   mitigated_by [monitoring]
   impact medium
@@ -758,7 +758,7 @@ rule elevation_of_privilege.process_compromise {
 rule elevation_of_privilege.missing_authorization {
   category elevation_of_privilege
   on target process
-  when (source.kind in [actor, external] or flow.crosses_boundary) and not (target.controls has authorization or flow.controls has authorization)
+  when source.kind != store and (source.kind in [actor, external] or flow.crosses_boundary) and not (target.controls has authorization or flow.controls has authorization)
   title "{{ source.name }} can use functions of {{ target.name }} beyond its role"
   explanation "{{ source.name }} calls {{ target.name }} on data flow {{ flow.number }} as a person, as an external system or across a trust boundary, and neither {{ target.name }} nor the flow declares authorization. Authentication says who the caller is, not what it may do: without a permission check on each function, any caller that gets in can reach administrative operations or functions meant for other roles."
   mitigations [
