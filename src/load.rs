@@ -253,17 +253,6 @@ pub fn load(
         loaded: Loaded::default(),
         file_count: 0,
     };
-    if let Some(folder) = &state.options.include_root {
-        if !state.inside_root(root) {
-            return Err(RootUnreadable {
-                path: root.display().to_string(),
-                reason: format!(
-                    "it is not under {}, the folder its includes may read (--include-root)",
-                    folder.display()
-                ),
-            });
-        }
-    }
     if let Some(size) = loader.size(root).filter(|&size| state.too_large(size)) {
         state.file_count += 1;
         state.refuse_large(&root_norm, size, None);
@@ -273,6 +262,33 @@ pub fn load(
         path: root.display().to_string(),
         reason,
     })?;
+    // Checked once the root is known to exist, so a missing file is reported as missing.
+    if let Some(folder) = &state.options.include_root {
+        if !state.inside_root(root) {
+            // A link under the folder that leads out of it: say where it leads.
+            let in_place = (root.parent().zip(root.file_name())).and_then(|(folder, name)| {
+                let folder = if folder.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    folder
+                };
+                loader.real_path(folder).map(|real| real.join(name))
+            });
+            let really = match loader.real_path(root) {
+                Some(real) if Some(&real) != in_place.as_ref() => {
+                    format!(" (it leads to {})", real.display())
+                }
+                _ => String::new(),
+            };
+            return Err(RootUnreadable {
+                path: root.display().to_string(),
+                reason: format!(
+                    "it is not under {}, the folder its includes may read (--include-root){really}",
+                    folder.display()
+                ),
+            });
+        }
+    }
     state.add_file(root_norm, bytes, Origin::Root, None);
     for pack in DEFAULT_PACKS {
         state.use_builtin(pack, None);

@@ -80,7 +80,6 @@ pub fn compile_in_folder(
     compile_file(file, &options)
 }
 
-/// True when the compilation fails the run (errors, or warnings with --deny-warnings).
 /// `--include-root DIR`, which must be a folder: a misspelt one would otherwise refuse every
 /// include with a misleading E0008, or pass unnoticed in a model that includes nothing.
 pub fn include_root(includes: &IncludeOptions) -> Result<Option<PathBuf>, String> {
@@ -97,6 +96,7 @@ pub fn include_root(includes: &IncludeOptions) -> Result<Option<PathBuf>, String
     }
 }
 
+/// True when the compilation fails the run (errors, or warnings with --deny-warnings).
 pub fn fails(compilation: &Compilation, shared: &SharedOptions) -> bool {
     compilation.has_errors() || shared.deny_warnings && !compilation.diagnostics.is_empty()
 }

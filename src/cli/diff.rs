@@ -39,6 +39,10 @@ impl GitLoader {
     fn show(&self, folder: &Path, name: &str) -> Result<Vec<u8>, String> {
         use std::io::Write;
         let object = format!("{}:{name}", self.revision);
+        if name.contains(['\n', '\r']) {
+            // `--batch` reads one object name per line; such a name is asked for on its own.
+            return self.git_show(folder, &object);
+        }
         let mut child = Command::new("git")
             .arg("-C")
             .arg(folder)
@@ -169,6 +173,13 @@ fn folder_of(path: &Path) -> &Path {
 }
 
 impl Loader for GitLoader {
+    /// Where the file would be in the working tree: the revision's files are compared with
+    /// `--include-root` by the real paths of their folders, as the disk's are.
+    fn real_path(&self, path: &Path) -> Option<PathBuf> {
+        let absolute = std::env::current_dir().ok()?.join(path);
+        Some(physical(&tmc::load::normalize(&absolute)))
+    }
+
     fn read(&self, path: &Path) -> Result<Vec<u8>, String> {
         let folder = folder_of(path);
         if !folder.is_dir() {
@@ -218,11 +229,14 @@ pub fn diff(args: &DiffArgs) -> i32 {
             return USAGE;
         }
     };
-    // How messages name the old version.
-    let old_label = match (&args.base, args.files.as_slice()) {
-        (Some(revision), [file]) => format!("{}:{}", printable(revision), shown(file)),
-        (_, [old, ..]) => shown(old),
-        _ => String::new(),
+    // How messages name the two versions.
+    let (old_label, new_label) = match (&args.base, args.files.as_slice()) {
+        (Some(revision), [file]) => (
+            format!("{}:{}", printable(revision), shown(file)),
+            shown(file),
+        ),
+        (_, [old, new]) => (shown(old), shown(new)),
+        _ => (String::new(), String::new()),
     };
     let (old, new): (Result<Compilation, i32>, Result<Compilation, i32>) = match (
         &args.base,
@@ -288,8 +302,11 @@ pub fn diff(args: &DiffArgs) -> i32 {
         }
         Format::Human => {
             for (side, compilation) in &shown_sides {
+                // Headed only when both show: the new version's are the usual case.
                 if *side == "old" {
                     errln!("in the old version ({old_label}):");
+                } else if old_failed {
+                    errln!("in the new version ({new_label}):");
                 }
                 print_human(compilation, &args.options);
             }

@@ -20,10 +20,7 @@ pub fn fmt(args: &FmtArgs) -> i32 {
             match super::folder::tm_files(path) {
                 // As for `check`: a folder without models is a wrong path, not a clean one.
                 Ok(files) if files.is_empty() => {
-                    errln!(
-                        "error: there is no .tm file under {}",
-                        printable(&path.display().to_string())
-                    );
+                    errln!("error: {}", super::folder::no_models(path));
                     status = status.max(USAGE);
                     continue;
                 }

@@ -186,12 +186,17 @@ pub fn build(args: &BuildArgs, emits: &[Emit], templates: &Templates) -> i32 {
     OK
 }
 
+/// The message for a folder without a `.tm` file: a wrong path, not a clean run.
+pub fn no_models(folder: &Path) -> String {
+    format!("there is no .tm file under {}", folder.display())
+}
+
 /// The root models under `folder`, relative to it, in sorted order; an error when there is no
 /// `.tm` file under it.
 pub fn roots_of(folder: &Path, options: &SharedOptions) -> Result<Vec<PathBuf>, String> {
     let files = tm_files(folder)?;
     if files.is_empty() {
-        return Err(format!("there is no .tm file under {}", folder.display()));
+        return Err(no_models(folder));
     }
     // Not empty: a file no root reaches is made one.
     roots(folder, &files, options)

@@ -22,6 +22,10 @@ struct Catalogue {
 
 impl Catalogue {
     fn load(model: Option<&Path>, includes: &IncludeOptions) -> Result<Catalogue, i32> {
+        if model.is_none() && (includes.allow_outside_includes || includes.include_root.is_some()) {
+            errln!("error: --include-root and --allow-outside-includes are about the model's files: give --model FILE");
+            return Err(USAGE);
+        }
         let options = Options::default();
         let text: String = STDLIB
             .iter()

@@ -333,37 +333,57 @@ const DOT_JOIN: &str = "\" + \"";
 
 /// Appends `text` escaped as by [`dot`] to `out`.
 pub(crate) fn dot_to(out: &mut String, text: &str) {
-    if text.len() <= DOT_PIECE && is_plain(text, DOT_SPECIAL) {
-        out.push_str(text);
-        return;
-    }
-    // Cut only between escaped characters, never inside `\"` or `&amp;`.
-    let mut piece = 0;
-    let mut push = |out: &mut String, unit: &str| {
-        if piece + unit.len() > DOT_PIECE {
+    DotPieces::default().text(out, text);
+}
+
+/// Writes escaped DOT text in pieces of at most [`DOT_PIECE`] bytes, counting across calls, so
+/// a list written item by item (with separators between) is cut as one text would be.
+#[derive(Default)]
+pub(crate) struct DotPieces {
+    piece: usize,
+}
+
+impl DotPieces {
+    fn unit(&mut self, out: &mut String, unit: &str) {
+        if self.piece + unit.len() > DOT_PIECE && self.piece > 0 {
             out.push_str(DOT_JOIN);
-            piece = 0;
+            self.piece = 0;
         }
         out.push_str(unit);
-        piece += unit.len();
-    };
-    let mut buffer = [0; 4];
-    for (i, line) in lines(text).enumerate() {
-        if i > 0 {
-            push(out, "\\n");
+        self.piece += unit.len();
+    }
+
+    /// Appends `text`, escaped.
+    pub(crate) fn text(&mut self, out: &mut String, text: &str) {
+        if self.piece + text.len() <= DOT_PIECE && is_plain(text, DOT_SPECIAL) {
+            out.push_str(text);
+            self.piece += text.len();
+            return;
         }
-        for c in line.chars() {
-            let unit = match c {
-                '\\' => "\\\\",
-                '"' => "\\\"",
-                '&' => "&amp;",
-                c if is_control(c) || matches!(c, '\u{FFFE}' | '\u{FFFF}') => {
-                    REPLACEMENT.encode_utf8(&mut buffer)
-                }
-                c => c.encode_utf8(&mut buffer),
-            };
-            push(out, unit);
+        // Cut only between escaped characters, never inside `\"` or `&amp;`.
+        let mut buffer = [0; 4];
+        for (i, line) in lines(text).enumerate() {
+            if i > 0 {
+                self.unit(out, "\\n");
+            }
+            for c in line.chars() {
+                let unit = match c {
+                    '\\' => "\\\\",
+                    '"' => "\\\"",
+                    '&' => "&amp;",
+                    c if is_control(c) || matches!(c, '\u{FFFE}' | '\u{FFFF}') => {
+                        REPLACEMENT.encode_utf8(&mut buffer)
+                    }
+                    c => c.encode_utf8(&mut buffer),
+                };
+                self.unit(out, unit);
+            }
         }
+    }
+
+    /// Appends `raw` as it is (a separator a template gives, already in DOT's syntax), uncut.
+    pub(crate) fn raw(&mut self, out: &mut String, raw: &str) {
+        self.unit(out, raw);
     }
 }
 

@@ -299,14 +299,46 @@ const FILTERS: &[(&str, Filter, &str)] = &[
 
 fn register_filters(tera: &mut Tera) {
     for &(name, escape, separator) in FILTERS {
+        // A list is escaped item by item: for DOT, the pieces a long text is cut into are
+        // counted across the items, so the joined list is cut as one text would be.
+        let dot = name == "dot";
         tera.register_filter(name, move |value: &Value, args: &HashMap<String, Value>| {
             let separator = match args.get("sep") {
                 Some(Value::String(sep)) => sep.as_str(),
                 Some(_) => return Err(tera::Error::msg("the `sep` argument must be a string")),
                 None => separator,
             };
+            if dot {
+                let mut out = String::new();
+                dot_value(
+                    &mut escape::DotPieces::default(),
+                    &mut out,
+                    value,
+                    separator,
+                );
+                return Ok(Value::String(out));
+            }
             Ok(Value::String(escape_value(value, escape, separator)))
         });
+    }
+}
+
+/// [`escape_value`] for the `dot` filter, with one count of pieces over the whole value.
+fn dot_value(pieces: &mut escape::DotPieces, out: &mut String, value: &Value, separator: &str) {
+    match value {
+        Value::String(text) => pieces.text(out, text),
+        Value::Null => {}
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    pieces.raw(out, separator);
+                }
+                dot_value(pieces, out, item, separator);
+            }
+        }
+        Value::Bool(_) | Value::Number(_) | Value::Object(_) => {
+            pieces.text(out, &value.to_string())
+        }
     }
 }
 
@@ -329,6 +361,27 @@ fn escape_value(value: &Value, escape: Filter, separator: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_dot_filter_cuts_a_long_list_as_one_text() {
+        let mut tera = Tera::default();
+        register_filters(&mut tera);
+        let template = "\"{{ names | dot(sep=\" \") }}\"";
+        tera.add_raw_template("t", template)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut context = tera::Context::new();
+        let names: Vec<String> = (0..6).map(|i| format!("{i}{}", "&".repeat(700))).collect();
+        context.insert("names", &names);
+        let written = tera.render("t", &context).unwrap_or_else(|e| panic!("{e}"));
+        let pieces: Vec<&str> = written.split("\" + \"").collect();
+        assert!(pieces.len() > 1, "{}", written.len());
+        assert!(
+            pieces.iter().all(|piece| piece.len() <= 4096 + 2),
+            "{pieces:?}"
+        );
+        let joined = names.join(" ").replace('&', "&amp;");
+        assert_eq!(pieces.concat(), format!("\"{joined}\""));
+    }
 
     #[test]
     fn the_html_page_has_its_row_loop_cut_out() {

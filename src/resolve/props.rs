@@ -149,11 +149,6 @@ pub const THREAT: Schema = &[
 /// Statements that are only declared at the top level; as a key in a block, one is a misplaced
 /// statement, never a custom property (`use llm` in a boundary would load no pack).
 pub const STATEMENTS: &[&str] = &["mitigate", "accept", "threat", "rule", "include", "use"];
-/// In a boundary, whose block holds declarations, `model "Name"` is the statement misplaced
-/// too; elsewhere it is a custom property (`external gpt { model "gpt-4o" }`).
-const BOUNDARY_STATEMENTS: &[&str] = &[
-    "mitigate", "accept", "threat", "rule", "include", "use", "model",
-];
 
 pub const MITIGATE: Schema = &[("by", Shape::Text)];
 pub const ACCEPT: Schema = &[("reason", Shape::Text), ("until", Shape::Text)];
@@ -193,17 +188,19 @@ impl<'a> Props<'a> {
         what: &dyn std::fmt::Display,
         sink: &mut Diagnostics,
     ) -> Props<'a> {
-        Props::check_block(properties, schema, what, true, STATEMENTS, sink)
+        Props::check_block(properties, schema, what, true, false, sink)
     }
 
-    /// [`Props::check`] for a boundary's block, where `model` is a misplaced statement too.
+    /// [`Props::check`] for a boundary's block, which holds declarations: there `model "Name"`
+    /// is the statement misplaced too; elsewhere it is a custom property (`external gpt {
+    /// model "gpt-4o" }`).
     pub fn check_boundary(
         properties: &'a [Property],
         schema: Schema,
         what: &dyn std::fmt::Display,
         sink: &mut Diagnostics,
     ) -> Props<'a> {
-        Props::check_block(properties, schema, what, true, BOUNDARY_STATEMENTS, sink)
+        Props::check_block(properties, schema, what, true, true, sink)
     }
 
     /// Checks a block that keeps no other key (a hand-written threat): the caller says what
@@ -214,7 +211,7 @@ impl<'a> Props<'a> {
         what: &dyn std::fmt::Display,
         sink: &mut Diagnostics,
     ) -> Props<'a> {
-        Props::check_block(properties, schema, what, false, STATEMENTS, sink)
+        Props::check_block(properties, schema, what, false, false, sink)
     }
 
     fn check_block(
@@ -222,7 +219,7 @@ impl<'a> Props<'a> {
         schema: Schema,
         what: &dyn std::fmt::Display,
         keeps_others: bool,
-        statements: &[&str],
+        model_is_statement: bool,
         sink: &mut Diagnostics,
     ) -> Props<'a> {
         let mut large: Option<IndexMap<&'a str, &'a Property, foldhash::fast::RandomState>> =
@@ -251,7 +248,7 @@ impl<'a> Props<'a> {
             }
             match schema.iter().find(|(known, _)| *known == key) {
                 Some((_, shape)) => check_shape(property, *shape, sink),
-                None if statements.contains(&key) => {
+                None if STATEMENTS.contains(&key) || model_is_statement && key == "model" => {
                     // `mitigate "*@api"` inside a boundary read as a custom property: the
                     // decision would be kept as text on the boundary and never applied.
                     sink.push(

@@ -286,7 +286,8 @@ fn unread_properties(
         let lower = key.to_ascii_lowercase();
         let is_ending = ENDING_WORDS.contains(&lower.as_str()) || one_edit_apart(&lower, "until");
         let help = if is_ending && is_accept {
-            "an acceptance lapses on its `until` date: `until \"2027-06-30\"`".to_string()
+            "an acceptance holds through its `until` date, its last day: `until \"2027-06-30\"`"
+                .to_string()
         } else if is_ending {
             "a mitigation holds as long as its control does; for a risk taken for a while, \
              `accept` it with an `until`"

@@ -387,7 +387,11 @@ fn missing_name(statement: &str) -> Option<String> {
     Some(match statement {
         "model" => "`model` takes the model's name before its block: `model \"Payments\" { ... }`"
             .to_string(),
-        "actor" | "external" | "process" | "store" | "boundary" | "data" | "threat" => format!(
+        "data" => "`data` takes an id, a quoted name or both before its block: \
+                   `data pii \"Personal data\" { ... }`; as a property, the data a flow carries \
+                   or a store holds is a list: `data [pii]`"
+            .to_string(),
+        "actor" | "external" | "process" | "store" | "boundary" | "threat" => format!(
             "`{statement}` takes an id, a quoted name or both before its block: \
              `{statement} api \"API\" {{ ... }}`"
         ),

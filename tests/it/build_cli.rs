@@ -1877,6 +1877,12 @@ fn include_root_must_be_a_folder_holding_the_model() {
         ("a/m.tm", "a/m.tm", "is not a folder"),
         ("b", "a/m.tm", "it is not under b"),
         ("a", "b/alone.tm", "it is not under a"),
+        // A missing root is missing, whatever the folder.
+        (
+            "a",
+            "a/missing.tm",
+            "cannot read a/missing.tm: no such file",
+        ),
     ];
     for (root, model, message) in cases {
         for command in ["check", "build"] {
@@ -1900,4 +1906,47 @@ fn include_root_must_be_a_folder_holding_the_model() {
         .output()
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    // A link under the folder that leads out of it is outside, and the message says where.
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink("../b/alone.tm", dir.join("a/link.tm"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let output = tmc()
+            .current_dir(&dir)
+            .args(["check", "--include-root", "a", "a/link.tm"])
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+        assert!(
+            stderr(&output).contains("(it leads to "),
+            "{}",
+            stderr(&output)
+        );
+    }
+    // The include flags of `rules` and `explain` are about `--model`.
+    for args in [
+        &["rules", "--include-root", "a"][..],
+        &[
+            "explain",
+            "spoofing.external_impersonation",
+            "--allow-outside-includes",
+        ][..],
+    ] {
+        let output = tmc()
+            .current_dir(&dir)
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert!(
+            stderr(&output).contains("give --model FILE"),
+            "{}",
+            stderr(&output)
+        );
+    }
 }

@@ -680,9 +680,10 @@ fn diff_shows_the_errors_of_both_versions() {
     assert!(stdout.is_empty(), "{stdout}");
     let old_errors = stderr.find("in the old version (old.tm):");
     let gone = stderr.find("`gone`");
+    let new_errors = stderr.find("in the new version (new.tm):");
     let missing = stderr.find("`missing`");
     assert!(
-        old_errors.is_some() && old_errors < gone && gone < missing,
+        old_errors.is_some() && old_errors < gone && gone < new_errors && new_errors < missing,
         "{stderr}"
     );
     assert!(
@@ -730,6 +731,16 @@ fn diff_base_follows_symbolic_links_in_the_revision() {
             "{model}: {stdout}"
         );
     }
+    // A file name with a line break (git's batch mode reads one name per line).
+    write_file(&dir, "models/two\nlines.tm", "process solo\n");
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "line break"]);
+    let (code, stdout, stderr) =
+        run(tmc()
+            .current_dir(&dir)
+            .args(["diff", "--base", "HEAD", "models/two\nlines.tm"]));
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("No threats were added"), "{stdout}");
     // A link that leaves the repository.
     let outside = scratch("diff-git-symlinks-outside");
     write_file(&outside, "far.tm", "actor far\n");
@@ -845,5 +856,13 @@ fn diff_base_reads_moved_folders_and_sibling_includes() {
             .args(["--base", "HEAD"])
             .arg(link.join("models/shop/shop.tm")));
         assert_eq!(code, Some(0), "through a link: {stderr}");
+        // The folder through the link, the model by its real path.
+        let (code, _, stderr) = run(tmc()
+            .current_dir(&dir)
+            .arg("diff")
+            .arg("--include-root")
+            .arg(link.join("models"))
+            .args(["--base", "HEAD", "models/shop/shop.tm"]));
+        assert_eq!(code, Some(0), "root through a link: {stderr}");
     }
 }

@@ -1154,7 +1154,7 @@ fn the_embedded_templates_and_their_fast_paths_agree() {
         "In force",
         "\nHand-written threats on this element: `",
         "\nHand-written threats on this flow: `",
-        ")\n\nNo rule made a threat on this element.\n",
+        ")\n\nNo threats were found for this element.\n",
     ] {
         assert!(all.contains(branch), "no report shows {branch:?}");
     }

@@ -352,7 +352,7 @@ impl Page<'_, '_> {
             if element.threats.count > 0 {
                 self.table(&element.threats)?;
             } else {
-                self.push("No rule made a threat on this element.\n");
+                self.push("No threats were found for this element.\n");
             }
             if !element.manual.is_empty() {
                 self.push("\nHand-written threats on this element: ");
