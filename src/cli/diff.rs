@@ -105,8 +105,7 @@ impl GitLoader {
             let text = String::from_utf8(output.stdout).ok()?;
             Some(PathBuf::from(text.trim_end_matches(['\n', '\r'])))
         });
-        let absolute = std::env::current_dir().ok()?.join(path);
-        let inside = physical(&tmc::load::normalize(&absolute));
+        let inside = self.real_path(path)?;
         let relative = inside.strip_prefix(top.as_ref()?).ok()?;
         let parts: Vec<_> = relative.iter().map(|p| p.to_string_lossy()).collect();
         Some(parts.join("/"))

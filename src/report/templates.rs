@@ -280,45 +280,66 @@ fn name_the_broken(sources: &[(String, String)], error: &tera::Error) -> RenderE
 type Filter = fn(&str) -> String;
 
 /// Filters that escape a string for one syntax; arrays are escaped item by item and joined.
-const FILTERS: &[(&str, Filter, &str)] = &[
+/// A filter's escape for any template value: a list is escaped item by item and joined by the
+/// separator (the `sep` argument or the filter's default).
+type ValueFilter = fn(&Value, &str) -> String;
+
+/// Filters that escape a string for one syntax, with the separator a list is joined by.
+const FILTERS: &[(&str, ValueFilter, &str)] = &[
     // Markdown inline text (table cells, paragraphs); line breaks become `<br>`.
-    ("md", escape::md, "<br>"),
+    ("md", |v, sep| escape_value(v, escape::md, sep), "<br>"),
     // Markdown inline text and the period ending its sentence (escaped after digits alone).
-    ("md_sentence", escape::md_sentence, " "),
+    (
+        "md_sentence",
+        |v, sep| escape_value(v, escape::md_sentence, sep),
+        " ",
+    ),
     // Markdown inline text on one line (headings).
-    ("md_line", escape::md_line, " "),
+    (
+        "md_line",
+        |v, sep| escape_value(v, escape::md_line, sep),
+        " ",
+    ),
     // A Markdown code span (in a table cell).
-    ("md_code", escape::md_code, ", "),
+    (
+        "md_code",
+        |v, sep| escape_value(v, escape::md_code, sep),
+        ", ",
+    ),
     // A Markdown code span outside tables.
-    ("md_code_text", escape::md_code_text, ", "),
-    // The inside of a Graphviz "string".
-    ("dot", escape::dot, "\\n"),
+    (
+        "md_code_text",
+        |v, sep| escape_value(v, escape::md_code_text, sep),
+        ", ",
+    ),
+    // The inside of a Graphviz "string": the pieces a long text is cut into are counted across
+    // a list's items, so the joined list is cut as one text would be.
+    (
+        "dot",
+        |v, sep| {
+            let mut out = String::new();
+            dot_value(&mut escape::DotPieces::default(), &mut out, v, sep);
+            out
+        },
+        "\\n",
+    ),
     // The inside of a Mermaid "label".
-    ("mermaid", escape::mermaid, "<br>"),
+    (
+        "mermaid",
+        |v, sep| escape_value(v, escape::mermaid, sep),
+        "<br>",
+    ),
 ];
 
 fn register_filters(tera: &mut Tera) {
     for &(name, escape, separator) in FILTERS {
-        // A list is escaped item by item: for DOT, the pieces a long text is cut into are
-        // counted across the items, so the joined list is cut as one text would be.
-        let dot = name == "dot";
         tera.register_filter(name, move |value: &Value, args: &HashMap<String, Value>| {
             let separator = match args.get("sep") {
                 Some(Value::String(sep)) => sep.as_str(),
                 Some(_) => return Err(tera::Error::msg("the `sep` argument must be a string")),
                 None => separator,
             };
-            if dot {
-                let mut out = String::new();
-                dot_value(
-                    &mut escape::DotPieces::default(),
-                    &mut out,
-                    value,
-                    separator,
-                );
-                return Ok(Value::String(out));
-            }
-            Ok(Value::String(escape_value(value, escape, separator)))
+            Ok(Value::String(escape(value, separator)))
         });
     }
 }

@@ -291,11 +291,12 @@ pub fn elements(decls: &Decls, model: &mut Model, sink: &mut Diagnostics) {
             continue;
         }
         let what = format!("{} `{id}`", decl.kind.word());
-        let p = if decl.kind == ElementKind::Boundary {
-            Props::check_boundary(&decl.properties, props::ELEMENT, &what, sink)
+        let block = if decl.kind == ElementKind::Boundary {
+            props::Block::Boundary
         } else {
-            Props::check(&decl.properties, props::ELEMENT, &what, sink)
+            props::Block::KeepsOthers
         };
+        let p = Props::check_as(&decl.properties, props::ELEMENT, &what, block, sink);
         props::refuse_derived(&p, props::ELEMENT_DERIVED, &what, sink);
         if decl.kind != ElementKind::Store {
             if let Some(property) = p.get("stores") {

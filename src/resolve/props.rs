@@ -170,6 +170,20 @@ pub const RULE: Schema = &[
 /// was 600,000 allocations.
 const SEARCHED_UP_TO: usize = 16;
 
+/// What a block does with keys outside its schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Block {
+    /// Keeps them as custom properties; a key near a known one is W0001.
+    KeepsOthers,
+    /// As `KeepsOthers`, for a boundary's block, which holds declarations: there `model
+    /// "Name"` is the statement misplaced too; elsewhere it is a custom property (`external gpt
+    /// { model "gpt-4o" }`).
+    Boundary,
+    /// Keeps none (a hand-written threat): the caller says what becomes of them (W0011), so a
+    /// near-miss gets no W0001 saying it is kept.
+    KeepsNothing,
+}
+
 /// A checked block: the last value of each key, in source order.
 pub struct Props<'a> {
     properties: &'a [Property],
@@ -188,38 +202,15 @@ impl<'a> Props<'a> {
         what: &dyn std::fmt::Display,
         sink: &mut Diagnostics,
     ) -> Props<'a> {
-        Props::check_block(properties, schema, what, true, false, sink)
+        Props::check_as(properties, schema, what, Block::KeepsOthers, sink)
     }
 
-    /// [`Props::check`] for a boundary's block, which holds declarations: there `model "Name"`
-    /// is the statement misplaced too; elsewhere it is a custom property (`external gpt {
-    /// model "gpt-4o" }`).
-    pub fn check_boundary(
+    /// Checks a block of the given kind: what becomes of keys outside `schema`.
+    pub fn check_as(
         properties: &'a [Property],
         schema: Schema,
         what: &dyn std::fmt::Display,
-        sink: &mut Diagnostics,
-    ) -> Props<'a> {
-        Props::check_block(properties, schema, what, true, true, sink)
-    }
-
-    /// Checks a block that keeps no other key (a hand-written threat): the caller says what
-    /// becomes of them (W0011), so a near-miss gets no W0001 saying it is kept.
-    pub fn check_keeping_nothing(
-        properties: &'a [Property],
-        schema: Schema,
-        what: &dyn std::fmt::Display,
-        sink: &mut Diagnostics,
-    ) -> Props<'a> {
-        Props::check_block(properties, schema, what, false, false, sink)
-    }
-
-    fn check_block(
-        properties: &'a [Property],
-        schema: Schema,
-        what: &dyn std::fmt::Display,
-        keeps_others: bool,
-        model_is_statement: bool,
+        block: Block,
         sink: &mut Diagnostics,
     ) -> Props<'a> {
         let mut large: Option<IndexMap<&'a str, &'a Property, foldhash::fast::RandomState>> =
@@ -248,7 +239,7 @@ impl<'a> Props<'a> {
             }
             match schema.iter().find(|(known, _)| *known == key) {
                 Some((_, shape)) => check_shape(property, *shape, sink),
-                None if STATEMENTS.contains(&key) || model_is_statement && key == "model" => {
+                None if STATEMENTS.contains(&key) || block == Block::Boundary && key == "model" => {
                     // `mitigate "*@api"` inside a boundary read as a custom property: the
                     // decision would be kept as text on the boundary and never applied.
                     sink.push(
@@ -263,7 +254,7 @@ impl<'a> Props<'a> {
                         )),
                     );
                 }
-                None if !keeps_others => {}
+                None if block == Block::KeepsNothing => {}
                 None => {
                     if let Some((known, _)) = schema.iter().find(|(known, _)| {
                         one_edit_apart(key, known) || key.eq_ignore_ascii_case(known)

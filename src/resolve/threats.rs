@@ -21,10 +21,11 @@ pub fn manual_threats(decls: &Decls, model: &mut Model, sink: &mut Diagnostics) 
             continue;
         }
         seen.insert(id.clone(), id_span);
-        let p = Props::check_keeping_nothing(
+        let p = Props::check_as(
             &decl.properties,
             props::THREAT,
             &format_args!("threat `{id}`"),
+            props::Block::KeepsNothing,
             sink,
         );
         unread_threat_properties(decl, &id, sink);

@@ -97,6 +97,17 @@ impl Page<'_, '_> {
     }
 
     /// `{{ list | md_code }}` (items joined by `, `).
+    /// The line below a flow's or element's table naming its hand-written threats, if any.
+    fn manual_ids(&mut self, on: &str, ids: &[&str]) {
+        if !ids.is_empty() {
+            self.push("\nHand-written threats on this ");
+            self.push(on);
+            self.push(": ");
+            self.md_code_list(ids);
+            self.push(".\n");
+        }
+    }
+
     fn md_code_list(&mut self, items: &[&str]) {
         for (i, item) in items.iter().enumerate() {
             if i > 0 {
@@ -323,11 +334,7 @@ impl Page<'_, '_> {
             } else {
                 self.push("No threats were found for this data flow.\n");
             }
-            if !flow.manual.is_empty() {
-                self.push("\nHand-written threats on this flow: ");
-                self.md_code_list(&flow.manual);
-                self.push(".\n");
-            }
+            self.manual_ids("flow", &flow.manual);
         }
         self.push("\n## Threats on elements\n");
         Ok(())
@@ -354,11 +361,7 @@ impl Page<'_, '_> {
             } else {
                 self.push("No threats were found for this element.\n");
             }
-            if !element.manual.is_empty() {
-                self.push("\nHand-written threats on this element: ");
-                self.md_code_list(&element.manual);
-                self.push(".\n");
-            }
+            self.manual_ids("element", &element.manual);
         }
         self.push("\n## Hand-written threats\n\n");
         Ok(())
