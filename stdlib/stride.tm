@@ -81,7 +81,7 @@ rule spoofing.process_impersonation {
   category spoofing
   on element process
   title "Attacker impersonates {{ element.name }} to the components that trust it"
-  explanation "{{ element.name }} exchanges data with other components ({{ element.inbound }} inbound and {{ element.outbound }} outbound flows in this model). Unless its identity is bound to something an attacker cannot copy, such as a certificate or a workload role, a rogue instance, a hijacked DNS name or a stolen service credential lets an attacker stand in for it: receive what is sent to it and send data in its name."
+  explanation "{{ element.name }} exchanges data with other components ({{ element.inbound }} flow(s) in and {{ element.outbound }} out in this model). Unless its identity is bound to something an attacker cannot copy, such as a certificate or a workload role, a rogue instance, a hijacked DNS name or a stolen service credential lets an attacker stand in for it: receive what is sent to it and send data in its name."
   mitigations [
     "Give {{ element.name }} a verifiable workload identity (mTLS certificates, cloud IAM roles) and have its peers check it",
     "Keep its service credentials in a secrets manager, scoped to this workload and rotated",
@@ -131,7 +131,7 @@ rule spoofing.external_impersonation {
   category spoofing
   on element external
   title "Attacker impersonates {{ element.name }}"
-  explanation "{{ element.name }} is an external system that we do not operate ({{ element.inbound }} inbound and {{ element.outbound }} outbound flows in this model). Whoever obtains its credentials, or controls the network path or DNS name used to reach it, can pose as it: send requests in its name, or answer requests that were meant for it."
+  explanation "{{ element.name }} is an external system that we do not operate ({{ element.inbound }} flow(s) in and {{ element.outbound }} out in this model). Whoever obtains its credentials, or controls the network path or DNS name used to reach it, can pose as it: send requests in its name, or answer requests that were meant for it."
   mitigations [
     "Authenticate {{ element.name }} with credentials issued to it alone (API key, OAuth client, client certificate), and validate its server certificate when calling it",
     "Keep an inventory of which credential belongs to which system, and revoke and rotate it on any suspicion",

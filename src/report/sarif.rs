@@ -668,16 +668,20 @@ fn humanize(template: &str) -> String {
         let field = parts.next().unwrap_or_default();
         rest = rest.get(start + len + 2..).unwrap_or_default();
         let field = field.replace('_', " ");
-        // "{{ source.inbound }} inbound flow(s)": the word that follows already names it.
-        let named_next = rest
-            .strip_prefix(' ')
-            .and_then(|next| next.strip_prefix(field.as_str()))
-            .is_some_and(|after| !after.starts_with(|c: char| c.is_alphanumeric()));
         match field.as_str() {
-            // "Data flow {{ flow.number }} is …": "Data flow N is …".
-            "number" => out.push('N'),
+            // "Data flow {{ flow.number }} is …": "Data flow N is …"; "{{ element.inbound }}
+            // inbound flow(s)": "N inbound flows".
+            "number" | "inbound" | "outbound" => {
+                out.push('N');
+                if let Some(at) = crate::rules::template::counted_noun(rest) {
+                    out.push_str(rest.get(..at).unwrap_or_default());
+                    out.push('s');
+                    rest = rest.get(at + 3..).unwrap_or_default();
+                }
+            }
             "name" | "id" | "" => out.push_str(&format!("the {root}")),
-            _ if named_next => out.push_str(&format!("the {root}'s")),
+            // "{{ element.technology }} technology": the word that follows already names it.
+            _ if named_next(rest, &field) => out.push_str(&format!("the {root}'s")),
             _ => out.push_str(&format!("the {root}'s {field}")),
         }
     }
@@ -687,6 +691,12 @@ fn humanize(template: &str) -> String {
         Some(rest) if template.trim_start().starts_with("{{") => format!("The {rest}"),
         _ => out,
     }
+}
+
+fn named_next(rest: &str, field: &str) -> bool {
+    rest.strip_prefix(' ')
+        .and_then(|next| next.strip_prefix(field))
+        .is_some_and(|after| !after.starts_with(|c: char| c.is_alphanumeric()))
 }
 
 fn first_line(text: &str) -> String {
@@ -798,7 +808,11 @@ mod tests {
         assert_eq!(humanize("no {{ braces"), "no {{ braces");
         assert_eq!(
             humanize("{{ source.name }} takes {{ source.inbound }} inbound flow(s) on data flow {{ flow.number }}; {{ element.inbound }} inbounds, {{ element.max_classification }} data"),
-            "The source takes the source's inbound flow(s) on data flow N; the element's inbound inbounds, the element's max classification data"
+            "The source takes N inbound flows on data flow N; N inbounds, the element's max classification data"
+        );
+        assert_eq!(
+            humanize("({{ element.inbound }} flow(s) in and {{ element.outbound }} out) on {{ element.technology }} technology"),
+            "(N flows in and N out) on the element's technology"
         );
     }
 

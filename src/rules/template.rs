@@ -3,6 +3,7 @@
 //! unknown name is an error at its place in the rule file, not when the rule fires.
 
 use super::path::{self, Path, PathSite, Role, Scope, SetProperties};
+use super::value::Value;
 use crate::diagnostics::{codes, Diagnostic, Diagnostics};
 use crate::source::Span;
 use std::sync::Arc;
@@ -11,6 +12,53 @@ use std::sync::Arc;
 enum Part {
     Text(String),
     Path(Path),
+    /// The `(s)` of a noun counted by the path before it: `s`, or nothing after a count of one.
+    Plural,
+}
+
+/// How many words after a hole may come before the counted noun: `{{ n }} inbound flow(s)`.
+const PLURAL_REACH: usize = 3;
+
+/// Where the `(s)` of a noun counted by a hole starts in the text right after it: within the
+/// first [`PLURAL_REACH`] words, each of letters and hyphens, the last ending in `(s)`.
+pub(crate) fn counted_noun(text: &str) -> Option<usize> {
+    let words = text.strip_prefix(' ')?;
+    let mut offset = 1;
+    for word in words.split(' ').take(PLURAL_REACH) {
+        let is_word = |w: &str| !w.is_empty() && w.chars().all(|c| c.is_alphabetic() || c == '-');
+        if let Some((stem, after)) = word.split_once("(s)") {
+            let ends = after.chars().all(|c| c.is_ascii_punctuation());
+            return (is_word(stem) && ends).then_some(offset + stem.len());
+        }
+        if !is_word(word) {
+            return None;
+        }
+        offset += word.len() + 1;
+    }
+    None
+}
+
+/// Splits the `(s)` of a noun counted by a hole into its own part.
+fn mark_plurals(parts: Vec<Part>) -> Vec<Part> {
+    let mut out = Vec::with_capacity(parts.len());
+    for part in parts {
+        let after_path = matches!(out.last(), Some(Part::Path(_)));
+        match part {
+            Part::Text(text) if after_path => match counted_noun(&text) {
+                Some(at) => {
+                    out.push(Part::Text(text.get(..at).unwrap_or_default().to_string()));
+                    out.push(Part::Plural);
+                    let rest = text.get(at + 3..).unwrap_or_default();
+                    if !rest.is_empty() {
+                        out.push(Part::Text(rest.to_string()));
+                    }
+                }
+                None => out.push(Part::Text(text)),
+            },
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// Where a piece of rendered text comes from.
@@ -137,11 +185,13 @@ impl Template {
         if rest < text.len() {
             parts.push(Part::Text(text.get(rest..).unwrap_or_default().to_string()));
         }
+        let parts = mark_plurals(parts);
         let capacity = parts
             .iter()
             .map(|part| match part {
                 Part::Text(text) => text.len(),
                 Part::Path(_) => 24,
+                Part::Plural => 1,
             })
             .sum();
         let constant = match parts.as_slice() {
@@ -164,12 +214,23 @@ impl Template {
     /// [`Template::pieces`], each piece marked with where it comes from: the template's own
     /// text is the same `&str`, at the same address, every time the template renders.
     pub fn pieces_marked<'a>(&'a self, scope: &Scope<'a>, piece: &mut impl FnMut(&str, Origin)) {
+        let mut count = None;
         for part in &self.parts {
             match part {
                 Part::Text(text) => piece(text, Origin::Template),
-                Part::Path(path) => scope
-                    .read(path)
-                    .pieces(scope.model, &mut |text| piece(text, Origin::Model)),
+                Part::Path(path) => {
+                    let value = scope.read(path);
+                    count = match value {
+                        Value::Int(n) => Some(n),
+                        _ => None,
+                    };
+                    value.pieces(scope.model, &mut |text| piece(text, Origin::Model));
+                }
+                Part::Plural => match count {
+                    Some(1) => {}
+                    Some(_) => piece("s", Origin::Template),
+                    None => piece("(s)", Origin::Template),
+                },
             }
         }
     }
@@ -296,5 +357,18 @@ mod tests {
         assert!(sink
             .iter()
             .any(|d| d.message.contains("not bound in an `on flow` rule")));
+    }
+
+    #[test]
+    fn finds_the_noun_a_hole_counts() {
+        assert_eq!(counted_noun(" inbound flow(s) and more"), Some(13));
+        assert_eq!(counted_noun(" flow(s)"), Some(5));
+        assert_eq!(counted_noun(" open third-party call(s)."), Some(22));
+        // Too far, not words, or not right after the hole.
+        assert_eq!(counted_noun(" a b c flow(s)"), None);
+        assert_eq!(counted_noun(" flows, and (s)"), None);
+        assert_eq!(counted_noun("flow(s)"), None);
+        assert_eq!(counted_noun(" (s)"), None);
+        assert_eq!(counted_noun(" 2 flow(s)"), None);
     }
 }
