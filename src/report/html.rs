@@ -13,7 +13,7 @@
 
 use super::escape;
 use super::shared::{PerList, PerLiteral};
-use super::summary::{status_name, CountRow, Counts, SEVERITIES};
+use super::summary::{status_name, CountRow, Counts, Decided, SEVERITIES};
 use super::templates::{
     Templates, FLOW_ROWS_MARKER, THREAT_DATA_MARKER, THREAT_MODEL_HTML, THREAT_MODEL_HTML_PAGE,
     THREAT_ROWS_MARKER,
@@ -461,17 +461,6 @@ struct FlowRow<'a> {
     threats: usize,
 }
 
-#[derive(Serialize)]
-struct Decided<'a> {
-    id: &'a str,
-    title: &'a Text,
-    /// `by` of a mitigation, `reason` of an acceptance.
-    text: &'a str,
-    pattern: &'a str,
-    until: Option<&'a str>,
-    lapsed: bool,
-}
-
 /// Elements and flows by id, for the rows.
 struct Lookup<'a> {
     elements: Map<&'a str, &'a ElementView>,
@@ -587,19 +576,10 @@ impl<'a> Context<'a> {
             if rows {
                 threats.push(lookup.row(i, threat));
             }
-            if let Some(decision) = &threat.decision {
-                let decided = Decided {
-                    id: &threat.id,
-                    title: &threat.title,
-                    text: &decision.text,
-                    pattern: &decision.pattern,
-                    until: decision.until.as_deref(),
-                    lapsed: decision.lapsed,
-                };
-                match decision.kind {
-                    DecisionKind::Mitigate => mitigated.push(decided),
-                    DecisionKind::Accept => accepted.push(decided),
-                }
+            match Decided::of(report, threat) {
+                Some((DecisionKind::Mitigate, decided)) => mitigated.push(decided),
+                Some((DecisionKind::Accept, decided)) => accepted.push(decided),
+                None => {}
             }
         }
 

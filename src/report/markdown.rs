@@ -11,7 +11,7 @@
 use super::escape;
 use super::graph::Layout;
 use super::shared::{PerList, PerLiteral};
-use super::summary::{status_name, CountRow, Counts, SEVERITIES};
+use super::summary::{status_name, CountRow, Counts, Decided, SEVERITIES};
 use super::templates::{Templates, THREAT_MODEL, THREAT_TABLE};
 use super::view::{
     DataView, DecisionKind, ElementView, FlowView, MitigationList, Mitigations, ModelInfo, Report,
@@ -295,17 +295,6 @@ impl Serialize for Row<'_> {
 }
 
 #[derive(Serialize)]
-struct Decided<'a> {
-    id: &'a str,
-    title: &'a Text,
-    /// `by` of a mitigation, `reason` of an acceptance.
-    text: &'a str,
-    pattern: &'a str,
-    until: Option<&'a str>,
-    lapsed: bool,
-}
-
-#[derive(Serialize)]
 struct Rule<'a> {
     #[serde(flatten)]
     rule: &'a RuleView,
@@ -379,19 +368,10 @@ impl<'a> Context<'a> {
             {
                 slot.add(threat);
             }
-            if let Some(decision) = &threat.decision {
-                let decided = Decided {
-                    id: &threat.id,
-                    title: &threat.title,
-                    text: &decision.text,
-                    pattern: &decision.pattern,
-                    until: decision.until.as_deref(),
-                    lapsed: decision.lapsed,
-                };
-                match decision.kind {
-                    DecisionKind::Mitigate => mitigated.push(decided),
-                    DecisionKind::Accept => accepted.push(decided),
-                }
+            match Decided::of(report, threat) {
+                Some((DecisionKind::Mitigate, decided)) => mitigated.push(decided),
+                Some((DecisionKind::Accept, decided)) => accepted.push(decided),
+                None => {}
             }
 
             let element_index = threat

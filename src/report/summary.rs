@@ -4,7 +4,7 @@
 //! Input: threats from the view-model. Output: plain counts. Invariants: every threat is counted
 //! once in `total` and once in exactly one status; severity rows are listed worst first.
 
-use super::view::{DecisionKind, Report, ThreatView};
+use super::view::{DecisionKind, Report, Text, ThreatView};
 use crate::vocab::{Level, Status};
 use serde::Serialize;
 
@@ -80,5 +80,38 @@ pub(crate) fn status_name(threat: &ThreatView) -> (&'static str, bool) {
         (OPEN_LAPSED, true)
     } else {
         (threat.status.display(), lapsed)
+    }
+}
+
+/// A row of the Markdown and HTML pages' decision tables.
+#[derive(Serialize)]
+pub(crate) struct Decided<'a> {
+    pub id: &'a str,
+    pub title: &'a Text,
+    /// `by` of a mitigation, `reason` of an acceptance.
+    pub text: &'a str,
+    pub pattern: &'a str,
+    /// Where the decision is written: the file when it is not the model's own, and the line.
+    pub file: Option<&'a str>,
+    pub line: usize,
+    pub until: Option<&'a str>,
+    pub lapsed: bool,
+}
+
+impl<'a> Decided<'a> {
+    /// The row of a decided threat, and which table it goes in.
+    pub fn of(report: &'a Report, threat: &'a ThreatView) -> Option<(DecisionKind, Decided<'a>)> {
+        let decision = threat.decision.as_ref()?;
+        let row = Decided {
+            id: &threat.id,
+            title: &threat.title,
+            text: &decision.text,
+            pattern: &decision.pattern,
+            file: Some(&*decision.source_span.file).filter(|file| *file != report.model.file),
+            line: decision.source_span.line,
+            until: decision.until.as_deref(),
+            lapsed: decision.lapsed,
+        };
+        Some((decision.kind, row))
     }
 }

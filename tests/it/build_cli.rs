@@ -1950,3 +1950,39 @@ fn include_root_must_be_a_folder_holding_the_model() {
         );
     }
 }
+
+/// A decision's row says where it is written: its line, the file when it is an included one,
+/// and the pattern only when it is not the threat's own id.
+#[test]
+fn decision_rows_say_where_the_decision_is_written() {
+    let dir = scratch("decision-lines");
+    write_file(
+        &dir,
+        "main.tm",
+        "model \"M\"\ninclude \"decisions/d.tm\"\nactor u \"User\"\nprocess p \"P\"\nu -> p \"Uses\"\n\
+         mitigate \"spoofing.actor_impersonation@u\" { by \"SSO with MFA\" }\n",
+    );
+    write_file(
+        &dir,
+        "decisions/d.tm",
+        "\naccept \"*@u>p\" { reason \"Lab only\" }\n",
+    );
+    let out = dir.join("out");
+    tmc()
+        .current_dir(&dir)
+        .args(["build", "--emit", "md,html", "-o", "out", "main.tm"])
+        .assert()
+        .code(0);
+    let md = std::fs::read_to_string(out.join("threat-model.md")).unwrap_or_default();
+    assert!(md.contains("| SSO with MFA | line 6 |\n"), "{md}");
+    assert!(
+        md.contains("| In force | `*@u>p`, `decisions/d.tm`, line 2 |\n"),
+        "{md}"
+    );
+    let html = std::fs::read_to_string(out.join("threat-model.html")).unwrap_or_default();
+    assert!(html.contains("SSO with MFA</td><td>line 6</td>"), "{html}");
+    assert!(
+        html.contains("<td><code>*@u&gt;p</code>, <code>decisions/d.tm</code>, line 2</td>"),
+        "{html}"
+    );
+}

@@ -393,8 +393,7 @@ impl Page<'_, '_> {
             );
             for d in &c.mitigated {
                 self.decided(d);
-                self.md_code(d.pattern);
-                self.push(" |\n");
+                self.decided_at(d);
             }
         }
         self.push("\n### Accepted\n\n");
@@ -413,8 +412,7 @@ impl Page<'_, '_> {
                 } else {
                     " | In force | "
                 });
-                self.md_code(d.pattern);
-                self.push(" |\n");
+                self.decided_at(d);
             }
         }
         self.push("\n## Appendix: rules that fired\n\n");
@@ -430,6 +428,20 @@ impl Page<'_, '_> {
         self.push(" | ");
         self.md(d.text);
         self.push(" | ");
+    }
+
+    /// The last cell of both decision tables: the pattern when it is not the threat's own id,
+    /// then where the decision is written.
+    fn decided_at(&mut self, d: &Decided<'_>) {
+        if d.pattern != d.id {
+            self.md_code(d.pattern);
+            self.push(", ");
+        }
+        if let Some(file) = d.file {
+            self.md_code(file);
+            self.push(", ");
+        }
+        self.push(&format!("line {} |\n", d.line));
     }
 
     fn rules(&mut self, c: &Context<'_>) {
