@@ -148,7 +148,7 @@ rule spoofing.stolen_outbound_credentials {
   on source process
   when target.kind == external or target.controls has authentication or target.controls has mtls or flow.controls has authentication or flow.controls has mtls
   title "Credentials that {{ source.name }} uses for {{ target.name }} are stolen and replayed"
-  explanation "{{ source.name }} presents a secret (API key, password or client certificate) to use {{ target.name }}: either {{ target.name }} is an external service, which issues its own credentials, or the flow declares authentication. The secret lives in the configuration, environment or memory of {{ source.name }}; leaked through a repository, a log, an image layer or a compromise, it lets an attacker use {{ target.name }} as {{ source.name }} from anywhere the endpoint is reachable."
+  explanation "{{ source.name }} presents a secret (API key, password or client certificate) to use {{ target.name }}: {{ target.name }} is an external service, which issues its own credentials, or it or the flow declares authentication or mTLS. The secret lives in the configuration, environment or memory of {{ source.name }}; leaked through a repository, a log, an image layer or a compromise, it lets an attacker use {{ target.name }} as {{ source.name }} from anywhere the endpoint is reachable."
   mitigations [
     "Keep the secret in a secrets manager and inject it at run time; never in code, images, environment dumps or logs",
     "Scope the credential to what {{ source.name }} needs, and rotate it on a schedule and on staff or vendor changes",
@@ -422,7 +422,7 @@ rule information_disclosure.unencrypted_channel {
   on flow
   when not flow.encrypted
   title "Data sent from {{ source.name }} to {{ target.name }} can be read in transit"
-  explanation "Data flow {{ flow.number }} is not declared encrypted (no tls or mtls control, and no encrypted protocol named). Anyone who can observe the network path can read everything it carries, including any credentials and session tokens sent on it."
+  explanation "Data flow {{ flow.number }} is not declared encrypted (no tls or mtls control on it, no mtls on its target, and no encrypted protocol named). Anyone who can observe the network path can read everything it carries, including any credentials and session tokens sent on it."
   mitigations [
     "Use TLS 1.2 or later for the flow and disable plaintext listeners",
     "Never send credentials or tokens over an unencrypted connection",

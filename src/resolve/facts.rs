@@ -68,6 +68,13 @@ fn protocol_encrypted(protocol: &str) -> bool {
     (http3 || words().any(encrypting)) && !words().any(|word| among(word, NEGATIONS))
 }
 
+/// Whether a flow's protocol says outright that it is not encrypted (`HTTP (no TLS)`).
+fn protocol_denies_encryption(protocol: &str) -> bool {
+    protocol
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|word| NEGATIONS.iter().any(|w| word.eq_ignore_ascii_case(w)))
+}
+
 /// What the flows need to know of their endpoints, in small lists read in the flows' order: at
 /// 100,000 elements, visiting each flow's two elements where they lie missed the cache four
 /// times per flow.
@@ -83,6 +90,9 @@ struct Endpoints {
     inbound: Vec<usize>,
     outbound: Vec<usize>,
     internet_facing: Vec<bool>,
+    /// Declares `mtls`: it takes connections over mutual TLS only, so every flow to it is
+    /// encrypted.
+    mutual_tls: Vec<bool>,
 }
 
 pub fn derive(model: &mut Model) {
@@ -106,6 +116,11 @@ pub fn derive(model: &mut Model) {
             .iter()
             .map(|e| e.properties.tags.iter().any(|t| t == "internet_facing"))
             .collect(),
+        mutual_tls: model
+            .elements
+            .iter()
+            .map(|e| e.properties.controls.iter().any(|c| c == "mtls"))
+            .collect(),
     };
     model.graph.reserve_nodes(count);
     model.graph.reserve_edges(model.flows.len());
@@ -119,12 +134,14 @@ pub fn derive(model: &mut Model) {
         let innermost = |element: usize| ends.innermost.get(element).copied().flatten();
         let crosses = innermost(source) != innermost(target);
         let protocol = flow.protocol.as_deref().unwrap_or("");
+        let to_mutual_tls = ends.mutual_tls.get(target).copied().unwrap_or(false);
         flow.encrypted = flow
             .properties
             .controls
             .iter()
             .any(|c| ENCRYPTING_CONTROLS.contains(&c.as_str()))
-            || protocol_encrypted(protocol);
+            || protocol_encrypted(protocol)
+            || to_mutual_tls && !protocol_denies_encryption(protocol);
         flow.max_classification = flow
             .data
             .iter()

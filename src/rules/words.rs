@@ -1,11 +1,12 @@
 //! Tags and controls a model writes that no rule tests, where one the rules test is the same
-//! word up to case and `-`/`_`: `controls [TLS]` is not `tls`, so the flow would stay
-//! unencrypted (and `tags [internet-facing]` change nothing) without a word. Warning `W0009`.
+//! word up to case and `-`/`_`, or a likely typo of one: `controls [TLS]` is not `tls`, so the
+//! flow would stay unencrypted (and `tags [internet-facing]` or `controls [audit_loging]` change
+//! nothing) without a word. Warning `W0009`.
 
 use super::check::CompiledRule;
 use super::eval::Cond;
 use super::value::Const;
-use crate::diagnostics::{codes, Diagnostic, Diagnostics};
+use crate::diagnostics::{closest_within, codes, Diagnostic, Diagnostics};
 use crate::model::Model;
 use crate::source::Span;
 use std::collections::BTreeMap;
@@ -24,7 +25,10 @@ pub fn check<'m>(model: &'m Model, rules: &[CompiledRule], sink: &mut Diagnostic
         }
     }
     let by_spelling: BTreeMap<String, &str> = known.iter().map(|w| (spelling(w), *w)).collect();
-    let exact: std::collections::BTreeSet<&str> = known.into_iter().collect();
+    let exact: std::collections::BTreeSet<&str> = known.iter().copied().collect();
+    let candidates: Vec<&str> = exact.iter().copied().collect();
+    // What each unknown word was taken for: a model repeats its own words on many elements.
+    let mut meant_by_word: BTreeMap<&'m str, Option<(&str, bool)>> = BTreeMap::new();
     // The two flows of `a <-> b` share one declaration: warned about once.
     let mut warned: std::collections::BTreeSet<(Span, &str)> = std::collections::BTreeSet::new();
     let mut check = |words: &'m [String], what: &str, whose: &dyn Fn() -> String, span: Span| {
@@ -32,7 +36,20 @@ pub fn check<'m>(model: &'m Model, rules: &[CompiledRule], sink: &mut Diagnostic
             if exact.contains(word.as_str()) || !warned.insert((span, word.as_str())) {
                 continue;
             }
-            if let Some(meant) = by_spelling.get(&spelling(word)) {
+            let meant = *meant_by_word.entry(word.as_str()).or_insert_with(|| {
+                match by_spelling.get(&spelling(word)) {
+                    Some(meant) => Some((*meant, true)),
+                    None => closest_within(word, candidates.iter().copied(), 1, sink.hints())
+                        .first()
+                        .map(|meant| (*meant, false)),
+                }
+            });
+            if let Some((meant, same_word)) = meant {
+                let help = if same_word {
+                    format!("the rules test `{meant}`: write that")
+                } else {
+                    format!("did you mean `{meant}`? The rules test that")
+                };
                 sink.push(
                     Diagnostic::new(
                         codes::W0009,
@@ -40,7 +57,7 @@ pub fn check<'m>(model: &'m Model, rules: &[CompiledRule], sink: &mut Diagnostic
                         format!("{} has the {what} `{word}`, which no rule tests", whose()),
                     )
                     .label(format!("its {what} `{word}` counts for nothing"))
-                    .with_help(format!("the rules test `{meant}`: write that")),
+                    .with_help(help),
                 );
             }
         }
