@@ -283,6 +283,26 @@ pub fn elements(decls: &Decls, model: &mut Model, sink: &mut Diagnostics) {
     let mut index_of_decl: Vec<Option<ElementIdx>> = Vec::with_capacity(decls.elements.len());
     for entry in &decls.elements {
         let decl = entry.decl;
+        let blank = decl
+            .name
+            .as_ref()
+            .filter(|name| name.value.trim().is_empty());
+        if let (None, Some(name)) = (&decl.id, blank) {
+            let kind = decl.kind.word();
+            sink.push(
+                Diagnostic::new(
+                    codes::E0017,
+                    name.span,
+                    format!("this {kind} has neither an id nor a display name"),
+                )
+                .label("an empty name")
+                .with_help(format!(
+                    "give it a name, an id, or both: `{kind} payments \"Payments API\"`"
+                )),
+            );
+            index_of_decl.push(None);
+            continue;
+        }
         let (id, id_span) = declared_id(decl.id.as_ref(), decl.name.as_ref());
         if let Some(first) = model.element_by_id(&id).and_then(|i| model.element(i)) {
             let derived = derived_from(decl.kind.word(), decl.id.as_ref(), decl.name.as_ref());

@@ -92,10 +92,15 @@ impl NameIndex {
             );
             return Some(by_name(*index));
         }
-        // One candidate per element: its id when the id is close, else its name.
+        // One candidate per element: its id when the id is close, else its name. Boundaries
+        // are no candidates: a flow or a threat on one is an error of its own (E0018).
         let budget = sink.hints();
         let mut candidates: Vec<&str> = Vec::new();
-        for element in &model.elements {
+        for element in model
+            .elements
+            .iter()
+            .filter(|e| e.kind != ElementKind::Boundary)
+        {
             let id_is_close = !closest_within(text, [element.id.as_str()], 1, budget).is_empty();
             if budget.is_spent() {
                 break;

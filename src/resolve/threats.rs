@@ -183,7 +183,13 @@ pub fn decisions(decls: &Decls, model: &mut Model, sink: &mut Diagnostics) {
             }
             ast::DecisionKind::Accept => (DecisionKind::Accept, props::ACCEPT, "reason", "accept"),
         };
-        let p = Props::check(&decl.properties, schema, &format_args!("`{what}`"), sink);
+        let p = Props::check_as(
+            &decl.properties,
+            schema,
+            &format_args!("`{what}`"),
+            props::Block::KeepsNothing,
+            sink,
+        );
         unread_properties(decl, schema, what, text_key, sink);
         let text = p.text(text_key);
         if text.as_deref().map_or(true, |t| t.trim().is_empty()) {
@@ -261,8 +267,8 @@ const ENDING_WORDS: &[&str] = &[
 
 /// W0011 for each key of a decision that it does not have: a decision keeps nothing else, so
 /// `expires "2020-01-01"` on an acceptance would never lapse and `ticket "SEC-1"` would be lost,
-/// both without a word. (`until` on a mitigation is E0012; keys one edit from a known one are
-/// W0001 already.)
+/// both without a word. (`until` on a mitigation is E0012; a key one edit from a known one is
+/// W0001, with the key it is close to.)
 fn unread_properties(
     decl: &ast::Decision,
     schema: props::Schema,
@@ -273,10 +279,22 @@ fn unread_properties(
     let is_accept = what == "accept";
     for property in &decl.properties {
         let key = property.key.text.as_str();
-        let near_known = schema.iter().any(|(known, _)| {
-            *known == key || one_edit_apart(key, known) || key.eq_ignore_ascii_case(known)
-        });
-        if near_known || key == "until" {
+        if key == "until" || schema.iter().any(|(known, _)| *known == key) {
+            continue;
+        }
+        let near_known = schema
+            .iter()
+            .find(|(known, _)| one_edit_apart(key, known) || key.eq_ignore_ascii_case(known));
+        if let Some((known, _)) = near_known {
+            sink.push(
+                Diagnostic::new(
+                    codes::W0001,
+                    property.key.span,
+                    format!("unknown property `{key}` on `{what}`"),
+                )
+                .label("ignored: a decision keeps no other key")
+                .with_help(format!("did you mean `{known}`?")),
+            );
             continue;
         }
         let keys = if is_accept {

@@ -568,6 +568,7 @@ fn on_subject(subject: &str) -> String {
 fn unknown_part(
     model: &Model,
     pattern: &str,
+    threats: &[Threat],
     known: &Known,
     budget: &mut HintBudget,
 ) -> Option<String> {
@@ -605,9 +606,7 @@ fn unknown_part(
     let ends = subject.split('#').next().unwrap_or_default();
     for end in ends.split('>').filter(|end| !end.contains('*')) {
         if model.element_by_id(end).is_none() {
-            let mut ids = model.elements.iter().map(|e| e.id.as_str());
-            let hint = suggest(budget, end, &mut ids, model.elements.len());
-            return Some(format!("no element has the id `{end}`{hint}"));
+            return Some(unknown_element(model, rule, subject, end, budget));
         }
     }
     if let Some(first) = subject.strip_suffix("#1") {
@@ -642,9 +641,84 @@ fn unknown_part(
             &mut known.fired.iter().copied(),
             known.fired.len(),
         );
+        if hint.is_empty() && !subject.contains('*') && budget.take(1 + threats.len()) {
+            let on_subject: Vec<String> = threats
+                .iter()
+                .filter(|t| t.id.split_once('@').is_some_and(|(_, s)| s == subject))
+                .filter_map(|t| t.id.split_once('@').map(|(r, _)| format!("`{r}`")))
+                .take(RULES_NAMED + 1)
+                .collect();
+            if !on_subject.is_empty() {
+                let more = if on_subject.len() > RULES_NAMED {
+                    ", …"
+                } else {
+                    ""
+                };
+                let named = on_subject
+                    .get(..RULES_NAMED.min(on_subject.len()))
+                    .unwrap_or_default();
+                return Some(format!(
+                    "no threat comes from a rule `{rule}`; the threats on `{subject}` come from {}{more} \
+                     (`tmc rules` lists every rule)",
+                    named.join(", ")
+                ));
+            }
+        }
         return Some(format!("no threat comes from a rule `{rule}`{hint}"));
     }
     None
+}
+
+/// How many rules the help of an unknown rule names among those that fired on its subject.
+const RULES_NAMED: usize = 6;
+
+/// The help for a pattern naming an element that does not exist: a flow written `a->b`, an
+/// element's display name instead of its id, a typo, or an element renamed without `formerly`.
+fn unknown_element(
+    model: &Model,
+    rule: &str,
+    subject: &str,
+    end: &str,
+    budget: &mut HintBudget,
+) -> String {
+    let arrow = end
+        .strip_suffix('-')
+        .is_some_and(|source| model.element_by_id(source).is_some());
+    if arrow && subject.contains("->") {
+        let fixed = subject.replace("->", ">");
+        return format!(
+            "a flow in a threat id is `SOURCE>TARGET`, without `-`: `\"{rule}@{fixed}\"`"
+        );
+    }
+    if budget.take(1 + model.elements.len()) {
+        let named = model
+            .elements
+            .iter()
+            .find(|e| e.kind != crate::vocab::ElementKind::Boundary && e.name == end);
+        if let Some(element) = named {
+            let fixed = subject.replacen(end, &element.id, 1);
+            return format!(
+                "`{end}` is the name of `{}`; a threat id names elements by id: `\"{rule}@{fixed}\"`",
+                element.id
+            );
+        }
+    }
+    let cost = 1 + end
+        .len()
+        .saturating_mul(model.elements.len())
+        .saturating_mul(16);
+    let closest = if budget.take(cost) {
+        crate::diagnostics::closest(end, model.elements.iter().map(|e| e.id.as_str()))
+    } else {
+        None
+    };
+    match closest {
+        Some(best) => format!("no element has the id `{end}`; did you mean `{best}`?"),
+        None => format!(
+            "no element has the id `{end}`; if it was renamed, add `formerly [{end}]` to the \
+             element it became"
+        ),
+    }
 }
 
 fn no_match(
@@ -665,7 +739,7 @@ fn no_match(
         format!("`{kind} \"{}\"` matches no threat", decision.pattern),
     )
     .label("no threat has this id");
-    if let Some(help) = unknown_part(model, pattern, known, budget) {
+    if let Some(help) = unknown_part(model, pattern, threats, known, budget) {
         return diagnostic.with_help(help);
     }
     // A rule that made threats, but none on what the pattern names: its own threats are the
