@@ -1,5 +1,6 @@
 //! pest's errors in words: "expected a string or `{`, found `->`", never rule names.
 
+use super::hints::{self, statement_before};
 use super::Rule;
 use crate::diagnostics::{codes, Diagnostic};
 use crate::source::{FileId, Span};
@@ -274,6 +275,7 @@ pub fn syntax_error(file: FileId, text: &str, offset: usize, error: &Error<Rule>
         .map(|p| p + 1)
         .unwrap_or(0);
     let line_before = text.get(line_start..at).unwrap_or("").trim();
+    let statement = statement_before(line_before);
     let letter_u = text.get(at..).is_some_and(|t| t.starts_with('u'));
     if bad_unicode.is_some() || unknown_escape && letter_u {
         diagnostic = diagnostic.with_help(UNICODE_ESCAPE_HELP);
@@ -281,10 +283,7 @@ pub fn syntax_error(file: FileId, text: &str, offset: usize, error: &Error<Rule>
         diagnostic = diagnostic.with_help(
             "the escapes are \\\" \\\\ \\n \\t \\r and \\u{XXXX}; write a backslash as \\\\",
         );
-    } else if let Some(help) = (found == "`{`")
-        .then(|| missing_name(statement_before(line_before)))
-        .flatten()
-    {
+    } else if let Some(help) = (found == "`{`").then(|| missing_name(statement)).flatten() {
         // `model {`: the statement's name or id is missing, wherever it is.
         diagnostic = diagnostic.with_help(help);
     } else if found.starts_with("U+") {
@@ -302,7 +301,14 @@ pub fn syntax_error(file: FileId, text: &str, offset: usize, error: &Error<Rule>
         diagnostic = diagnostic.with_help("write a date as a string: `until \"2027-06-30\"`");
     } else if found == "`\\`" {
         diagnostic = diagnostic.with_help("the escapes are \\\" \\\\ \\n \\t \\r and \\u{XXXX}");
-    } else if let Some(key) = Some(statement_before(line_before)).filter(|key| {
+    } else if let Some(help) = expected
+        .contains(&"`->` or `<->`")
+        .then(|| hints::wrong_arrow(statement, text, at))
+        .flatten()
+    {
+        // `a => b`, `a <- b`, `a → b`: an arrow the language does not have.
+        diagnostic = diagnostic.with_help(help);
+    } else if let Some(key) = Some(statement).filter(|key| {
         (found == "`=`" || found == "`:`")
             && !key.is_empty()
             && (key.chars()).all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
@@ -312,8 +318,11 @@ pub fn syntax_error(file: FileId, text: &str, offset: usize, error: &Error<Rule>
         diagnostic = diagnostic.with_help(format!(
             "a property is its key and its value, with nothing between them: `{key} \"...\"`"
         ));
+    } else if let Some(help) = hints::unquoted_threat_id(statement, text, at) {
+        // `accept spoofing.x@api { ... }`: the threat id without its quotes.
+        diagnostic = diagnostic.with_help(help);
     } else if (found == "`.`" || found == "`{`")
-        && line_before
+        && statement
             .strip_prefix("rule ")
             .is_some_and(|id| !id.trim().is_empty() && !id.trim().contains(char::is_whitespace))
     {
@@ -321,13 +330,24 @@ pub fn syntax_error(file: FileId, text: &str, offset: usize, error: &Error<Rule>
         diagnostic = diagnostic.with_help(
             "a `rule` is declared at the top level of a file (or of a rule pack), not inside a block",
         );
-    } else if let Some(keyword) = top_level_keyword_in_block(line_before, &found) {
+    } else if let Some(keyword) =
+        top_level_keyword_in_block(statement, &found).filter(|_| expected.contains(&"`}`"))
+    {
         // `accept "*@api" { ... }` or `threat t "T"` inside an element or boundary: read as a
         // property, whose value cannot be followed by a block or a second string.
         diagnostic = diagnostic.with_help(format!(
             "`{keyword}` is declared at the top level of a file, not inside a block: move it \
              after the closing `}}`"
         ));
+    } else if let Some(help) = hints::misspelled_keyword(statement, text, at, &expected)
+        .or_else(|| hints::name_before_id(statement, text, at))
+        .or_else(|| hints::unquoted_words(statement, text, at, &expected))
+        .or_else(|| hints::punctuation_in_value(statement, text, at, &expected))
+        .or_else(|| hints::properties_on_one_line(statement, text, at, &expected))
+    {
+        // The shape of the statement tells what was meant: `procss a`, `process "A" a`,
+        // `process a Web Shop`, `technology Next.js`, `technology "Go" owner "x"`.
+        diagnostic = diagnostic.with_help(help);
     } else if expected.contains(&"`{`") && found == "end of line"
         || found == "`{`" && line_before.is_empty()
     {
@@ -406,23 +426,13 @@ fn missing_name(statement: &str) -> Option<String> {
     })
 }
 
-/// The statement `line_before` (a line up to an error) ends with: what follows its last `{` or
-/// `;`, trimmed.
-fn statement_before(line_before: &str) -> &str {
-    line_before
-        .rsplit(['{', ';'])
-        .next()
-        .unwrap_or_default()
-        .trim()
-}
-
-/// The keyword of a top-level statement that `line_before` starts, when what was `found` after
+/// The keyword of a top-level statement that `statement` starts, when what was `found` after
 /// it shows it was read as a property (`key value` and then a block or another string).
-fn top_level_keyword_in_block(line_before: &str, found: &str) -> Option<&'static str> {
+fn top_level_keyword_in_block(statement: &str, found: &str) -> Option<&'static str> {
     if found != "`{`" && found != "`\"`" {
         return None;
     }
-    let first = line_before.split_whitespace().next()?;
+    let first = statement.split_whitespace().next()?;
     [
         "mitigate", "accept", "threat", "data", "include", "use", "model",
     ]

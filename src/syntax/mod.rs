@@ -5,6 +5,7 @@
 pub mod ast;
 mod errors;
 mod expr;
+mod hints;
 mod lower;
 mod precheck;
 mod strings;

@@ -536,3 +536,80 @@ fn bidirectional_controls_are_warned_about_up_to_a_limit() {
     // Neighbours of the controls are not controls.
     assert!(parse_err("actor a \"\u{2065}\u{2070}\u{2028}\u{200F}\"").is_empty());
 }
+
+/// The help of the first syntax error in `text`.
+fn first_help(text: &str) -> String {
+    let mut sink = Diagnostics::new();
+    let _ = parse(FileId(0), text, ParseLimits::default(), &mut sink);
+    let help = sink.iter().next().and_then(|d| d.help.clone());
+    help.unwrap_or_default()
+}
+
+/// Mistakes a newcomer makes get a help that shows what to write instead.
+#[test]
+fn common_mistakes_are_told_what_to_write() {
+    let cases = [
+        (
+            "accept spoofing.external_impersonation@psp { reason \"x\" }",
+            "the threat id is a string: `accept \"spoofing.external_impersonation@psp\" { ... }`",
+        ),
+        (
+            "mitigate spoofing.x@psp { by \"x\" }",
+            "`mitigate \"spoofing.x@psp\" { ... }`",
+        ),
+        (
+            "threat spoofing.x@psp { on psp }",
+            "`accept \"spoofing.x@psp\" { ... }`",
+        ),
+        ("procss a \"A\"", "did you mean `process`?"),
+        ("boundary b {\n  stor db \"DB\"\n}", "did you mean `store`?"),
+        ("a => b", "a flow is written `a -> b`"),
+        ("x - > y", "a flow is written `x -> y`"),
+        ("a <- b", "a flow is written `a -> b`"),
+        ("a → b", "a flow is written `a -> b`"),
+        (
+            "process \"Web Shop\" webshop",
+            "the id comes first, then the display name: `process webshop \"Web Shop\"`",
+        ),
+        (
+            "process webshop Web Shop Frontend",
+            "a display name with spaces is quoted: `process webshop \"Web Shop Frontend\"`",
+        ),
+        (
+            "webshop -> Payment API \"Pay\"",
+            "an endpoint with spaces is quoted: `webshop -> \"Payment API\"`",
+        ),
+        (
+            "process p { technology Next.js }",
+            "quote a value with punctuation: `technology \"Next.js\"`",
+        ),
+        (
+            "process p { technology \"Next.js\" controls [waf] }",
+            "separate properties with `;` or a line break",
+        ),
+        (
+            "boundary b { mitigate \"*@api\" { by \"x\" } }",
+            "`mitigate` is declared at the top level of a file, not inside a block",
+        ),
+        (
+            "boundary b { rule x.y { category spoofing; on element; title \"t\" } }",
+            "a `rule` is declared at the top level",
+        ),
+        (
+            "process api { technology \"x\"; accept \"*@api\" \"x\" }",
+            "`accept` is declared at the top level of a file, not inside a block",
+        ),
+    ];
+    for (text, help) in cases {
+        let got = first_help(text);
+        assert!(got.contains(help), "{text:?}: {got:?}");
+    }
+    // No keyword is suggested for a word far from all (or for `user`, an actor's usual id).
+    for text in ["user api", "webshop api", "accept \"x\" \"y\""] {
+        let got = first_help(text);
+        assert!(
+            !got.contains("did you mean") && !got.contains("not inside a block"),
+            "{text:?}: {got:?}"
+        );
+    }
+}
