@@ -36,6 +36,18 @@ pub struct ChangedThreat {
     /// The old version's severity and status (the JSON has them in `changes`).
     #[serde(skip)]
     pub before: (Level, Status),
+    /// The renames (old element id, current one) that changed the threat's id, in the order
+    /// the id names them (the JSON has the old id in `changes`).
+    #[serde(skip)]
+    pub renames: Vec<(String, String)>,
+}
+
+impl ChangedThreat {
+    /// Whether the threat's only change is its id, which followed renamed elements: id churn,
+    /// which the Markdown counts per rename instead of listing.
+    pub fn only_renamed(&self) -> bool {
+        !self.renames.is_empty() && self.changes.iter().all(|f| f.field == "id")
+    }
 }
 
 /// The difference between two versions, each list sorted by threat id.
@@ -94,7 +106,7 @@ pub fn diff_renamed(old: &Report, new: &Report, renamed: &BTreeMap<String, Strin
     let mut old_by_id: BTreeMap<String, &ThreatView> = BTreeMap::new();
     let mut merged: Vec<&ThreatView> = Vec::new();
     for threat in &old.threats {
-        let id = current_id(&threat.id, renamed);
+        let id = current_id(&threat.id, renamed).0;
         match old_by_id.get(&id) {
             Some(kept) if *kept.id == *id => merged.push(threat),
             Some(_) if *threat.id != *id => merged.push(threat),
@@ -146,6 +158,7 @@ pub fn diff_renamed(old: &Report, new: &Report, renamed: &BTreeMap<String, Strin
                         threat: summary(threat),
                         changes,
                         before: (before.severity, before.status),
+                        renames: current_id(&before.id, renamed).1,
                     });
                 }
             }
@@ -162,10 +175,12 @@ pub fn diff_renamed(old: &Report, new: &Report, renamed: &BTreeMap<String, Strin
 }
 
 /// A threat id with the element ids in it (the parts after `@` and `>`) that `renamed` maps
-/// replaced by the current ones; the rule id and a flow's `#N` stay as they are.
-fn current_id(id: &str, renamed: &BTreeMap<String, String>) -> String {
+/// replaced by the current ones, and the renames it took (old id, current one), in the order
+/// the id names them; the rule id and a flow's `#N` stay as they are.
+fn current_id(id: &str, renamed: &BTreeMap<String, String>) -> (String, Vec<(String, String)>) {
+    let mut renames = Vec::new();
     if renamed.is_empty() {
-        return id.to_string();
+        return (id.to_string(), renames);
     }
     let mut out = String::with_capacity(id.len());
     let mut element_part = false;
@@ -175,13 +190,19 @@ fn current_id(id: &str, renamed: &BTreeMap<String, String>) -> String {
             _ => (part, None),
         };
         match renamed.get(name).filter(|_| element_part && i > 0) {
-            Some(current) => out.push_str(current),
+            Some(current) => {
+                out.push_str(current);
+                let rename = (name.to_string(), current.clone());
+                if !renames.contains(&rename) {
+                    renames.push(rename);
+                }
+            }
             None => out.push_str(name),
         }
         out.extend(separator);
         element_part = matches!(separator, Some('@' | '>'));
     }
-    out
+    (out, renames)
 }
 
 impl ThreatDiff {
@@ -192,6 +213,7 @@ impl ThreatDiff {
     /// Threats open at or above `level` in the new version that were not in the old one:
     /// added, reopened (a decision removed, changed or lapsed) or raised to it. A change that
     /// takes away a `mitigate` or `accept` on a critical threat is as serious as adding one.
+    /// Most severe first, then by id, as `tmc check --fail-on` lists its threats.
     pub fn new_open_at_or_above(&self, level: Level) -> Vec<&DiffThreat> {
         let serious = |severity: Level, status: Status| status == Status::Open && severity >= level;
         let added = self.added.iter().filter(|t| serious(t.severity, t.status));
@@ -201,11 +223,13 @@ impl ThreatDiff {
             })
             .map(|c| &c.threat);
         let mut threats: Vec<&DiffThreat> = added.chain(changed).collect();
-        threats.sort_by(|a, b| a.id.cmp(&b.id));
+        threats.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.id.cmp(&b.id)));
         threats
     }
 
-    /// Markdown for a pull-request comment.
+    /// Markdown for a pull-request comment. A threat whose only change is its id, because an
+    /// element in it was renamed with `formerly`, is not a row: each rename gets one line
+    /// counting the threats that follow it (the JSON lists them all in `changed`).
     pub fn markdown(&self, model_name: &str) -> String {
         let mut out = format!(
             "## Threat model changes: {}\n\n",
@@ -215,12 +239,21 @@ impl ThreatDiff {
             out.push_str("No threats were added, removed or changed.\n");
             return out;
         }
+        let (renamed, changed): (Vec<&ChangedThreat>, Vec<&ChangedThreat>) =
+            self.changed.iter().partition(|c| c.only_renamed());
         out.push_str(&format!(
-            "{} added, {} removed, {} changed.\n",
+            "{} added, {} removed, {} changed",
             self.added.len(),
             self.removed.len(),
-            self.changed.len()
+            changed.len()
         ));
+        match renamed.len() {
+            0 => out.push_str(".\n"),
+            1 => out.push_str(", and 1 threat whose id only follows a renamed element.\n"),
+            n => out.push_str(&format!(
+                ", and {n} threats whose ids only follow renamed elements.\n"
+            )),
+        }
         let table = |out: &mut String, heading: &str, threats: &[&DiffThreat]| {
             if threats.is_empty() {
                 return;
@@ -243,19 +276,20 @@ impl ThreatDiff {
             "Removed",
             &self.removed.iter().collect::<Vec<_>>(),
         );
-        if !self.changed.is_empty() {
+        if !changed.is_empty() {
             out.push_str("\n### Changed\n\n| Id | Threat | Change |\n| --- | --- | --- |\n");
-            for c in &self.changed {
+            for c in &changed {
                 let what = c
                     .changes
                     .iter()
                     .map(|f| {
-                        format!(
-                            "{}: {} → {}",
-                            f.field,
-                            escape::md(&f.from),
-                            escape::md(&f.to)
-                        )
+                        // An id is a code span, as in the Id column: shown as written (`>`
+                        // and all), in the comment and in a log that prints its source.
+                        let value = |text: &str| match f.field {
+                            "id" => escape::md_code(text),
+                            _ => escape::md(text),
+                        };
+                        format!("{}: {} → {}", f.field, value(&f.from), value(&f.to))
                     })
                     .collect::<Vec<_>>()
                     .join("<br>");
@@ -264,6 +298,35 @@ impl ThreatDiff {
                     escape::md_code(&c.threat.id),
                     escape::md(&c.threat.title),
                     what
+                ));
+            }
+        }
+        if !renamed.is_empty() {
+            out.push_str("\n### Renamed\n");
+            let mut by_renames: BTreeMap<&[(String, String)], usize> = BTreeMap::new();
+            for c in &renamed {
+                *by_renames.entry(c.renames.as_slice()).or_default() += 1;
+            }
+            for (renames, count) in by_renames {
+                let names = renames
+                    .iter()
+                    .map(|(old, new)| {
+                        format!(
+                            "{} to {}",
+                            escape::md_code_text(old),
+                            escape::md_code_text(new)
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" and ");
+                let (threats, follow, rename) = match (count, renames.len()) {
+                    (1, 1) => ("threat", "follows", "rename"),
+                    (1, _) => ("threat", "follows", "renames"),
+                    (_, 1) => ("threats", "follow", "rename"),
+                    _ => ("threats", "follow", "renames"),
+                };
+                out.push_str(&format!(
+                    "\n{count} {threats} {follow} the {rename} of {names}, with no other change.\n"
                 ));
             }
         }
@@ -282,14 +345,23 @@ mod tests {
             .into_iter()
             .map(|(a, b)| (a.to_string(), b.to_string()))
             .collect();
-        assert_eq!(current_id("r.web@web", &renamed), "r.web@storefront");
-        assert_eq!(
-            current_id("r@customer>web#2", &renamed),
-            "r@customer>storefront#2"
-        );
-        assert_eq!(current_id("r@web>old", &renamed), "r@storefront>new");
+        let id = |id: &str| current_id(id, &renamed).0;
+        assert_eq!(id("r.web@web"), "r.web@storefront");
+        assert_eq!(id("r@customer>web#2"), "r@customer>storefront#2");
+        assert_eq!(id("r@web>old"), "r@storefront>new");
         // A hand-written threat's id is one part: never an element id.
-        assert_eq!(current_id("web", &renamed), "web");
-        assert_eq!(current_id("r@web", &BTreeMap::new()), "r@web");
+        assert_eq!(id("web"), "web");
+        assert_eq!(current_id("r@web", &BTreeMap::new()).0, "r@web");
+        // The renames an id took, each once, in the order the id names them.
+        let pair = |a: &str, b: &str| (a.to_string(), b.to_string());
+        assert_eq!(
+            current_id("r@old>web", &renamed).1,
+            vec![pair("old", "new"), pair("web", "storefront")]
+        );
+        assert_eq!(
+            current_id("r@web>web", &renamed).1,
+            vec![pair("web", "storefront")]
+        );
+        assert!(current_id("web", &renamed).1.is_empty());
     }
 }

@@ -866,3 +866,311 @@ fn diff_base_reads_moved_folders_and_sibling_includes() {
         assert_eq!(code, Some(0), "root through a link: {stderr}");
     }
 }
+
+/// The JSON diff of OLD and NEW in `dir`, and its Markdown.
+fn diff_both_ways(dir: &std::path::Path) -> (serde_json::Value, String) {
+    let (old, new) = (dir.join("old.tm"), dir.join("new.tm"));
+    let (code, json, stderr) = run(tmc().args(["diff", "--format", "json"]).args([&old, &new]));
+    assert_eq!(code, Some(0), "{stderr}");
+    let json = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"));
+    let (code, markdown, stderr) = run(tmc().arg("diff").args([&old, &new]));
+    assert_eq!(code, Some(0), "{stderr}");
+    (json, markdown)
+}
+
+/// The rows of the table under the heading `### {heading}`, as a reader sees each cell
+/// (`text`) and as HTML (`html`).
+fn table_under(blocks: &[serde_json::Value], heading: &str) -> Vec<Vec<(String, String)>> {
+    let at = blocks
+        .iter()
+        .position(|b| b["type"] == "heading" && b["text"] == heading)
+        .unwrap_or_else(|| panic!("no heading {heading}: {blocks:?}"));
+    let table = blocks.get(at + 1).cloned().unwrap_or_default();
+    assert_eq!(table["type"], "table", "{heading}: {table}");
+    (table["rows"].as_array().into_iter().flatten())
+        .map(|row| {
+            (row.as_array().into_iter().flatten())
+                .map(|cell| {
+                    let text = |key: &str| cell[key].as_str().unwrap_or_default().to_string();
+                    (text("text"), text("html"))
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Every cell of every table of the Markdown diff reads, in a GFM renderer (marked, as in a
+/// pull-request comment), as the JSON has it: ids verbatim in code spans (`>` in the Change
+/// column too, not `&gt;`), and names and decisions with quotes, pipes, backticks, angle
+/// brackets, ampersands, emphasis, links and line breaks as they were written.
+#[test]
+fn diff_markdown_reads_as_the_json_with_hostile_names() {
+    let dir = scratch("diff-hostile-markdown");
+    let hostile =
+        r#"\"q\" | `tick` <b>bold</b> &amp; *em* [link](x) ~~del~~ _u_ \\| >quote\n2nd line"#;
+    let common = format!(
+        "actor user \"User <script>x</script> & co\"\n\
+         store db \"DB {hostile}\"\n"
+    );
+    write_file(
+        &dir,
+        "old.tm",
+        &format!(
+            "model \"Evil | `model` <i>x</i> & \\\"q\\\" #\"\n{common}\
+             process device \"Dev {hostile}\"\n\
+             process legacy \"Old {hostile}\"\n\
+             user -> device \"Uses\" {{ protocol \"HTTP\" }}\n\
+             device -> db \"Writes\" {{ protocol \"SQL\" }}\n\
+             legacy -> db \"Reads\" {{ protocol \"SQL\" }}\n\
+             accept \"tampering.process_integrity@device\" {{ reason \"Was {hostile}\" }}\n"
+        ),
+    );
+    write_file(
+        &dir,
+        "new.tm",
+        &format!(
+            "model \"Evil | `model` <i>x</i> & \\\"q\\\" #\"\n{common}\
+             process sensor \"Dev {hostile}\" {{ formerly [device] }}\n\
+             external partner \"New {hostile}\"\n\
+             user -> sensor \"Uses\" {{ protocol \"HTTP\" }}\n\
+             sensor -> db \"Writes\" {{ protocol \"SQL\" }}\n\
+             sensor -> partner \"Sends\" {{ protocol \"HTTPS\" }}\n\
+             accept \"tampering.process_integrity@sensor\" {{ reason \"Is {hostile}\" }}\n\
+             mitigate \"spoofing.process_impersonation@sensor\" {{ by \"By {hostile}\" }}\n"
+        ),
+    );
+    let (json, markdown) = diff_both_ways(&dir);
+    let Some(blocks) = crate::clients::assert_markdown_renders(&markdown) else {
+        return;
+    };
+    assert_eq!(
+        blocks[0]["text"], "Threat model changes: Evil | `model` <i>x</i> & \"q\" #",
+        "{markdown}"
+    );
+    let text = |value: &serde_json::Value| value.as_str().unwrap_or_default().to_string();
+    let code = |id: &str| {
+        format!(
+            "<code>{}</code>",
+            id.replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+        )
+    };
+    for (heading, list) in [("Added", "added"), ("Removed", "removed")] {
+        let rows = table_under(&blocks, heading);
+        let threats = json[list].as_array().cloned().unwrap_or_default();
+        assert!(!threats.is_empty(), "{json}");
+        assert_eq!(rows.len(), threats.len(), "{markdown}");
+        for (row, threat) in rows.iter().zip(&threats) {
+            let cells: Vec<&str> = row.iter().map(|(text, _)| text.as_str()).collect();
+            assert_eq!(cells.first(), Some(&text(&threat["id"]).as_str()));
+            assert_eq!(
+                row.first().map(|c| c.1.clone()),
+                Some(code(&text(&threat["id"])))
+            );
+            assert_eq!(cells.get(1), Some(&text(&threat["title"]).as_str()));
+            assert!(
+                text(&threat["title"]).contains("*em* [link](x)"),
+                "{threat}"
+            );
+        }
+    }
+    // Listed as changed: the threats with more than a new id.
+    let changed: Vec<serde_json::Value> = (json["changed"].as_array().into_iter().flatten())
+        .filter(|c| c["changes"].as_array().is_some_and(|f| f.len() > 1))
+        .cloned()
+        .collect();
+    let rows = table_under(&blocks, "Changed");
+    assert_eq!(rows.len(), changed.len(), "{markdown}");
+    assert!(rows.len() >= 2, "{markdown}");
+    for (row, threat) in rows.iter().zip(&changed) {
+        assert_eq!(row.first().map(|c| c.0.clone()), Some(text(&threat["id"])));
+        assert_eq!(
+            row.get(1).map(|c| c.0.clone()),
+            Some(text(&threat["title"]))
+        );
+        let expected: Vec<String> = (threat["changes"].as_array().into_iter().flatten())
+            .map(|f| {
+                format!(
+                    "{}: {} → {}",
+                    text(&f["field"]),
+                    text(&f["from"]),
+                    text(&f["to"])
+                )
+            })
+            .collect();
+        let (change_text, change_html) = row.get(2).cloned().unwrap_or_default();
+        assert_eq!(change_text, expected.join("\n"), "{markdown}");
+        // The old and the new id are code spans, as in the Id column.
+        let id_change = (threat["changes"].as_array().into_iter().flatten())
+            .find(|f| f["field"] == "id")
+            .unwrap_or_else(|| panic!("{threat}"));
+        assert!(
+            change_html.starts_with(&format!(
+                "id: {} → {}<br>",
+                code(&text(&id_change["from"])),
+                code(&text(&id_change["to"]))
+            )),
+            "{change_html}"
+        );
+        assert!(text(&id_change["from"]).contains("@device"), "{threat}");
+    }
+    assert!(
+        !markdown.contains("&gt;sensor") && !markdown.contains("&gt;db"),
+        "an id is never escaped as text: {markdown}"
+    );
+}
+
+/// Renaming an element with `formerly` changes the id of every threat on it. The Markdown
+/// says so in one line per rename; it lists only the threats that changed in more than their
+/// id (with the id change shown). The JSON keeps every threat, with its old and new id.
+#[test]
+fn a_rename_is_one_line_in_markdown_and_every_threat_in_json() {
+    let dir = scratch("diff-rename-summary");
+    let model = |names: [&str; 2], formerly: &str, decision: &str| {
+        let [device, broker] = names;
+        format!(
+            "model \"Fleet\"\n\
+             actor operator \"Operator\"\n\
+             process {device} \"Field device\" {{ technology \"Linux\"{formerly} }}\n\
+             process {broker} \"Broker\" {formerly_b}\n\
+             store db \"DB\"\n\
+             operator -> {device} \"Configures\" {{ protocol \"HTTPS\" }}\n\
+             {device} -> {broker} \"Publishes\" {{ protocol \"MQTT\" }}\n\
+             {broker} -> db \"Stores\" {{ protocol \"SQL\" }}\n{decision}",
+            formerly_b = if formerly.is_empty() {
+                String::new()
+            } else {
+                "{ formerly [broker] }".to_string()
+            },
+        )
+    };
+    write_file(&dir, "old.tm", &model(["device", "broker"], "", ""));
+    write_file(
+        &dir,
+        "new.tm",
+        &model(
+            ["sensor", "hub"],
+            "; formerly [device]",
+            "mitigate \"tampering.process_integrity@sensor\" { by \"Signed firmware\" }\n",
+        ),
+    );
+    let (json, markdown) = diff_both_ways(&dir);
+    let changed = json["changed"].as_array().cloned().unwrap_or_default();
+    assert!(json["added"] == serde_json::json!([]) && json["removed"] == serde_json::json!([]));
+    // Every threat is in the JSON, with the old id as the `from` of its `id` change.
+    for threat in &changed {
+        let id_change = (threat["changes"].as_array().into_iter().flatten())
+            .find(|f| f["field"] == "id")
+            .unwrap_or_else(|| panic!("{threat}"));
+        assert_eq!(id_change["to"], threat["id"]);
+        let (old, new) = (
+            id_change["from"].as_str().unwrap_or_default(),
+            id_change["to"].as_str().unwrap_or_default(),
+        );
+        assert_eq!(
+            old.replace("@device", "@sensor")
+                .replace(">device", ">sensor")
+                .replace("@broker", "@hub")
+                .replace(">broker", ">hub"),
+            new
+        );
+    }
+    let only_id = |pattern: &dyn Fn(&str) -> bool| {
+        (changed.iter())
+            .filter(|c| c["changes"].as_array().is_some_and(|f| f.len() == 1))
+            .filter(|c| pattern(c["id"].as_str().unwrap_or_default()))
+            .count()
+    };
+    let both = only_id(&|id| id.contains("sensor") && id.contains("hub"));
+    let sensor = only_id(&|id| id.contains("sensor") && !id.contains("hub"));
+    let hub = only_id(&|id| id.contains("hub") && !id.contains("sensor"));
+    assert!(both > 0 && sensor > 0 && hub > 0, "{json}");
+    let renamed = both + sensor + hub;
+    assert_eq!(renamed + 1, changed.len(), "{json}");
+
+    assert!(
+        markdown.contains(&format!(
+            "\n0 added, 0 removed, 1 changed, and {renamed} threats whose ids only follow renamed elements.\n"
+        )),
+        "{markdown}"
+    );
+    // One line per set of renames; the line naming both renames counts the flow's threats.
+    let expected = format!(
+        "\n### Renamed\n\n\
+         {hub} threats follow the rename of `broker` to `hub`, with no other change.\n\n\
+         {sensor} threats follow the rename of `device` to `sensor`, with no other change.\n\n\
+         {both} threats follow the renames of `device` to `sensor` and `broker` to `hub`, with no other change.\n"
+    );
+    assert!(markdown.ends_with(&expected), "{markdown}");
+    // The decided threat is still a row, with its id change.
+    assert!(
+        markdown.contains(
+            "\n| `tampering.process_integrity@sensor` | Attacker modifies the code or configuration of Field device | id: `tampering.process_integrity@device` → `tampering.process_integrity@sensor`<br>status: open → mitigated<br>decision: none → mitigated: Signed firmware |\n"
+        ),
+        "{markdown}"
+    );
+    assert_eq!(markdown.matches("\n| `").count(), 1, "{markdown}");
+    if let Some(blocks) = crate::clients::assert_markdown_renders(&markdown) {
+        let last = blocks.last().cloned().unwrap_or_default();
+        assert_eq!(last["type"], "paragraph");
+        assert!(
+            (last["html"].as_str().unwrap_or_default())
+                .contains("<code>device</code> to <code>sensor</code>"),
+            "{last}"
+        );
+    }
+}
+
+/// `diff --fail-on-new` lists the threats as `check --fail-on` does: most severe first, then
+/// by id.
+#[test]
+fn diff_fail_on_new_lists_the_worst_first_as_check_does() {
+    let dir = scratch("diff-fail-on-order");
+    let base = "model \"Shop\"\nactor customer \"Customer\"\nprocess api \"API\"\n\
+                customer -> api \"Uses\" { protocol \"HTTPS\" }\n";
+    let threat = |id: &str, severity: &str| {
+        format!("threat {id} \"{id}\" {{ on api; category tampering; severity {severity} }}\n")
+    };
+    write_file(&dir, "old.tm", base);
+    write_file(
+        &dir,
+        "new.tm",
+        &format!(
+            "{base}{}{}{}{}",
+            threat("a_high", "high"),
+            threat("b_critical", "critical"),
+            threat("c_high", "high"),
+            threat("d_critical", "critical")
+        ),
+    );
+    let (code, _, stderr) = run(tmc()
+        .args(["diff", "--fail-on-new", "high"])
+        .args([dir.join("old.tm"), dir.join("new.tm")]));
+    assert_eq!(code, Some(1), "{stderr}");
+    let listed: Vec<&str> = stderr.lines().filter(|l| l.starts_with("  ")).collect();
+    assert_eq!(
+        listed,
+        [
+            "  critical b_critical  b_critical",
+            "  critical d_critical  d_critical",
+            "  high     a_high  a_high",
+            "  high     c_high  c_high",
+        ],
+        "{stderr}"
+    );
+    // The same order as the gate of `check`, for the threats both list.
+    let (code, stdout, stderr) = run(tmc()
+        .args(["check", "--fail-on", "high"])
+        .arg(dir.join("new.tm")));
+    assert_eq!(code, Some(1), "{stderr}");
+    let gated: Vec<&str> = (stdout.lines())
+        .filter_map(|l| l.split_whitespace().nth(1))
+        .filter(|id| id.ends_with("_high") || id.ends_with("_critical"))
+        .collect();
+    assert_eq!(
+        gated,
+        ["b_critical", "d_critical", "a_high", "c_high"],
+        "{stdout}"
+    );
+}
