@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use tmc::compile::Compilation;
 use tmc::diagnostics::{printable, to_json_values};
 use tmc::report::view::Report;
-use tmc::report::{HtmlOptions, Templates};
+use tmc::report::{HtmlOptions, NotDrawn, Templates};
 use tmc::source::{FileId, SourceMap};
 use tmc::vocab::ElementKind;
 
@@ -340,14 +340,15 @@ pub fn render_all(
                         let first = message.lines().next().unwrap_or_default();
                         errln!("warning: {first}\n  dfd.svg is left out; dfd.dot has the diagram (try --diagram-scope)");
                     }
-                    Err(message) => return Err(message),
+                    Err(message) => return Err(message.to_string()),
                 }
                 continue;
             }
             Emit::Html => {
                 let drawn = svg.for_html(report, templates, drawing);
                 let options = HtmlOptions {
-                    svg: drawn,
+                    svg: drawn.ok(),
+                    not_drawn: drawn.err().unwrap_or_default(),
                     scope: drawing.scope,
                     ..HtmlOptions::default()
                 };
@@ -376,7 +377,7 @@ impl Svg {
         report: &Report,
         templates: &Templates,
         drawing: Drawing<'_>,
-    ) -> Result<&str, String> {
+    ) -> Result<&str, &str> {
         let made = self.made.get_or_insert_with(|| {
             let drawn = graphviz::drawn_elements(report, drawing.scope);
             if drawn > graphviz::MAX_ELEMENTS && !drawing.svg_explicit {
@@ -392,29 +393,36 @@ impl Svg {
                 .map_err(|e| format!("cannot render dfd.dot: {e}"))?;
             graphviz::svg(&dot, drawing.graphviz_timeout)
         });
-        made.as_deref().map_err(Clone::clone)
+        made.as_deref().map_err(String::as_str)
     }
 
     /// The drawing for `threat-model.html`: the SVG when Graphviz is there and manages it, else
-    /// `None` (the page then shows the Mermaid source), with a warning when Graphviz failed.
+    /// why not (the page says so and shows the Mermaid source), with a warning when Graphviz
+    /// was there but the diagram was not drawn.
     pub fn for_html(
         &mut self,
         report: &Report,
         templates: &Templates,
         drawing: Drawing<'_>,
-    ) -> Option<&str> {
+    ) -> Result<&str, NotDrawn<'_>> {
         if !graphviz::available() {
-            return None;
+            return Err(NotDrawn::NoGraphviz);
         }
-        match self.text(report, templates, drawing) {
-            Ok(text) => Some(text),
-            Err(message) => {
-                let first = message.lines().next().unwrap_or_default();
-                errln!(
-                    "warning: {first}\n  threat-model.html shows the diagram's Mermaid source instead"
-                );
-                None
+        let drawn = graphviz::drawn_elements(report, drawing.scope);
+        let too_large = drawn > graphviz::MAX_ELEMENTS && !drawing.svg_explicit;
+        self.text(report, templates, drawing).map_err(|message| {
+            let first = message.lines().next().unwrap_or_default();
+            errln!(
+                "warning: {first}\n  threat-model.html shows the diagram's Mermaid source instead"
+            );
+            if too_large {
+                NotDrawn::TooLarge {
+                    elements: drawn,
+                    limit: graphviz::MAX_ELEMENTS,
+                }
+            } else {
+                NotDrawn::Failed { error: first }
             }
-        }
+        })
     }
 }

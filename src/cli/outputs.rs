@@ -12,7 +12,7 @@ use super::staging::Staging;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use tmc::report::view::Report;
-use tmc::report::{HtmlOptions, RenderError, Templates};
+use tmc::report::{HtmlOptions, NotDrawn, RenderError, Templates};
 
 /// Writes the outputs `kinds` of `report` into `dir`; the paths written, in `kinds` order.
 pub fn write_outputs(
@@ -78,7 +78,14 @@ pub fn write_outputs(
         }
         if let (Some(path), Ok(_)) = (temporary(Emit::Html), &rendered) {
             let drawn = svg.for_html(report, templates, drawing);
-            streams.push(stream(Emit::Html, report, templates, drawn, drawing, path));
+            streams.push(stream(
+                Emit::Html,
+                report,
+                templates,
+                Some(drawn),
+                drawing,
+                path,
+            ));
         }
         streams.extend(handles.into_iter().map(|handle| {
             handle
@@ -106,12 +113,13 @@ pub fn write_outputs(
     Ok(written)
 }
 
-/// Renders one large output into `path` through a buffer; `svg` is the HTML page's drawing.
+/// Renders one large output into `path` through a buffer; `svg` is the HTML page's drawing, or
+/// why there is none (`None` for the other outputs).
 fn stream(
     kind: Emit,
     report: &Report,
     templates: &Templates,
-    svg: Option<&str>,
+    svg: Option<Result<&str, NotDrawn<'_>>>,
     drawing: Drawing<'_>,
     path: &Path,
 ) -> Result<(), String> {
@@ -123,8 +131,10 @@ fn stream(
         Emit::Json => tmc::report::json_to(report, &mut out).map_err(RenderError::Io),
         Emit::Sarif => tmc::report::sarif_to(report, &mut out),
         Emit::Html => {
+            let drawn = svg.unwrap_or(Err(NotDrawn::Unknown));
             let options = HtmlOptions {
-                svg,
+                svg: drawn.ok(),
+                not_drawn: drawn.err().unwrap_or_default(),
                 scope: drawing.scope,
                 ..HtmlOptions::default()
             };

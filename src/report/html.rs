@@ -2,7 +2,8 @@
 //! diagram, a threat table people can filter and sort, the data flows and the decisions.
 //!
 //! Input: a [`Report`], the [`Templates`], and optionally the SVG Graphviz drew from this report's
-//! DOT (the library never runs Graphviz; the CLI does). Output: HTML ending in a newline.
+//! DOT, or why there is none ([`NotDrawn`]; the library never runs Graphviz; the CLI does).
+//! Output: HTML ending in a newline.
 //! Invariants: the page loads nothing (no external scripts, styles, fonts or images; its
 //! Content-Security-Policy forbids it); every text from the model reaches the page through the
 //! template's autoescaping ([`super::escape::html`]), so a name is never markup; the only text
@@ -32,8 +33,10 @@ use std::borrow::Cow;
 #[derive(Clone, Copy, Debug)]
 pub struct HtmlOptions<'a> {
     /// Graphviz's rendering of this report's DOT (see [`super::dot`]); without it the page
-    /// shows the Mermaid source of the diagram instead.
+    /// shows the Mermaid source of the diagram instead, after a sentence saying why.
     pub svg: Option<&'a str>,
+    /// Why there is no `svg`, for that sentence (ignored when `svg` is given).
+    pub not_drawn: NotDrawn<'a>,
     /// Draw one boundary only, as for the other diagrams.
     pub scope: Option<&'a str>,
     /// The most threats the page lists as rows of its table. A report with more carries them
@@ -51,10 +54,28 @@ pub const TABLE_LIMIT: usize = 2000;
 pub const PAGE_SIZE: usize = 100;
 const PAGE_SIZES: [usize; 4] = [100, 250, 500, 1000];
 
+/// Why a page has no Graphviz drawing; the template's `diagram.not_drawn`, a `why` word and
+/// the details of that case.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(tag = "why", rename_all = "snake_case")]
+pub enum NotDrawn<'a> {
+    /// Not said: the caller ran no Graphviz and gave no reason.
+    #[default]
+    Unknown,
+    /// Graphviz's `dot` could not be run where the page was built.
+    NoGraphviz,
+    /// The drawing has `elements` elements, more than the `limit` Graphviz lays out in
+    /// reasonable time, so it was not attempted.
+    TooLarge { elements: usize, limit: usize },
+    /// Graphviz failed or was stopped; `error` is the first line of what went wrong.
+    Failed { error: &'a str },
+}
+
 impl Default for HtmlOptions<'_> {
     fn default() -> Self {
         HtmlOptions {
             svg: None,
+            not_drawn: NotDrawn::Unknown,
             scope: None,
             table_limit: TABLE_LIMIT,
         }
@@ -81,14 +102,21 @@ pub fn html_to(
     out: &mut dyn std::io::Write,
 ) -> Result<(), RenderError> {
     let svg = options.svg.and_then(svg_element);
-    let diagram = match svg {
-        Some(svg) => DiagramView {
+    let diagram = match (svg, options.svg) {
+        (Some(svg), _) => DiagramView {
             svg: Some(svg),
             mermaid: None,
+            not_drawn: None,
         },
-        None => DiagramView {
+        (None, given) => DiagramView {
             svg: None,
             mermaid: Some(mermaid(report, options.scope)?),
+            not_drawn: Some(match given {
+                Some(_) => NotDrawn::Failed {
+                    error: "its output holds no <svg> element",
+                },
+                None => options.not_drawn,
+            }),
         },
     };
     let lookup = Lookup::new(report);
@@ -396,6 +424,8 @@ struct DiagramView<'a> {
     svg: Option<&'a str>,
     /// The Mermaid source, when there is no SVG.
     mermaid: Option<String>,
+    /// Why there is no SVG, when there is none.
+    not_drawn: Option<NotDrawn<'a>>,
 }
 
 /// The choices of the filter selects: `word` is the value of the rows' `data-*` attribute.

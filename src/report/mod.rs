@@ -30,7 +30,8 @@ pub mod view;
 
 pub use dot::dot;
 pub use html::{
-    html, html_to, HtmlOptions, PAGE_SIZE as HTML_PAGE_SIZE, TABLE_LIMIT as HTML_TABLE_LIMIT,
+    html, html_to, HtmlOptions, NotDrawn, PAGE_SIZE as HTML_PAGE_SIZE,
+    TABLE_LIMIT as HTML_TABLE_LIMIT,
 };
 pub use index::{index_html, index_md, IndexEntry, Links};
 pub use json::{json, json_to};

@@ -8,8 +8,15 @@
 //   { "page", "errors": [console errors, uncaught exceptions, requests that
 //     left the page's own file], "title", "h1", "scripts" (number of <script>
 //     elements), "filters_visible",
+//     "focus": { "controls": number of controls reached with Tab, "sort_buttons": [{ "text",
+//                "outline" }] },
+//     "diagram": null | { "kind": "svg" | "mermaid", "missing": null | the sentence saying why
+//                         there is no drawing, "toggle": null | { "natural_width", "fit",
+//                         "actual", "back": { "label", "width", "scrolls" } } },
 //     "threats": null | { "rows", "visible", "matching", "pages": null | "Page 1 of N",
+//                         "count": the count's text,
 //                         "filtered": { "NAME=VALUE": matching threats },
+//                         "filtered_count": { "NAME=VALUE": the count's text },
 //                         "sorted": null | { "header", "ascending": [...], "descending": [...] },
 //                         "revealed": null | { "number", "hidden_before", "shown", "in_view",
 //                                              "filter_after", "page" },
@@ -23,7 +30,11 @@
 // whose text is HEADER twice and reports each shown row's `data-value` of that
 // column (or its text) after each click. --rows reports every threat's row, in
 // order, as markup without the whitespace between cells: all of them, clicking
-// Next until it is disabled when the page has pages. Every page with two threats or more
+// Next until it is disabled when the page has pages. Tab is pressed from the top of the page
+// through the sort buttons of the threat table (or through at most 80 controls): a control that
+// has the focus without a visible outline is an error ("focus"). The diagram's "Actual size"
+// button, when shown, is clicked twice, and the drawing's width (CSS px) and whether its frame
+// scrolls are reported each time ("diagram"). Every page with two threats or more
 // is also sent to `#threat-N` (N the last threat) while a status filter hides it ("revealed").
 // Exit: 0 when every page was examined (the caller judges the report), 2 on a
 // setup problem (usage, no browser, playwright-core missing, time limit).
@@ -149,6 +160,60 @@ async function examine(file) {
   report.threats = null;
   report.models = null;
 
+  // Keyboard focus: every control Tab reaches shows where the focus is.
+  const sortButtons = await page.locator('#threat-table thead th button').count();
+  report.focus = { controls: 0, sort_buttons: [] };
+  for (let i = 0; i < 80 && report.focus.sort_buttons.length < sortButtons; i++) {
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => {
+      const e = document.activeElement;
+      if (!e || e === document.body) return null;
+      const cs = getComputedStyle(e);
+      return {
+        text: (e.textContent || '').replace(/\s+/g, ' ').trim().slice(0, 40),
+        name: e.tagName.toLowerCase() + (e.id ? `#${e.id}` : ''),
+        outline: `${cs.outlineStyle} ${cs.outlineWidth}`,
+        visible: cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0,
+        sort: !!e.closest('#threat-table thead th'),
+      };
+    });
+    if (!focused) break;
+    report.focus.controls++;
+    if (!focused.visible) errors.push(`no focus outline on ${focused.name} "${focused.text}": ${focused.outline}`);
+    if (focused.sort) report.focus.sort_buttons.push({ text: focused.text, outline: focused.outline });
+  }
+
+  // The diagram: what is shown, and its size fitted to the column and at its own size.
+  report.diagram = await page.evaluate(() => {
+    const frame = document.querySelector('#diagram .diagram');
+    if (!frame) return null;
+    const missing = document.getElementById('diagram-missing');
+    return {
+      kind: frame.querySelector('svg') ? 'svg' : frame.querySelector('pre.mermaid-source') ? 'mermaid' : null,
+      missing: missing ? missing.textContent.replace(/\s+/g, ' ').trim() : null,
+      toggle: null,
+    };
+  });
+  const toggle = page.locator('#diagram-size');
+  if (report.diagram && report.diagram.kind === 'svg' && (await toggle.count()) > 0 && (await toggle.isVisible())) {
+    const size = () =>
+      page.evaluate(() => {
+        const frame = document.querySelector('#diagram .diagram');
+        return {
+          label: document.getElementById('diagram-size').textContent,
+          width: Math.round(frame.querySelector('svg').getBoundingClientRect().width),
+          scrolls: frame.scrollWidth > frame.clientWidth,
+        };
+      });
+    const fit = await size();
+    const natural = await page.evaluate(() => Math.round(document.querySelector('#diagram svg').width.baseVal.value));
+    await toggle.click();
+    const actual = await size();
+    await toggle.click();
+    const back = await size();
+    report.diagram.toggle = { natural_width: natural, fit, actual, back };
+  }
+
   const rows = page.locator('#threat-table tbody tr');
   if ((await page.locator('#threat-table').count()) > 0) {
     const paged = (await page.locator('#threat-pages').count()) > 0;
@@ -164,7 +229,9 @@ async function examine(file) {
       visible: await visible(),
       matching: await matching(),
       pages: paged ? await page.locator('#threat-page').textContent() : null,
+      count: await page.locator('#threat-count').textContent(),
       filtered: {},
+      filtered_count: {},
       sorted: null,
       rows_html: null,
     };
@@ -174,6 +241,7 @@ async function examine(file) {
       const [shown, matched] = [await visible(), await matching()];
       if (!paged && shown !== matched) errors.push(`${spec}: ${shown} rows visible, but the count says ${matched}`);
       threats.filtered[spec] = matched;
+      threats.filtered_count[spec] = await page.locator('#threat-count').textContent();
       await page.selectOption(`#filter-${name}`, '');
     }
     if (sortHeader !== null) {

@@ -130,6 +130,55 @@ fn the_threat_table_filters_and_sorts_in_chromium() {
         "{descending:?}"
     );
     assert_eq!(ascending.first(), Some(&1), "critical (rank 1) first");
+    assert_eq!(
+        r["threats"]["count"],
+        format!("Showing all {total} threats"),
+        "{r}"
+    );
+    assert_eq!(
+        r["threats"]["filtered_count"]["severity=critical"],
+        format!("Showing {critical} of {total} threats"),
+        "{r}"
+    );
+
+    // Tab reaches every sort button, and each shows the focus (html-check.mjs also fails any
+    // control Tab reaches without an outline).
+    let sort_buttons = r["focus"]["sort_buttons"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{r}"));
+    assert_eq!(sort_buttons.len(), 7, "{r}");
+    for button in sort_buttons {
+        let outline = button["outline"].as_str().unwrap_or_default();
+        assert!(!outline.is_empty() && !outline.starts_with("none"), "{r}");
+    }
+
+    // The drawing is fitted to the column, and shown at its own size, scrolling in its frame, at
+    // the press of the button; without the script it is at its own size.
+    assert!(
+        html.contains("<noscript><style>.diagram { max-height: 85vh; } .diagram svg { max-width: none; }</style></noscript>"),
+        "{html}"
+    );
+    if dot_available().is_ok() {
+        let diagram = &r["diagram"];
+        assert_eq!(diagram["kind"], "svg", "{r}");
+        let toggle = &diagram["toggle"];
+        let width = |state: &str| {
+            toggle[state]["width"]
+                .as_u64()
+                .unwrap_or_else(|| panic!("{r}"))
+        };
+        let natural = toggle["natural_width"].as_u64().unwrap_or_default();
+        assert_eq!(toggle["fit"]["label"], "Actual size", "{r}");
+        assert_eq!(toggle["fit"]["scrolls"], false, "{r}");
+        assert!(
+            width("fit") < natural,
+            "the example is wider than the column: {r}"
+        );
+        assert_eq!(toggle["actual"]["label"], "Fit to width", "{r}");
+        assert!(width("actual").abs_diff(natural) <= 1, "{r}");
+        assert_eq!(toggle["actual"]["scrolls"], true, "{r}");
+        assert_eq!(toggle["back"], toggle["fit"], "{r}");
+    }
 }
 
 #[test]
@@ -167,6 +216,17 @@ fn hostile_text_is_never_markup() {
             severity_count(&report, "critical"),
             "{r}"
         );
+        if without_graphviz {
+            // The Mermaid source has no size button, and the page says why it is there.
+            assert_eq!(r["diagram"]["kind"], "mermaid", "{r}");
+            assert_eq!(r["diagram"]["toggle"], serde_json::Value::Null, "{r}");
+            assert_eq!(
+                r["diagram"]["missing"],
+                "The diagram was not drawn: Graphviz (dot) was not installed where this page was \
+                 built. This is the diagram's Mermaid source, which Mermaid-aware tools draw.",
+                "{r}"
+            );
+        }
     }
 }
 
@@ -249,6 +309,10 @@ fn a_failing_graphviz_leaves_the_mermaid_source_in_the_page() {
     assert!(!err.contains("more detail"), "{err}");
     let html = read(&out.join("threat-model.html"));
     assert!(html.contains("<pre class=\"mermaid-source\">flowchart LR"));
+    assert!(
+        html.contains("<p id=\"diagram-missing\">The diagram was not drawn: Graphviz could not lay it out (`dot -Tsvg` failed: Error: trouble in init_rank). This is"),
+        "{html}"
+    );
 
     let again = dir.join("again");
     tmc()
@@ -323,6 +387,25 @@ fn a_page_of_data_shows_the_rows_of_the_table_a_page_at_a_time() {
         assert_eq!(paged["matching"], total, "{paged}");
         assert_eq!(paged["visible"], total.min(page_size), "{paged}");
         assert_eq!(table["filtered"], paged["filtered"], "{name}");
+        // The counts read the same while the threats fit on one page.
+        if total <= page_size {
+            assert_eq!(table["count"], paged["count"], "{name}");
+        } else {
+            assert_eq!(
+                paged["count"],
+                format!("Showing 1\u{2013}{page_size} of {total} threats"),
+                "{name}"
+            );
+        }
+        for filter in filters {
+            if table["filtered"][filter].as_u64().unwrap_or_default() <= page_size as u64 {
+                let counts = (
+                    &table["filtered_count"][filter],
+                    &paged["filtered_count"][filter],
+                );
+                assert_eq!(counts.0, counts.1, "{name}: {filter}");
+            }
+        }
         let rows = table["rows_html"].as_array().map_or(0, Vec::len);
         assert_eq!(rows, total, "{name}: {table}");
         assert_eq!(table["rows_html"], paged["rows_html"], "{name}");
@@ -354,4 +437,129 @@ fn a_page_of_data_shows_the_rows_of_the_table_a_page_at_a_time() {
             "{name}"
         );
     }
+}
+
+/// Writes a fake `dot` into `dir/bin`: it answers `dot -V`, and fails saying `message` when
+/// asked to draw. The folder to put on PATH.
+#[cfg(unix)]
+fn fake_dot(dir: &Path, message: &str) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let bin = dir.join("bin");
+    std::fs::create_dir_all(&bin).unwrap_or_else(|e| panic!("{e}"));
+    let dot = bin.join("dot");
+    std::fs::write(
+        &dot,
+        format!("#!/bin/sh\n[ \"$1\" = -V ] && exit 0\necho '{message}' >&2\nexit 1\n"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    std::fs::set_permissions(&dot, std::fs::Permissions::from_mode(0o755))
+        .unwrap_or_else(|e| panic!("{e}"));
+    bin
+}
+
+/// A drawing of more than 2,000 elements is not attempted: the page says so, rather than blaming
+/// Graphviz (which is installed here, and never asked).
+#[cfg(unix)]
+#[test]
+fn a_diagram_too_large_to_draw_says_so_in_the_page() {
+    let dir = scratch("html-too-large");
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let bin = fake_dot(&dir, "dot was run");
+    let mut model = String::from("model \"Many processes\"\n");
+    for n in 0..2001 {
+        model.push_str(&format!("process p{n} \"Process {n}\"\n"));
+    }
+    for n in 0..5 {
+        model.push_str(&format!("p{n} -> p{} \"Step {n}\"\n", n + 1));
+    }
+    let source = dir.join("many.tm");
+    std::fs::write(&source, model).unwrap_or_else(|e| panic!("{e}"));
+    let out = dir.join("out");
+    let output = tmc()
+        .env("PATH", &bin)
+        .args(["build", "--emit", "html", "-o"])
+        .arg(&out)
+        .arg(&source)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("warning: the diagram has 2001 elements, more than the 2000 Graphviz lays out in reasonable time, so it was not drawn\n  threat-model.html shows the diagram's Mermaid source instead"),
+        "{err}"
+    );
+    assert!(!err.contains("dot was run"), "{err}");
+    let page = out.join("threat-model.html");
+    let html = read(&page);
+    let sentence = "The diagram has 2001 elements, more than the 2000 Graphviz lays out in \
+                    reasonable time, so it was not drawn (draw one boundary with tmc build \
+                    --diagram-scope, or ask for it with --emit svg). This is the diagram's \
+                    Mermaid source, which Mermaid-aware tools draw.";
+    assert!(!html.contains("Graphviz (<code>dot</code>) was not installed"));
+    assert!(html.contains("<pre class=\"mermaid-source\">flowchart LR"));
+    let Some(reports) = assert_html_pages(&[&page], &[], None, false) else {
+        return;
+    };
+    let r = &reports[0];
+    assert_eq!(r["diagram"]["missing"], sentence, "{r}");
+    assert_eq!(r["diagram"]["toggle"], serde_json::Value::Null, "{r}");
+}
+
+/// The script's counts agree with their number: one threat is "1 threat", in a page of rows
+/// and in a page of data.
+#[test]
+fn one_threat_is_counted_in_the_singular() {
+    let dir = scratch("html-one-threat");
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let source = dir.join("one.tm");
+    // The built-in rules on processes turned off, and one threat written by hand.
+    let mut model = String::from("model \"One\"\nprocess p \"P\"\n");
+    for rule in [
+        "denial_of_service.resource_exhaustion",
+        "elevation_of_privilege.process_compromise",
+        "information_disclosure.error_leakage",
+        "repudiation.unattributable_actions",
+        "spoofing.process_impersonation",
+        "tampering.process_integrity",
+    ] {
+        let category = rule.split('.').next().unwrap_or_default();
+        model.push_str(&format!(
+            "rule {rule} {{ category {category}; on element process; when false; title \"t\" }}\n"
+        ));
+    }
+    model.push_str(
+        "threat only \"Only threat\" { on p; category tampering; severity low; explanation \"e\" }\n",
+    );
+    std::fs::write(&source, model).unwrap_or_else(|e| panic!("{e}"));
+    let model = source.to_str().unwrap_or_else(|| panic!("{source:?}"));
+    let (table_page, _, report) = build_page(model, "html-one-threat/out", true);
+    assert_eq!(report.threats.len(), 1);
+    let options = tmc::report::HtmlOptions {
+        table_limit: 0,
+        ..Default::default()
+    };
+    let templates = tmc::report::Templates::embedded().unwrap_or_else(|e| panic!("{e}"));
+    let html = tmc::report::html(&report, &templates, &options).unwrap_or_else(|e| panic!("{e}"));
+    let paged_page = table_page.with_file_name("paged.html");
+    std::fs::write(&paged_page, &html).unwrap_or_else(|e| panic!("{e}"));
+    let status = report.threats.first().map_or("open", |t| t.status.word());
+    let other = if status == "open" {
+        "mitigated"
+    } else {
+        "open"
+    };
+    let filter = format!("status={other}");
+    let pages = [table_page.as_path(), paged_page.as_path()];
+    let Some(reports) = assert_html_pages(&pages, &[&filter], None, false) else {
+        return;
+    };
+    for r in &reports {
+        let threats = &r["threats"];
+        assert_eq!(threats["count"], "Showing 1 threat", "{r}");
+        assert_eq!(
+            threats["filtered_count"][&filter], "Showing 0 of 1 threat",
+            "{r}"
+        );
+    }
+    assert!(reports[1]["threats"]["pages"].is_string());
 }

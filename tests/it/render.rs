@@ -1185,9 +1185,25 @@ fn the_embedded_html_page_and_its_fast_rows_agree() {
     let (mut rows, mut data) = (0, 0);
     for (i, report) in every_page_shape().iter().enumerate() {
         // As a table, and (with no threat listed as a row) as data.
-        for (drawn, table_limit) in [(None, usize::MAX), (Some(svg), usize::MAX), (None, 0)] {
+        // Without a drawing, each reason the page can give.
+        let too_large = report::NotDrawn::TooLarge {
+            elements: 2001,
+            limit: 2000,
+        };
+        let failed = report::NotDrawn::Failed {
+            error: "`dot -Tsvg` failed: <trouble> & more",
+        };
+        let cases = [
+            (None, report::NotDrawn::Unknown, usize::MAX),
+            (Some(svg), report::NotDrawn::Unknown, usize::MAX),
+            (None, report::NotDrawn::NoGraphviz, usize::MAX),
+            (None, too_large, usize::MAX),
+            (None, failed, 0),
+        ];
+        for (drawn, not_drawn, table_limit) in cases {
             let options = report::HtmlOptions {
                 svg: drawn,
+                not_drawn,
                 scope: None,
                 table_limit,
             };
