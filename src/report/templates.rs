@@ -279,7 +279,6 @@ fn name_the_broken(sources: &[(String, String)], error: &tera::Error) -> RenderE
 
 type Filter = fn(&str) -> String;
 
-/// Filters that escape a string for one syntax; arrays are escaped item by item and joined.
 /// A filter's escape for any template value: a list is escaped item by item and joined by the
 /// separator (the `sep` argument or the filter's default).
 type ValueFilter = fn(&Value, &str) -> String;

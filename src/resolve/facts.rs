@@ -65,7 +65,7 @@ fn protocol_encrypted(protocol: &str) -> bool {
                 && among(word.get(..word.len() - 1).unwrap_or_default(), PLAIN_WITH_S)
     };
     let http3 = contains_ignoring_case(protocol, "http/3");
-    (http3 || words().any(encrypting)) && !words().any(|word| among(word, NEGATIONS))
+    (http3 || words().any(encrypting)) && !protocol_denies_encryption(protocol)
 }
 
 /// Whether a flow's protocol says outright that it is not encrypted (`HTTP (no TLS)`).
